@@ -1,0 +1,121 @@
+"""Typed configuration: what ``config/benelink.toml`` may say, validated once.
+
+The TOML format is a contract with data officers, so every section is a frozen
+pydantic model that forbids unknown keys: a typo in a key is an error naming
+that key, never a silently ignored setting.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from benelink.schemas.columns import CANONICAL_COLUMNS, SourceKind
+
+FileFormat = Literal["csv", "xlsx", "parquet"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class RunSettings(_Frozen):
+    """Where a month's files come from, where outputs go, where the key lives."""
+
+    incoming: str = Field(description="Folder holding one month's files; {month} = YYYY-MM.")
+    out: Path = Path("out")
+    key_env: str | None = "BENELINK_KEY"
+    key_file: Path | None = None
+
+    @model_validator(mode="after")
+    def _one_key_source(self) -> RunSettings:
+        if self.key_env is None and self.key_file is None:
+            raise ValueError("set key_env or key_file so the run can find its secret key")
+        return self
+
+
+class SourceSettings(_Frozen):
+    """One partner file: where it is, what kind it is, how its columns are named."""
+
+    file: str
+    kind: SourceKind
+    format: FileFormat | None = None
+    max_reject_rate: float = Field(default=0.05, ge=0.0, le=1.0)
+    columns: dict[str, str]
+    sheet: str | int | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+
+    @field_validator("columns")
+    @classmethod
+    def _known_canonical_names(cls, columns: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(columns) - set(CANONICAL_COLUMNS))
+        if unknown:
+            raise ValueError(
+                f"unknown canonical column(s) {', '.join(unknown)}; "
+                f"allowed: {', '.join(CANONICAL_COLUMNS)}"
+            )
+        if "source_record_id" not in columns:
+            raise ValueError("source_record_id must be mapped to a column of the file")
+        return columns
+
+    @property
+    def file_format(self) -> FileFormat:
+        """The declared format, else the one the file name's extension gives."""
+        if self.format is not None:
+            return self.format
+        suffix = Path(self.file).suffix.lower().lstrip(".")
+        if suffix in ("xlsx", "xlsm"):
+            return "xlsx"
+        if suffix in ("parquet", "pq"):
+            return "parquet"
+        return "csv"
+
+
+class LinkageSettings(_Frozen):
+    """Decision thresholds and the work budget of the link stage."""
+
+    match_threshold: float = Field(default=0.9, gt=0.0, lt=1.0)
+    review_threshold: float = Field(default=0.5, gt=0.0, lt=1.0)
+    max_candidate_pairs: int = Field(default=20_000_000, gt=0)
+    em_max_iterations: int = Field(default=50, gt=0)
+
+    @model_validator(mode="after")
+    def _review_below_match(self) -> LinkageSettings:
+        if self.review_threshold > self.match_threshold:
+            raise ValueError("review_threshold must not exceed match_threshold")
+        return self
+
+
+class BenelinkConfig(_Frozen):
+    """The whole configuration, plus where it was read from and its hash."""
+
+    run: RunSettings
+    sources: dict[str, SourceSettings]
+    linkage: LinkageSettings = LinkageSettings()
+    path: Path = Path("benelink.toml")
+    sha256: str = ""
+
+    @field_validator("sources")
+    @classmethod
+    def _at_least_one(cls, sources: dict[str, SourceSettings]) -> dict[str, SourceSettings]:
+        if not sources:
+            raise ValueError("at least one [sources.<name>] section is needed")
+        return sources
+
+    def incoming_dir(self, month: str) -> Path:
+        """The folder holding ``month``'s files.
+
+        Relative paths are taken from the configuration file's folder, so a cron
+        job started from any working directory reads the same files.
+        """
+        folder = Path(self.run.incoming.replace("{month}", month))
+        return folder if folder.is_absolute() else self.path.parent / folder
+
+    @property
+    def out_dir(self) -> Path:
+        """The output folder, relative paths taken from the configuration file's folder."""
+        out = self.run.out
+        return out if out.is_absolute() else self.path.parent / out
