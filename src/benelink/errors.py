@@ -38,7 +38,7 @@ class ConfigError(UsageError):
     """The configuration file is missing, unreadable or invalid."""
 
 
-class KeyError_(UsageError):  # noqa: N801 - trailing underscore avoids shadowing the builtin
+class KeyError_(UsageError):
     """The secret key is missing, weak, or cannot be read."""
 
 
