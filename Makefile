@@ -1,0 +1,52 @@
+# benelink — everything a newcomer needs is `make demo` and `make test`.
+# Each target creates .venv and installs benelink into it when needed.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+CONFIG := config/benelink.toml
+DEMO_KEY := .demo/benelink.key
+
+.PHONY: setup demo test lint format typecheck unit sample clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+$(DEMO_KEY): | $(STAMP)
+	$(BIN)/benelink keygen --out $(DEMO_KEY)
+
+## demo: run the monthly merge on the synthetic sample (October quietly, then November)
+demo: $(STAMP) $(DEMO_KEY)
+	BENELINK_KEY=$$(cat $(DEMO_KEY)) $(BIN)/benelink run --config $(CONFIG) --month 2026-10 --quiet
+	BENELINK_KEY=$$(cat $(DEMO_KEY)) $(BIN)/benelink run --config $(CONFIG) --month 2026-11
+	BENELINK_KEY=$$(cat $(DEMO_KEY)) $(BIN)/benelink evaluate --config $(CONFIG) --month 2026-11 --truth data/sample/truth.csv
+
+## test: lint, type-check and the whole test suite
+test: lint typecheck unit
+
+unit: $(STAMP)
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+## sample: regenerate the committed synthetic sample (fixed seed)
+sample: $(STAMP)
+	$(BIN)/benelink sample --out data/sample --people 3000 --seed 7 --months 2026-10,2026-11
+
+clean:
+	rm -rf out .demo

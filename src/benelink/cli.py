@@ -1,0 +1,253 @@
+"""The benelink command line: parse arguments, call a pipeline, render the result.
+
+No logic lives here. Every ``BenelinkError`` becomes one line on stderr and
+its exit code (see ``benelink.errors``); anything else is an internal error,
+reported by type only, because its message could quote a record.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from benelink import __version__
+from benelink.anonymize.keys import generate_key, load_key
+from benelink.config.load import load_config
+from benelink.errors import BenelinkError, UsageError
+from benelink.io.runlog import RunLog
+from benelink.pipelines.evaluate import evaluate_month
+from benelink.pipelines.monthly import MonthResult, StageEvent, run_month
+
+app = typer.Typer(
+    name="benelink",
+    help="Validate, pseudonymise, link and merge monthly beneficiary extracts.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+T = TypeVar("T")
+
+ConfigOption = Annotated[
+    Path, typer.Option("--config", "-c", help="The benelink.toml configuration file.")
+]
+MonthOption = Annotated[
+    str, typer.Option("--month", "-m", help="Month to process, YYYY-MM, or 'previous'.")
+]
+
+
+def resolve_month(text: str, today: date) -> str:
+    """'previous' is the calendar month before ``today``; otherwise YYYY-MM as given."""
+    if text == "previous":
+        first = today.replace(day=1)
+        year, month = (first.year, first.month - 1) if first.month > 1 else (first.year - 1, 12)
+        return f"{year:04d}-{month:02d}"
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+        raise UsageError(
+            f"--month {text!r} is not a month: use YYYY-MM (e.g. 2026-11) or 'previous'"
+        )
+    return text
+
+
+def _guarded(action: Callable[[], T]) -> T:
+    try:
+        return action()
+    except BenelinkError as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        err.print("interrupted: nothing was written for this month")
+        raise typer.Exit(130) from None
+    except Exception as exc:
+        err.print(
+            f"[bold red]internal error:[/] {type(exc).__name__} — please report it; "
+            "no snapshot was written for this month",
+            highlight=False,
+        )
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def run(
+    config: ConfigOption = Path("config/benelink.toml"),
+    month: MonthOption = "previous",
+    quiet: Annotated[bool, typer.Option(help="Print errors only (for cron).")] = False,
+) -> None:
+    """Run the monthly merge and write snapshots/month=YYYY-MM/."""
+
+    def action() -> MonthResult:
+        cfg = load_config(config)
+        resolved = resolve_month(month, datetime.now(UTC).date())
+        key = load_key(cfg.run, os.environ, cfg.path.parent)
+        log = RunLog(cfg.out_dir, resolved)
+        log.write("run_started", month=resolved, version=__version__)
+
+        def listen(event: StageEvent) -> None:
+            log.write("stage", stage=event.stage, seconds=round(event.seconds, 3), **event.counts)
+            if not quiet:
+                out.print(f"  [green]✓[/] {event.stage:<13} {event.seconds:7.1f} s")
+
+        try:
+            if not quiet:
+                out.print(f"[bold]benelink {__version__}[/] — monthly merge for {resolved}")
+            result = run_month(cfg, resolved, key, listener=listen)
+            log.write(
+                "run_finished",
+                month=resolved,
+                beneficiaries=result.report["beneficiaries"]["total"],
+                exit_code=0,
+            )
+            return result
+        except BaseException as exc:
+            code = exc.exit_code if isinstance(exc, BenelinkError) else 1
+            log.write("run_failed", error=type(exc).__name__, exit_code=code)
+            raise
+        finally:
+            log.close()
+
+    result = _guarded(action)
+    if not quiet:
+        render_summary(result)
+
+
+def render_summary(result: MonthResult) -> None:
+    """The officer's summary: inputs, rejects, links, beneficiaries, where things went."""
+    report: dict[str, Any] = result.report
+    inputs = Table(title="Inputs", title_justify="left")
+    for column in ("source", "file", "rows", "rejected", "sha256"):
+        inputs.add_column(column, justify="right" if column in ("rows", "rejected") else "left")
+    for item in report["inputs"]:
+        inputs.add_row(
+            item["source"],
+            item["file"],
+            f"{item['rows']:,}",
+            f"{item['rejected_rows']:,}",
+            item["sha256"][:12],
+        )
+    out.print(inputs)
+    linkage = report["linkage"]
+    links = Table(title="Links", title_justify="left")
+    links.add_column("measure")
+    links.add_column("value", justify="right")
+    links.add_row("candidate pairs compared", f"{linkage['candidate_pairs']:,}")
+    links.add_row(f"matches (p ≥ {linkage['match_threshold']})", f"{linkage['matches']:,}")
+    links.add_row(f"review band (p ≥ {linkage['review_threshold']})", f"{linkage['review_band']:,}")
+    for pair, decisions in linkage["links_by_source_pair"].items():
+        links.add_row(f"  {pair}", ", ".join(f"{k} {v:,}" for k, v in decisions.items()))
+    out.print(links)
+    people = report["beneficiaries"]
+    table = Table(title="Beneficiaries", title_justify="left")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    table.add_row("total", f"{people['total']:,}")
+    for combo, n in people["by_sources"].items():
+        table.add_row(f"  in {combo}", f"{n:,}")
+    table.add_row(
+        "new / continuing / exited",
+        f"{people['new']:,} / {people['continuing']:,} / {people['exited']:,}",
+    )
+    table.add_row("merges / splits", f"{len(people['merges'])} / {len(people['splits'])}")
+    table.add_row("with conflicting ids", f"{people['with_conflict']:,}")
+    out.print(table)
+    out.print(f"snapshot: [bold]{result.snapshot}[/]")
+
+
+@app.command()
+def evaluate(
+    truth: Annotated[Path, typer.Option(help="Truth CSV: source, source_record_id, person_id.")],
+    config: ConfigOption = Path("config/benelink.toml"),
+    month: MonthOption = "previous",
+    json_path: Annotated[
+        Path | None, typer.Option("--json", help="Also write the figures as JSON here.")
+    ] = None,
+) -> None:
+    """Pairwise precision, recall and F1 of a month's snapshot against a truth file."""
+    import json
+
+    def action() -> dict[str, Any]:
+        cfg = load_config(config)
+        resolved = resolve_month(month, datetime.now(UTC).date())
+        key = load_key(cfg.run, os.environ, cfg.path.parent)
+        return evaluate_month(cfg, resolved, truth, key).to_dict()
+
+    figures = _guarded(action)
+    table = Table(title="Linkage quality (pairwise)", title_justify="left")
+    for column in ("records", "precision", "recall", "F1", "true pairs", "predicted pairs"):
+        table.add_column(column, justify="left" if column == "records" else "right")
+    rows = [("all", figures), *sorted(figures["by_source_pair"].items())]
+    for name, f in rows:
+        table.add_row(
+            name,
+            f"{f['precision']:.4f}",
+            f"{f['recall']:.4f}",
+            f"{f['f1']:.4f}",
+            f"{f['truth_pairs']:,}",
+            f"{f['predicted_pairs']:,}",
+        )
+    out.print(table)
+    if json_path is not None:
+        json_path.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+
+
+@app.command()
+def sample(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the sample into.")] = Path(
+        "data/sample"
+    ),
+    people: Annotated[int, typer.Option(min=10, help="Number of people in the population.")] = 3000,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same files.")] = 7,
+    months: Annotated[
+        str, typer.Option(help="Comma-separated months, YYYY-MM.")
+    ] = "2026-10,2026-11",
+) -> None:
+    """Generate synthetic NAF, UNHCR and job-seeker extracts with a truth file."""
+    from benelink.sample import generate_sample
+
+    def action() -> Any:
+        chosen = [resolve_month(m.strip(), datetime.now(UTC).date()) for m in months.split(",")]
+        return generate_sample(out_dir, people, seed, chosen)
+
+    summary = _guarded(action)
+    out.print(summary)
+
+
+@app.command()
+def keygen(
+    out_path: Annotated[Path, typer.Option("--out", help="Where to write the new key file.")],
+) -> None:
+    """Write a new random 256-bit key to a file readable by its owner only (0600)."""
+
+    def action() -> None:
+        if out_path.exists():
+            raise UsageError(
+                f"{out_path} exists already: a key is never overwritten; choose another path"
+            )
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(generate_key() + "\n")
+
+    _guarded(action)
+    out.print(
+        f"key written to {out_path} (mode 0600). Keep it safe: without it tokens cannot be recomputed."
+    )
+
+
+@app.command()
+def version() -> None:
+    """Print the benelink version."""
+    out.print(__version__)
+
+
+def main() -> None:  # pragma: no cover - console entry
+    sys.exit(app())

@@ -1,0 +1,32 @@
+"""The JSON-lines log of a run: one line per stage with its timing and counts.
+
+A cron job has no screen; this file is what an operator reads afterwards. It
+holds stage names, seconds and counts only — never a value from a record.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+
+class RunLog:
+    """Appends JSON objects, one per line, to ``<out>/logs/run-<month>-<time>.jsonl``."""
+
+    def __init__(self, out_dir: Path, month: str, now: datetime | None = None) -> None:
+        stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+        folder = out_dir / "logs"
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / f"run-{month}-{stamp}.jsonl"
+        self._handle: TextIO = self.path.open("a", encoding="utf-8")
+
+    def write(self, event: str, **fields: Any) -> None:
+        record = {"time": datetime.now(UTC).isoformat(timespec="milliseconds"), "event": event}
+        record.update(fields)
+        self._handle.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+        self._handle.flush()
+
+    def close(self) -> None:
+        self._handle.close()

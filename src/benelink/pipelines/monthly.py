@@ -1,0 +1,243 @@
+"""One monthly run, wired in one place: read → validate → standardise →
+pseudonymise → link → carry ids → build tables → write.
+
+This module and ``benelink.io`` are the only places that touch the disk; the
+stages in between are functions from frames to frames. Reading the order of
+the calls in ``run_month`` is reading the pipeline.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from benelink import __version__
+from benelink.anonymize.keys import key_fingerprint
+from benelink.anonymize.tokens import TOKEN_VERSION, pseudonymize
+from benelink.config.model import BenelinkConfig
+from benelink.errors import KeyError_, RejectLimitError, UnreadableFileError
+from benelink.io import snapshot
+from benelink.linkage.link import link_records
+from benelink.pipelines.ingest import check_month_files, load_source
+from benelink.pipelines.outputs import build_beneficiaries, build_links, build_records
+from benelink.pipelines.persist import IdentityChanges, assign_ids
+from benelink.pipelines.report import build_report
+from benelink.pipelines.standardize import standardize
+from benelink.pipelines.validate import ValidatedSource, reject_limit_message, validate_source
+from benelink.schemas import outputs as dictionary
+
+
+@dataclass(frozen=True)
+class StageEvent:
+    """A finished stage, for progress display and the JSON-lines run log (counts only)."""
+
+    stage: str
+    seconds: float
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+StageListener = Callable[[StageEvent], None]
+
+
+@dataclass(frozen=True)
+class MonthResult:
+    """What a run produced, for the CLI summary."""
+
+    month: str
+    snapshot: Path
+    report: dict[str, Any]
+    manifest: dict[str, Any]
+
+
+class _Stages:
+    """Times each stage and tells the listener when it ends."""
+
+    def __init__(self, listener: StageListener | None) -> None:
+        self.listener = listener
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str, counts: dict[str, int]) -> Iterator[dict[str, int]]:
+        started = time.perf_counter()
+        yield counts
+        seconds = time.perf_counter() - started
+        self.timings[name] = round(seconds, 3)
+        if self.listener is not None:
+            self.listener(StageEvent(name, seconds, dict(counts)))
+
+
+def run_month(
+    cfg: BenelinkConfig,
+    month: str,
+    key: bytes,
+    *,
+    listener: StageListener | None = None,
+    now: datetime | None = None,
+) -> MonthResult:
+    """Run the whole monthly merge for ``month`` and write its snapshot."""
+    stages = _Stages(listener)
+    out_dir = cfg.out_dir
+    folder = cfg.incoming_dir(month)
+    fingerprint = key_fingerprint(key)
+    previous = snapshot.previous_month_dir(out_dir, month)
+    if previous is not None:
+        _check_same_key(previous, fingerprint)
+
+    with stages.stage("ingest", {}) as counts:
+        missing = check_month_files(cfg, month)
+        if missing:
+            raise UnreadableFileError(
+                f"{folder}: missing {', '.join(missing)}; put the partner files there "
+                f"or fix the file names in {cfg.path.name}"
+            )
+        loaded = [load_source(name, s, folder) for name, s in cfg.sources.items()]
+        counts.update({f"rows_{s.name}": s.n_rows for s in loaded})
+
+    with stages.stage("validate", {}) as counts:
+        validated = [validate_source(s) for s in loaded]
+        rejects = pd.concat([v.rejects for v in validated], ignore_index=True)
+        counts.update({f"rejected_{v.name}": _rejected_rows(v) for v in validated})
+        snapshot.write_rejects(out_dir, month, rejects)
+        over = [
+            reject_limit_message(v, cfg.sources[v.name].max_reject_rate, cfg.sources[v.name].file)
+            for v in validated
+            if v.reject_rate > cfg.sources[v.name].max_reject_rate
+        ]
+        if over:
+            raise RejectLimitError(" | ".join(over))
+
+    with stages.stage("standardize", {}) as counts:
+        records = pd.concat([standardize(v.valid, v.kind) for v in validated], ignore_index=True)
+        counts["records"] = len(records)
+
+    with stages.stage("pseudonymize", {}) as counts:
+        records = pseudonymize(records, key)
+        counts["records"] = len(records)
+
+    with stages.stage("link", {}) as counts:
+        linked = link_records(records, cfg.linkage)
+        counts.update(
+            candidate_pairs=linked.n_candidate_pairs,
+            matches=int((linked.pairs["decision"] == "match").sum()),
+            review=int((linked.pairs["decision"] == "review").sum()),
+        )
+
+    with stages.stage("persist", {}) as counts:
+        prev_records, first_seen = _previous_ids(previous)
+        ids, changes = assign_ids(records["record_token"], linked.cluster, prev_records, key)
+        counts.update(new=changes.new, continuing=changes.continuing, exited=changes.exited)
+
+    with stages.stage("write", {}) as counts:
+        sizes = np.bincount(linked.cluster)
+        decided_by = pd.Series(np.where(sizes[linked.cluster] > 1, "auto", "single"))
+        kinds = {name: s.kind for name, s in cfg.sources.items()}
+        beneficiaries = build_beneficiaries(
+            records, ids, linked.record_probability, linked.conflict, kinds, month, first_seen
+        )
+        record_table = build_records(records, ids, linked.record_probability, decided_by)
+        links = build_links(records, linked.pairs, cfg.linkage.review_threshold)
+        inputs = [
+            {
+                "source": s.name,
+                "kind": s.kind,
+                "file": s.path.name,
+                "sha256": s.sha256,
+                "rows": s.n_rows,
+                "rejected_rows": _rejected_rows(v),
+            }
+            for s, v in zip(loaded, validated, strict=True)
+        ]
+        report = build_report(
+            month=month,
+            inputs=inputs,
+            rejects=rejects,
+            beneficiaries=beneficiaries,
+            links=links,
+            scored_probabilities=linked.pairs["probability"].to_numpy(),
+            n_candidate_pairs=linked.n_candidate_pairs,
+            parameters=linked.parameters,
+            prior=linked.lambda_,
+            settings=cfg.linkage,
+            changes=changes,
+        )
+        counts.update(beneficiaries=len(beneficiaries), links=len(links))
+        manifest = _manifest(cfg, month, fingerprint, inputs, changes, stages, now)
+        written = snapshot.write_snapshot(
+            out_dir,
+            month,
+            tables={
+                "beneficiaries": snapshot.to_table(
+                    beneficiaries, dictionary.BENEFICIARIES, "beneficiaries"
+                ),
+                "records": snapshot.to_table(record_table, dictionary.RECORDS, "records"),
+                "links": snapshot.to_table(links, dictionary.LINKS, "links"),
+            },
+            documents={"report.json": report, "manifest.json": manifest},
+        )
+    return MonthResult(month=month, snapshot=written, report=report, manifest=manifest)
+
+
+def _rejected_rows(v: ValidatedSource) -> int:
+    rows = v.rejects.loc[v.rejects["action"] == "row_rejected", "row_number"]
+    return int(rows.nunique())
+
+
+def _check_same_key(previous: Path, fingerprint: str) -> None:
+    """Refuse to carry ids forward under a different key: everyone would get a new id."""
+    earlier = snapshot.read_json(previous / "manifest.json").get("key_fingerprint")
+    if earlier is not None and earlier != fingerprint:
+        raise KeyError_(
+            f"the key's fingerprint {fingerprint} differs from {earlier} used for "
+            f"{previous.name}: with a new key every beneficiary would get a new id. "
+            "Use the key of earlier runs, or rotate keys deliberately (docs/keys.md)"
+        )
+
+
+def _previous_ids(previous: Path | None) -> tuple[pd.DataFrame | None, dict[str, str]]:
+    if previous is None:
+        return None, {}
+    records = snapshot.read_table(previous, "records", ["record_token", "beneficiary_id"])
+    people = snapshot.read_table(previous, "beneficiaries", ["beneficiary_id", "first_seen_month"])
+    first_seen = dict(
+        zip(
+            people["beneficiary_id"].astype(str),
+            people["first_seen_month"].astype(str),
+            strict=True,
+        )
+    )
+    return records, first_seen
+
+
+def _manifest(
+    cfg: BenelinkConfig,
+    month: str,
+    fingerprint: str,
+    inputs: list[dict[str, Any]],
+    changes: IdentityChanges,
+    stages: _Stages,
+    now: datetime | None,
+) -> dict[str, Any]:
+    return {
+        "month": month,
+        "benelink_version": __version__,
+        "schema_version": dictionary.SNAPSHOT_SCHEMA_VERSION,
+        "token_version": TOKEN_VERSION,
+        "key_fingerprint": fingerprint,
+        "config_sha256": cfg.sha256,
+        "inputs": inputs,
+        "beneficiaries": {
+            "new": changes.new,
+            "continuing": changes.continuing,
+            "exited": changes.exited,
+        },
+        "stage_seconds": dict(stages.timings),
+        "created_at": (now or datetime.now(UTC)).isoformat(timespec="seconds"),
+    }

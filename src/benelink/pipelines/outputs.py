@@ -1,0 +1,146 @@
+"""Building the three snapshot tables from linked, pseudonymised records.
+
+Only tokens, coarse attributes and linkage figures are selected here: this is
+the step where raw personal values are left behind, so every output column is
+named explicitly rather than copied from the working frame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from benelink.anonymize.tokens import TOKENISED_FIELDS
+from benelink.schemas.columns import SourceKind
+
+RECORD_TOKEN_COLUMNS = ["record_token", *TOKENISED_FIELDS.values()]
+
+
+def most_frequent(frame: pd.DataFrame, group: str, column: str) -> pd.Series:
+    """The most frequent non-missing value of ``column`` per ``group`` (ties: smallest value)."""
+    present = frame[[group, column]].dropna()
+    if present.empty:
+        return pd.Series(dtype=frame[column].dtype, name=column)
+    counts = present.groupby([group, column], observed=True).size().rename("n").reset_index()
+    counts = counts.sort_values([group, "n", column], ascending=[True, False, True])
+    return counts.drop_duplicates(group).set_index(group)[column]
+
+
+def latest(frame: pd.DataFrame, group: str, column: str, order: str) -> pd.Series:
+    """The value of ``column`` on the most recent record (by ``order``) per ``group``."""
+    present = frame[[group, column, order]].dropna(subset=[column])
+    if present.empty:
+        return pd.Series(dtype=frame[column].dtype, name=column)
+    present = present.sort_values([group, order, column], na_position="first")
+    return present.drop_duplicates(group, keep="last").set_index(group)[column]
+
+
+def build_records(
+    records: pd.DataFrame,
+    beneficiary_id: pd.Series,
+    record_probability: np.ndarray,
+    decided_by: pd.Series,
+) -> pd.DataFrame:
+    """records.parquet: one row per source record, tokens only."""
+    out = pd.DataFrame(
+        {
+            "source": records["source"].astype("string"),
+            "record_token": records["record_token"].astype("string"),
+            "beneficiary_id": beneficiary_id.astype("string"),
+            "match_probability": np.round(record_probability.astype("float64"), 6),
+            "decided_by": decided_by.astype("string"),
+        }
+    )
+    for column in TOKENISED_FIELDS.values():
+        out[column] = records[column].astype("string") if column in records else pd.NA
+    return out.sort_values(["beneficiary_id", "record_token"]).reset_index(drop=True)
+
+
+def build_beneficiaries(
+    records: pd.DataFrame,
+    beneficiary_id: pd.Series,
+    record_probability: np.ndarray,
+    conflict: np.ndarray,
+    kinds: Mapping[str, SourceKind],
+    month: str,
+    first_seen: Mapping[str, str],
+) -> pd.DataFrame:
+    """beneficiaries.parquet: one row per person."""
+    work = records.assign(
+        beneficiary_id=beneficiary_id.to_numpy(),
+        kind=records["source"].map(dict(kinds)),
+        record_probability=record_probability,
+        conflict=conflict,
+    )
+    groups = work.groupby("beneficiary_id", sort=True)
+    out = pd.DataFrame(
+        index=pd.Index(sorted(work["beneficiary_id"].unique()), name="beneficiary_id")
+    )
+    present = work.groupby(["beneficiary_id", "kind"]).size().unstack(fill_value=0) > 0
+    for kind in ("naf", "unhcr", "jobseekers"):
+        flags = present[kind] if kind in present.columns else pd.Series(False, index=out.index)
+        out[f"in_{kind}"] = flags.reindex(out.index, fill_value=False).astype(bool)
+    for column in ("sex", "birth_year", "governorate", "nationality"):
+        out[column] = most_frequent(work, "beneficiary_id", column)
+    out["birth_year"] = out["birth_year"].astype("Int64")
+    out["age"] = _age_at_month_end(work, month)
+    seekers = work[work["kind"] == "jobseekers"]
+    for column in ("employment_status", "officer"):
+        out[column] = latest(seekers, "beneficiary_id", column, "registration_date").astype(
+            "string"
+        )
+    out["first_seen_month"] = pd.Series(
+        out.index.map(lambda b: first_seen.get(b, month)), index=out.index
+    )
+    out["n_records"] = groups.size().astype("int64")
+    out["min_link_probability"] = groups["record_probability"].min().round(6)
+    out["conflict"] = groups["conflict"].any().astype(bool)
+    for column in ("sex", "governorate", "nationality", "first_seen_month"):
+        out[column] = out[column].astype("string")
+    return out.reset_index()
+
+
+def _age_at_month_end(work: pd.DataFrame, month: str) -> pd.Series:
+    """Whole years at the end of ``month``; year-only birth dates count from mid-year."""
+    end = pd.Period(month, freq="M").end_time
+    year = most_frequent(work, "beneficiary_id", "birth_year").astype("float64")
+    months = most_frequent(work, "beneficiary_id", "birth_month").reindex(year.index)
+    days = most_frequent(work, "beneficiary_id", "birth_day").reindex(year.index)
+    month_of_birth = months.astype("float64").fillna(7.0)
+    day_of_birth = days.astype("float64").fillna(1.0)
+    before_birthday = (month_of_birth > end.month) | (
+        (month_of_birth == end.month) & (day_of_birth > end.day)
+    )
+    age = end.year - year - before_birthday.astype("float64")
+    return age.round().astype("Int64")
+
+
+def build_links(records: pd.DataFrame, pairs: pd.DataFrame, review_floor: float) -> pd.DataFrame:
+    """links.parquet: scored pairs at or above the review floor, by record token."""
+    kept = pairs[pairs["probability"] >= review_floor]
+    left = kept["left"].to_numpy()
+    right = kept["right"].to_numpy()
+    tokens = records["record_token"].to_numpy()
+    sources = records["source"].to_numpy()
+    out = pd.DataFrame(
+        {
+            "left_token": pd.array(tokens[left], dtype="string"),
+            "right_token": pd.array(tokens[right], dtype="string"),
+            "left_source": pd.array(sources[left], dtype="string"),
+            "right_source": pd.array(sources[right], dtype="string"),
+            "probability": kept["probability"].round(6).to_numpy(),
+            "match_weight": kept["match_weight"].round(4).to_numpy(),
+        }
+    )
+    for column in sorted(c for c in kept.columns if c.startswith("level_")):
+        out[column] = kept[column].astype("int8").to_numpy()
+    out["decision"] = pd.array(kept["decision"].to_numpy(), dtype="string")
+    decided = kept["decided_by"] if "decided_by" in kept else pd.Series("auto", index=kept.index)
+    out["decided_by"] = pd.array(decided.to_numpy(), dtype="string")
+    swap = out["left_token"] > out["right_token"]
+    out.loc[swap, ["left_token", "right_token", "left_source", "right_source"]] = out.loc[
+        swap, ["right_token", "left_token", "right_source", "left_source"]
+    ].to_numpy()
+    return out.sort_values(["left_token", "right_token"]).reset_index(drop=True)

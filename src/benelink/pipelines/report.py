@@ -1,0 +1,145 @@
+"""The figures of the merge report (report.json).
+
+Everything here is a count, a rate, a checksum or a model parameter: the
+report is sent on to programme staff and donors, so it is built only from the
+snapshot tables (tokens and coarse attributes) and never from the working
+frame that still holds names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
+
+import numpy as np
+import pandas as pd
+
+from benelink.config.model import LinkageSettings
+from benelink.pipelines.persist import IdentityChanges
+
+HISTOGRAM_BINS = 20
+
+
+def source_overlap(beneficiaries: pd.DataFrame) -> dict[str, int]:
+    """Beneficiaries by the combination of sources they appear in ("naf+jobseekers": n)."""
+    flags = beneficiaries[["in_naf", "in_unhcr", "in_jobseekers"]].to_numpy()
+    names = np.array(["naf", "unhcr", "jobseekers"])
+    combos = ["+".join(names[row]) or "none" for row in flags]
+    counts = pd.Series(combos).value_counts()
+    return {str(k): int(v) for k, v in sorted(counts.items())}
+
+
+def links_by_source_pair(links: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """Scored links per source pair and decision ("naf~jobseekers": {"match": n, "review": m})."""
+    if links.empty:
+        return {}
+    ordered = np.sort(links[["left_source", "right_source"]].to_numpy(dtype=str), axis=1)
+    pair = pd.Series([f"{a}~{b}" for a, b in ordered], index=links.index)
+    table = pd.crosstab(pair, links["decision"])
+    return {
+        str(p): {str(d): int(table.loc[p, d]) for d in table.columns if table.loc[p, d]}
+        for p in table.index
+    }
+
+
+def probability_histogram(probabilities: np.ndarray) -> dict[str, list[float] | list[int]]:
+    """Counts of scored pairs in equal-width probability bins from 0 to 1."""
+    counts, edges = np.histogram(probabilities, bins=HISTOGRAM_BINS, range=(0.0, 1.0))
+    return {"edges": [round(float(e), 4) for e in edges], "counts": [int(c) for c in counts]}
+
+
+def graduation(beneficiaries: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """Cash-assistance beneficiaries who are registered job seekers, and employed."""
+    flow: dict[str, dict[str, int]] = {}
+    status = beneficiaries["employment_status"]
+    for kind in ("naf", "unhcr"):
+        on_aid = beneficiaries[f"in_{kind}"]
+        seekers = on_aid & beneficiaries["in_jobseekers"]
+        flow[kind] = {
+            "beneficiaries": int(on_aid.sum()),
+            "job_seekers": int(seekers.sum()),
+            "in_training": int((seekers & (status == "in_training")).sum()),
+            "employed": int((seekers & status.isin(["employed", "self_employed"])).sum()),
+        }
+    return flow
+
+
+def officers(beneficiaries: pd.DataFrame, month: str) -> list[dict[str, Any]]:
+    """Per employment & career guidance officer: job seekers, new this month, employed, training."""
+    seekers = beneficiaries[beneficiaries["in_jobseekers"] & beneficiaries["officer"].notna()]
+    rows = []
+    for officer, group in seekers.groupby("officer", sort=True):
+        status = group["employment_status"]
+        rows.append(
+            {
+                "officer": str(officer),
+                "job_seekers": len(group),
+                "new_this_month": int((group["first_seen_month"] == month).sum()),
+                "employed": int(status.isin(["employed", "self_employed"]).sum()),
+                "in_training": int((status == "in_training").sum()),
+            }
+        )
+    return rows
+
+
+def build_report(
+    *,
+    month: str,
+    inputs: Sequence[Mapping[str, Any]],
+    rejects: pd.DataFrame,
+    beneficiaries: pd.DataFrame,
+    links: pd.DataFrame,
+    scored_probabilities: np.ndarray,
+    n_candidate_pairs: int,
+    parameters: pd.DataFrame,
+    prior: float,
+    settings: LinkageSettings,
+    changes: IdentityChanges,
+    quality: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """All figures of the merge report, JSON-ready and deterministic for the same inputs."""
+    reasons = (
+        rejects.groupby(["source", "reason"]).size()
+        if not rejects.empty
+        else pd.Series(dtype="int64")
+    )
+    rejects_by_source: dict[str, dict[str, int]] = {}
+    for index, n in reasons.items():
+        source, reason = cast(tuple[str, str], index)
+        rejects_by_source.setdefault(str(source), {})[str(reason)] = int(n)
+    decisions = links["decision"].value_counts() if not links.empty else pd.Series(dtype="int64")
+    report: dict[str, Any] = {
+        "month": month,
+        "inputs": [dict(i) for i in inputs],
+        "rejects": rejects_by_source,
+        "linkage": {
+            "candidate_pairs": int(n_candidate_pairs),
+            "scored_pairs": len(scored_probabilities),
+            "match_threshold": settings.match_threshold,
+            "review_threshold": settings.review_threshold,
+            "matches": int(decisions.get("match", 0)),
+            "review_band": int(decisions.get("review", 0)),
+            "links_by_source_pair": links_by_source_pair(links),
+            "probability_histogram": probability_histogram(scored_probabilities),
+            "prior_match_probability": round(float(prior), 8),
+            "parameters": [
+                {k: (round(v, 6) if isinstance(v, float) else v) for k, v in row.items()}
+                for row in parameters.to_dict(orient="records")
+            ],
+        },
+        "beneficiaries": {
+            "total": len(beneficiaries),
+            "by_sources": source_overlap(beneficiaries),
+            "new": changes.new,
+            "continuing": changes.continuing,
+            "exited": changes.exited,
+            "merges": [{"absorbed": a, "kept": b} for a, b in changes.merges],
+            "splits": [{"previous": a, "new": b} for a, b in changes.splits],
+            "with_conflict": int(beneficiaries["conflict"].sum()),
+        },
+        "graduation": graduation(beneficiaries),
+        "officers": officers(beneficiaries, month),
+    }
+    if quality is not None:
+        report["quality"] = dict(quality)
+    return report

@@ -1,0 +1,55 @@
+"""The data dictionary of the snapshot tables analysts load.
+
+Each description travels inside the Parquet file (field metadata
+``description``), so a column explains itself in pandas, pyarrow, DuckDB or
+Power BI without this repository at hand. ``docs/outputs.md`` renders the same
+text for people.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+SNAPSHOT_SCHEMA_VERSION: Final = "1"
+
+BENEFICIARIES: Final[dict[str, str]] = {
+    "beneficiary_id": "Pseudonymous person id, stable from month to month (B- followed by 16 characters).",
+    "in_naf": "True if at least one record of a National Aid Fund source belongs to this person.",
+    "in_unhcr": "True if at least one record of a UNHCR registration source belongs to this person.",
+    "in_jobseekers": "True if at least one record of a job-seeker registry belongs to this person.",
+    "sex": "M or F; the most frequent value over the person's records (null if none given).",
+    "birth_year": "Year of birth; the most frequent value over the person's records.",
+    "age": "Age in whole years at the end of the snapshot month (from the birth year when day or month is unknown).",
+    "governorate": "Governorate of residence (canonical English name), most frequent value over the records.",
+    "nationality": "Nationality as ISO 3166 alpha-3 (JOR, SYR, ...), most frequent value over the records.",
+    "employment_status": "Latest employment status from the job-seeker registry: employed, unemployed, in_training, self_employed; null if not a job seeker.",
+    "officer": "Employment and career guidance officer in charge of the job-seeker record (case-folded).",
+    "first_seen_month": "The first monthly snapshot in which this beneficiary id appeared (YYYY-MM).",
+    "n_records": "Number of source records linked to this person this month.",
+    "min_link_probability": "Weakest match probability among the links holding this person's records together (1.0 for a single record).",
+    "conflict": "True if the person's records carry two different national numbers or UNHCR individual ids: check in the review queue.",
+}
+
+RECORDS: Final[dict[str, str]] = {
+    "source": "Name of the source in the configuration (for example naf, unhcr, jobseekers).",
+    "record_token": "Keyed hash (HMAC-SHA256, token v1) of the source name and the partner's own record id.",
+    "beneficiary_id": "The person this record belongs to.",
+    "match_probability": "Weakest match probability of the links that put the record in its person's cluster (1.0 if alone).",
+    "decided_by": "How the record's cluster was decided: single (no link), auto (model above the match threshold) or reviewed (a reviewer's decision).",
+    "national_number_token": "Keyed hash of the standardised national number (null if none).",
+    "unhcr_individual_token": "Keyed hash of the standardised UNHCR individual id (null if none).",
+    "unhcr_case_token": "Keyed hash of the standardised UNHCR case id, shared by a family (null if none).",
+    "phone_token": "Keyed hash of the phone number in E.164 form (null if none).",
+}
+
+LINKS: Final[dict[str, str]] = {
+    "left_token": "record_token of the first record of the pair.",
+    "right_token": "record_token of the second record of the pair.",
+    "left_source": "Source of the first record.",
+    "right_source": "Source of the second record.",
+    "probability": "Fellegi-Sunter match probability of the pair.",
+    "match_weight": "log2 Bayes factor of the pair (sum of the comparison weights and the prior).",
+    "decision": "match (at or above the match threshold), review (in the review band) or non_match.",
+    "decided_by": "auto (model) or reviewed (a reviewer's decision).",
+}
+LEVEL_DESCRIPTION: Final = "Comparison level for this field (-1 = a value missing on either side; higher = closer agreement)."

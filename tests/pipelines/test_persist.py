@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
+
+from benelink.pipelines.persist import assign_ids
+
+KEY = bytes(range(32))
+
+
+def _tokens(*names: str) -> pd.Series:
+    return pd.Series(list(names), dtype="string")
+
+
+def test_first_run_gives_deterministic_ids_one_per_cluster() -> None:
+    tokens = _tokens("a", "b", "c")
+    ids, changes = assign_ids(tokens, np.array([0, 0, 1]), None, KEY)
+    again, _ = assign_ids(tokens, np.array([0, 0, 1]), None, KEY)
+    assert ids.tolist() == again.tolist()
+    assert ids[0] == ids[1] != ids[2]
+    assert all(i.startswith("B-") and len(i) == 18 for i in ids)
+    assert (changes.new, changes.continuing, changes.exited) == (2, 0, 0)
+
+
+def test_ids_carry_forward_through_record_tokens() -> None:
+    previous = pd.DataFrame(
+        {"record_token": ["a", "b", "c"], "beneficiary_id": ["B-X", "B-X", "B-Y"]}
+    )
+    # cluster labels change from run to run; ids must not
+    ids, changes = assign_ids(_tokens("c", "a", "b", "d"), np.array([0, 1, 1, 2]), previous, KEY)
+    assert ids.tolist()[:3] == ["B-Y", "B-X", "B-X"]
+    assert ids[3] not in {"B-X", "B-Y"}
+    assert (changes.new, changes.continuing, changes.exited) == (1, 2, 0)
+
+
+def test_merge_keeps_the_larger_id_and_records_it() -> None:
+    previous = pd.DataFrame(
+        {"record_token": ["a", "b", "c"], "beneficiary_id": ["B-X", "B-X", "B-Y"]}
+    )
+    ids, changes = assign_ids(_tokens("a", "b", "c"), np.array([0, 0, 0]), previous, KEY)
+    assert set(ids) == {"B-X"}
+    assert changes.merges == [("B-Y", "B-X")]
+    assert changes.exited == 0
+
+
+def test_split_keeps_id_on_larger_part_and_records_it() -> None:
+    previous = pd.DataFrame({"record_token": ["a", "b", "c"], "beneficiary_id": ["B-X"] * 3})
+    ids, changes = assign_ids(_tokens("a", "b", "c"), np.array([0, 0, 1]), previous, KEY)
+    assert ids.tolist()[:2] == ["B-X", "B-X"]
+    assert ids[2] != "B-X"
+    assert changes.splits == [("B-X", ids[2])]
+
+
+def test_exited_people_are_counted() -> None:
+    previous = pd.DataFrame({"record_token": ["a", "z"], "beneficiary_id": ["B-X", "B-Z"]})
+    _, changes = assign_ids(_tokens("a"), np.array([0]), previous, KEY)
+    assert changes.exited == 1
+
+
+@given(st.lists(st.integers(0, 5), min_size=1, max_size=30), st.integers(0, 1000))
+def test_no_record_lost_and_one_id_per_cluster(labels: list[int], seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    cluster = np.array(labels)
+    tokens = _tokens(*[f"t{i}" for i in range(len(labels))])
+    prev_ids = rng.integers(0, 4, size=len(labels))
+    previous = pd.DataFrame(
+        {"record_token": tokens.tolist(), "beneficiary_id": [f"B-{i}" for i in prev_ids]}
+    ).sample(frac=0.7, random_state=seed)
+    ids, _ = assign_ids(tokens, cluster, previous, KEY)
+    assert len(ids) == len(labels) and ids.notna().all()
+    per_cluster = pd.DataFrame({"c": cluster, "id": ids.to_numpy()}).groupby("c")["id"].nunique()
+    assert (per_cluster == 1).all()
+    per_id = pd.DataFrame({"c": cluster, "id": ids.to_numpy()}).groupby("id")["c"].nunique()
+    assert (per_id == 1).all()
