@@ -3,11 +3,31 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
+from tests.helpers import SAMPLE, TEST_KEY, config_for
+from typer.testing import CliRunner
+
+from benelink.cli import app
 
 settings.register_profile("dev", max_examples=30, deadline=None)
 settings.register_profile(
     "ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+@pytest.fixture(scope="session")
+def two_months(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """October then November of the committed sample, run through the CLI once per session."""
+    root = tmp_path_factory.mktemp("e2e")
+    config = config_for(SAMPLE, root / "out", root / "benelink.toml")
+    runner = CliRunner()
+    for month in ("2026-10", "2026-11"):
+        result = runner.invoke(
+            app, ["run", "--config", str(config), "--month", month], env={"BENELINK_KEY": TEST_KEY}
+        )
+        assert result.exit_code == 0, result.output
+    return config, root / "out"

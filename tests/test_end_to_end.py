@@ -1,0 +1,139 @@
+"""The whole monthly merge through the CLI, on the committed synthetic sample."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+from tests.helpers import SAMPLE, TEST_KEY
+from typer.testing import CliRunner
+
+from benelink.cli import app
+
+runner = CliRunner()
+ENV = {"BENELINK_KEY": TEST_KEY}
+
+
+def test_snapshot_files_are_written(two_months: tuple[Path, Path]) -> None:
+    _, out = two_months
+    folder = out / "snapshots" / "month=2026-11"
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == [
+        "beneficiaries.parquet",
+        "links.parquet",
+        "manifest.json",
+        "records.parquet",
+        "report.json",
+    ]
+    for table in ("beneficiaries", "records", "links"):
+        schema = pq.read_schema(folder / f"{table}.parquet")
+        assert all(f.metadata and f.metadata.get(b"description") for f in schema)
+
+
+def test_every_valid_record_is_in_exactly_one_beneficiary(two_months: tuple[Path, Path]) -> None:
+    _, out = two_months
+    folder = out / "snapshots" / "month=2026-11"
+    records = pd.read_parquet(folder / "records.parquet")
+    people = pd.read_parquet(folder / "beneficiaries.parquet")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    expected = sum(i["rows"] - i["rejected_rows"] for i in manifest["inputs"])
+    assert len(records) == expected
+    assert records["record_token"].is_unique
+    assert set(records["beneficiary_id"]) == set(people["beneficiary_id"])
+    assert people["n_records"].sum() == len(records)
+
+
+def test_ids_are_carried_from_october_to_november(two_months: tuple[Path, Path]) -> None:
+    _, out = two_months
+    october = pd.read_parquet(out / "snapshots" / "month=2026-10" / "records.parquet")
+    november = pd.read_parquet(out / "snapshots" / "month=2026-11" / "records.parquet")
+    both = october.merge(november, on="record_token", suffixes=("_oct", "_nov"))
+    kept = (both["beneficiary_id_oct"] == both["beneficiary_id_nov"]).mean()
+    assert len(both) > 0.8 * len(october)
+    assert kept > 0.97
+
+
+def test_report_counts_add_up(two_months: tuple[Path, Path]) -> None:
+    _, out = two_months
+    report = json.loads((out / "snapshots" / "month=2026-11" / "report.json").read_text())
+    people = report["beneficiaries"]
+    assert sum(people["by_sources"].values()) == people["total"]
+    assert people["new"] + people["continuing"] == people["total"]
+    assert report["linkage"]["candidate_pairs"] >= report["linkage"]["scored_pairs"] > 0
+    assert {i["source"] for i in report["inputs"]} == {"naf", "unhcr", "jobseekers"}
+    assert report["rejects"], "the sample holds a few invalid rows on purpose"
+
+
+def test_rejects_are_written_masked(two_months: tuple[Path, Path]) -> None:
+    _, out = two_months
+    rejects = pd.read_csv(out / "rejects" / "month=2026-11" / "rejects.csv", dtype=str)
+    assert {"source", "row_number", "column", "reason", "action", "masked_value"} <= set(
+        rejects.columns
+    )
+    assert len(rejects) > 0
+
+
+def test_evaluate_reports_pairwise_quality(two_months: tuple[Path, Path], tmp_path: Path) -> None:
+    config, _ = two_months
+    target = tmp_path / "quality.json"
+    result = runner.invoke(
+        app,
+        [
+            "evaluate",
+            "--config",
+            str(config),
+            "--month",
+            "2026-11",
+            "--truth",
+            str(SAMPLE / "truth.csv"),
+            "--json",
+            str(target),
+        ],
+        env=ENV,
+    )
+    assert result.exit_code == 0, result.output
+    figures = json.loads(target.read_text())
+    assert set(figures) >= {"precision", "recall", "f1", "by_source_pair"}
+    assert figures["f1"] > 0.9
+    assert "naf~jobseekers" in figures["by_source_pair"]
+
+
+def test_rerun_of_a_month_gives_identical_tables(two_months: tuple[Path, Path]) -> None:
+    config, out = two_months
+    folder = out / "snapshots" / "month=2026-11"
+    before = {
+        t: pd.read_parquet(folder / f"{t}.parquet") for t in ("beneficiaries", "records", "links")
+    }
+    result = runner.invoke(
+        app, ["run", "--config", str(config), "--month", "2026-11", "--quiet"], env=ENV
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == ""
+    for table, frame in before.items():
+        pd.testing.assert_frame_equal(pd.read_parquet(folder / f"{table}.parquet"), frame)
+
+
+def test_missing_key_exits_2_with_one_line(two_months: tuple[Path, Path]) -> None:
+    config, _ = two_months
+    result = runner.invoke(
+        app, ["run", "--config", str(config), "--month", "2026-11"], env={"BENELINK_KEY": ""}
+    )
+    assert result.exit_code == 2
+    assert "BENELINK_KEY" in result.output
+
+
+def test_other_key_is_refused_exit_2(two_months: tuple[Path, Path]) -> None:
+    config, _ = two_months
+    other = {"BENELINK_KEY": "ab12" * 16}
+    result = runner.invoke(app, ["run", "--config", str(config), "--month", "2026-11"], env=other)
+    assert result.exit_code == 2
+    assert "fingerprint" in result.output
+
+
+def test_bad_month_is_a_usage_error(two_months: tuple[Path, Path]) -> None:
+    config, _ = two_months
+    result = runner.invoke(app, ["run", "--config", str(config), "--month", "Nov"], env=ENV)
+    assert result.exit_code == 2
+    assert "YYYY-MM" in result.output

@@ -1,0 +1,118 @@
+"""No input value of a personal field may appear in any output outside restricted/.
+
+The needles are read straight from the partner files with openpyxl and the
+csv module (not through benelink's own readers), so a bug in ingest cannot
+hide a leak from this test.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import tomllib
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+import pyarrow.parquet as pq
+from tests.helpers import REPO, SAMPLE
+
+PERSONAL = {
+    "full_name",
+    "first_name",
+    "father_name",
+    "grandfather_name",
+    "family_name",
+    "date_of_birth",
+    "national_number",
+    "unhcr_individual_id",
+    "unhcr_case_id",
+    "phone",
+}
+NAMES = {"full_name", "first_name", "father_name", "grandfather_name", "family_name"}
+TOKEN = re.compile(r"\b[0-9a-f]{16,64}\b|B-[A-Z2-7]{16}")
+LETTERS = re.compile(r"[^\W\d_]+")
+DIGITS = re.compile(r"\+?\d+")
+DATES = re.compile(r"\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}")
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    if path.suffix == ".xlsx":
+        sheet = openpyxl.load_workbook(path, read_only=True, data_only=True).worksheets[0]
+        rows = list(sheet.iter_rows(values_only=True))
+        header_at = next(i for i, r in enumerate(rows) if sum(c is not None for c in r) > 3)
+        header = [str(c).strip() if c is not None else "" for c in rows[header_at]]
+        return [
+            {h: _cell(v) for h, v in zip(header, r, strict=False)} for r in rows[header_at + 1 :]
+        ]
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, datetime | date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value)
+
+
+def personal_values() -> tuple[set[str], set[str], set[str]]:
+    """(name words, digit strings, date strings) of every personal input value."""
+    config = tomllib.loads((REPO / "config" / "benelink.toml").read_text(encoding="utf-8"))
+    words: set[str] = set()
+    digits: set[str] = set()
+    dates: set[str] = set()
+    officers: set[str] = set()
+    for month in ("2026-10", "2026-11"):
+        for source in config["sources"].values():
+            columns = source["columns"]
+            for row in _rows(SAMPLE / month / source["file"]):
+                for canonical, native in columns.items():
+                    value = (row.get(native) or "").strip()
+                    if not value:
+                        continue
+                    if canonical == "officer":
+                        officers.update(LETTERS.findall(value))
+                    if canonical not in PERSONAL:
+                        continue
+                    if canonical in NAMES:
+                        words.update(w for w in LETTERS.findall(value) if len(w) >= 3)
+                    elif canonical == "date_of_birth":
+                        dates.update(DATES.findall(value))
+                    else:
+                        raw = re.sub(r"\D", "", value)
+                        if len(raw) >= 6:
+                            digits.add(raw)
+                            if canonical == "phone":
+                                local = raw.removeprefix("00").removeprefix("962").lstrip("0")
+                                digits.update({local, "0" + local, "962" + local, "+962" + local})
+    return words - officers, digits, dates
+
+
+def output_text(path: Path) -> str:
+    if path.suffix == ".parquet":
+        table = pq.read_table(path)
+        parts = [str(table.schema)]
+        for column in table.columns:
+            parts.extend(str(v) for v in column.to_pylist())
+        return "\n".join(parts)
+    return path.read_text(encoding="utf-8", errors="replace")
+
+
+def test_no_personal_value_in_any_output(two_months: tuple[Path, Path]) -> None:
+    _, out = two_months
+    words, digits, dates = personal_values()
+    assert len(words) > 100 and len(digits) > 100 and len(dates) > 100
+    files = [
+        p for p in out.rglob("*") if p.is_file() and "restricted" not in p.relative_to(out).parts
+    ]
+    assert any(p.suffix == ".parquet" for p in files) and any(p.suffix == ".jsonl" for p in files)
+    leaks = []
+    for path in files:
+        text = TOKEN.sub(" ", output_text(path))
+        found = (set(LETTERS.findall(text)) & words) | (set(DIGITS.findall(text)) & digits)
+        found |= set(DATES.findall(text)) & dates
+        if found:
+            leaks.append(f"{path.relative_to(out)}: {len(found)} value(s)")
+    assert not leaks, leaks
