@@ -1,4 +1,5 @@
-"""Shared test settings: hypothesis profiles (dev is quick, ci is thorough)."""
+"""Shared test settings: hypothesis profiles (dev is quick, ci is thorough) and the
+session-wide end-to-end run of the committed sample."""
 
 from __future__ import annotations
 
@@ -7,10 +8,6 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
-from tests.helpers import SAMPLE, TEST_KEY, config_for
-from typer.testing import CliRunner
-
-from benelink.cli import app
 
 settings.register_profile("dev", max_examples=30, deadline=None)
 settings.register_profile(
