@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from benelink.schemas import outputs
 from tests.helpers import REPO
+
+from benelink.schemas import outputs
 
 
 def test_every_snapshot_column_is_documented_for_people() -> None:
