@@ -25,6 +25,7 @@ from benelink.anonymize.tokens import TOKEN_VERSION, pseudonymize
 from benelink.config.model import BenelinkConfig
 from benelink.errors import KeyError_, RejectLimitError, UnreadableFileError
 from benelink.io import snapshot
+from benelink.io.lock import run_lock
 from benelink.linkage.link import link_records
 from benelink.pipelines.ingest import check_month_files, load_source
 from benelink.pipelines.outputs import build_beneficiaries, build_links, build_records
@@ -82,7 +83,18 @@ def run_month(
     listener: StageListener | None = None,
     now: datetime | None = None,
 ) -> MonthResult:
-    """Run the whole monthly merge for ``month`` and write its snapshot."""
+    """Run the whole monthly merge for ``month`` and write its snapshot, under the lock."""
+    with run_lock(cfg.out_dir, month):
+        return _run_locked(cfg, month, key, listener, now)
+
+
+def _run_locked(
+    cfg: BenelinkConfig,
+    month: str,
+    key: bytes,
+    listener: StageListener | None,
+    now: datetime | None,
+) -> MonthResult:
     stages = _Stages(listener)
     out_dir = cfg.out_dir
     folder = cfg.incoming_dir(month)
