@@ -60,7 +60,7 @@ def test_report_counts_add_up(two_months: tuple[Path, Path]) -> None:
     report = json.loads((out / "snapshots" / "month=2026-11" / "report.json").read_text())
     people = report["beneficiaries"]
     assert sum(people["by_sources"].values()) == people["total"]
-    assert people["new"] + people["continuing"] == people["total"]
+    assert people["new"] + people["continuing"] + people["returning"] == people["total"]
     assert report["linkage"]["candidate_pairs"] >= report["linkage"]["scored_pairs"] > 0
     assert {i["source"] for i in report["inputs"]} == {"naf", "unhcr", "jobseekers"}
     assert report["rejects"], "the sample holds a few invalid rows on purpose"

@@ -24,7 +24,7 @@ from benelink.anonymize.keys import key_fingerprint
 from benelink.anonymize.tokens import TOKEN_VERSION, pseudonymize
 from benelink.config.model import BenelinkConfig
 from benelink.errors import KeyError_, RejectLimitError, UnreadableFileError
-from benelink.io import snapshot
+from benelink.io import snapshot, state
 from benelink.io.lock import run_lock
 from benelink.linkage.link import link_records
 from benelink.pipelines.ingest import check_month_files, load_source
@@ -143,9 +143,18 @@ def _run_locked(
         )
 
     with stages.stage("persist", {}) as counts:
-        prev_records, first_seen = _previous_ids(previous)
-        ids, changes = assign_ids(records["record_token"], linked.cluster, prev_records, key)
-        counts.update(new=changes.new, continuing=changes.continuing, exited=changes.exited)
+        known = state.read_registry(out_dir, month)
+        ids, changes = assign_ids(
+            records["record_token"], linked.cluster, known, key, _ids_of(previous)
+        )
+        registry = state.updated_registry(known, records["record_token"], ids, month)
+        first_seen = registry.groupby("beneficiary_id")["first_seen_month"].min().to_dict()
+        counts.update(
+            new=changes.new,
+            continuing=changes.continuing,
+            returning=changes.returning,
+            exited=changes.exited,
+        )
 
     with stages.stage("write", {}) as counts:
         sizes = np.bincount(linked.cluster)
@@ -182,6 +191,7 @@ def _run_locked(
         )
         counts.update(beneficiaries=len(beneficiaries), links=len(links))
         manifest = _manifest(cfg, month, fingerprint, inputs, changes, stages, now)
+        state.write_registry(out_dir, month, registry)
         written = snapshot.write_snapshot(
             out_dir,
             month,
@@ -213,19 +223,12 @@ def _check_same_key(previous: Path, fingerprint: str) -> None:
         )
 
 
-def _previous_ids(previous: Path | None) -> tuple[pd.DataFrame | None, dict[str, str]]:
+def _ids_of(previous: Path | None) -> frozenset[str]:
+    """The beneficiary ids of last month's snapshot (empty for a first run)."""
     if previous is None:
-        return None, {}
-    records = snapshot.read_table(previous, "records", ["record_token", "beneficiary_id"])
-    people = snapshot.read_table(previous, "beneficiaries", ["beneficiary_id", "first_seen_month"])
-    first_seen = dict(
-        zip(
-            people["beneficiary_id"].astype(str),
-            people["first_seen_month"].astype(str),
-            strict=True,
-        )
-    )
-    return records, first_seen
+        return frozenset()
+    people = snapshot.read_table(previous, "beneficiaries", ["beneficiary_id"])
+    return frozenset(people["beneficiary_id"].astype(str))
 
 
 def _manifest(

@@ -33,9 +33,10 @@ class IdentityChanges:
 
     merges: list[tuple[str, str]] = field(default_factory=list)  # (absorbed id, surviving id)
     splits: list[tuple[str, str]] = field(default_factory=list)  # (previous id, new id split off)
-    continuing: int = 0
+    continuing: int = 0  # present last month and now
+    returning: int = 0  # known from an earlier month, absent last month, present now
     new: int = 0
-    exited: int = 0
+    exited: int = 0  # present last month, absent now (merges excluded)
 
 
 def new_beneficiary_id(key: bytes, anchor_token: str, attempt: int = 0) -> str:
@@ -51,11 +52,13 @@ def assign_ids(
     cluster: np.ndarray,
     previous: pd.DataFrame | None,
     key: bytes,
+    last_month_ids: frozenset[str] | None = None,
 ) -> tuple[pd.Series, IdentityChanges]:
     """One beneficiary id per record (aligned with ``record_tokens``) and the changes.
 
-    ``previous`` holds last month's ``record_token`` and ``beneficiary_id``
-    (None for a first run).
+    ``previous`` holds every known ``record_token`` with its ``beneficiary_id``
+    (the registry; None for a first run); ``last_month_ids`` the ids present in
+    last month's snapshot (all known ids if not given).
     """
     current = pd.DataFrame({"record_token": record_tokens.to_numpy(), "cluster": cluster})
     first = current.groupby("cluster")["record_token"].min()
@@ -109,13 +112,19 @@ def assign_ids(
 
     merges = [(bid, chosen[c]) for c, bid in pairs if chosen[c] != bid and bid not in taken]
     splits = [(bid, chosen[c]) for c, bid in pairs if chosen[c] != bid and bid in taken]
-    previous_ids = set(previous["beneficiary_id"].astype(str))
+    last_month = (
+        set(last_month_ids)
+        if last_month_ids is not None
+        else set(previous["beneficiary_id"].astype(str))
+    )
+    absorbed = {m[0] for m in merges}
     changes = IdentityChanges(
         merges=sorted(set(merges)),
         splits=sorted(set(splits)),
-        continuing=len(taken),
+        continuing=len(taken & last_month),
+        returning=len(taken - last_month),
         new=new_count,
-        exited=len(previous_ids - taken - {m[0] for m in merges}),
+        exited=len(last_month - taken - absorbed),
     )
     ids = pd.Series(
         [chosen[int(c)] for c in cluster],

@@ -132,6 +132,7 @@ def build_report(
             "by_sources": source_overlap(beneficiaries),
             "new": changes.new,
             "continuing": changes.continuing,
+            "returning": changes.returning,
             "exited": changes.exited,
             "merges": [{"absorbed": a, "kept": b} for a, b in changes.merges],
             "splits": [{"previous": a, "new": b} for a, b in changes.splits],

@@ -1,0 +1,85 @@
+"""The identity registry in ``<out>/state/``: every record token ever seen and its id.
+
+Carrying ids only through last month's snapshot would give a new id to anyone
+who skipped a month. The registry remembers every record token with the id it
+last had and the months it was first and last seen, so a person who returns
+after a gap keeps their id. One immutable file per month
+(``identities-YYYY-MM.parquet``) means a re-run of a month reads exactly what
+the first run read. It holds tokens and ids only — no personal values.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+REGISTRY_COLUMNS = ["record_token", "beneficiary_id", "first_seen_month", "last_seen_month"]
+_NAME = re.compile(r"identities-(\d{4}-\d{2})\.parquet")
+
+
+def read_registry(out_dir: Path, month: str) -> pd.DataFrame | None:
+    """The registry as it stood after the latest month before ``month`` (None if none)."""
+    folder = out_dir / "state"
+    if not folder.is_dir():
+        return None
+    months = sorted(m.group(1) for p in folder.iterdir() if (m := _NAME.fullmatch(p.name)))
+    earlier = [m for m in months if m < month]
+    if not earlier:
+        return None
+    frame: pd.DataFrame = pq.read_table(folder / f"identities-{earlier[-1]}.parquet").to_pandas()
+    return frame
+
+
+def write_registry(out_dir: Path, month: str, registry: pd.DataFrame) -> Path:
+    """Write the registry after ``month``, atomically (temporary file, then rename)."""
+    folder = out_dir / "state"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"identities-{month}.parquet"
+    staging = folder / f".{target.name}.{uuid.uuid4().hex[:8]}"
+    table = pa.Table.from_pandas(registry[REGISTRY_COLUMNS], preserve_index=False)
+    pq.write_table(table, staging, compression="zstd")
+    staging.replace(target)
+    return target
+
+
+def updated_registry(
+    previous: pd.DataFrame | None, record_tokens: pd.Series, ids: pd.Series, month: str
+) -> pd.DataFrame:
+    """This month's records with their ids, plus every earlier record not seen this month."""
+    current = pd.DataFrame(
+        {
+            "record_token": record_tokens.astype(str).to_numpy(),
+            "beneficiary_id": ids.astype(str).to_numpy(),
+            "last_seen_month": month,
+        }
+    )
+    if previous is None or previous.empty:
+        current["first_seen_month"] = month
+        return current[REGISTRY_COLUMNS].sort_values("record_token", ignore_index=True)
+    first = previous.set_index("record_token")["first_seen_month"]
+    current["first_seen_month"] = current["record_token"].map(first).fillna(month)
+    # a record absent this month keeps its old id, unless its person was merged into another
+    absorbed = previous[~previous["record_token"].isin(current["record_token"])]
+    remap = _merge_map(previous, current)
+    absorbed = absorbed.assign(beneficiary_id=absorbed["beneficiary_id"].replace(remap))
+    merged = pd.concat([current, absorbed[REGISTRY_COLUMNS]], ignore_index=True)
+    return merged[REGISTRY_COLUMNS].sort_values("record_token", ignore_index=True)
+
+
+def _merge_map(previous: pd.DataFrame, current: pd.DataFrame) -> dict[str, str]:
+    """Old id -> new id for ids none of whose current records kept them."""
+    joined = current.merge(previous, on="record_token", suffixes=("", "_old"))
+    moved = joined[joined["beneficiary_id"] != joined["beneficiary_id_old"]]
+    kept = set(
+        joined.loc[joined["beneficiary_id"] == joined["beneficiary_id_old"], "beneficiary_id"]
+    )
+    moved = moved[~moved["beneficiary_id_old"].isin(kept)]
+    moved = moved.sort_values(["beneficiary_id_old", "beneficiary_id"]).drop_duplicates(
+        "beneficiary_id_old"
+    )
+    return dict(zip(moved["beneficiary_id_old"], moved["beneficiary_id"], strict=True))

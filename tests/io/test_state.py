@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from benelink.io.state import read_registry, updated_registry, write_registry
+from benelink.pipelines.persist import assign_ids
+
+KEY = bytes(range(32))
+
+
+def _s(*values: str) -> pd.Series:
+    return pd.Series(list(values), dtype="string")
+
+
+def test_person_absent_for_a_month_keeps_their_id(tmp_path: Path) -> None:
+    months = {"2026-09": ["a", "b"], "2026-10": ["a"], "2026-11": ["a", "b"]}
+    seen: dict[str, dict[str, str]] = {}
+    last: frozenset[str] = frozenset()
+    for month, tokens in months.items():
+        known = read_registry(tmp_path, month)
+        ids, changes = assign_ids(_s(*tokens), np.arange(len(tokens)), known, KEY, last)
+        write_registry(tmp_path, month, updated_registry(known, _s(*tokens), ids, month))
+        seen[month] = dict(zip(tokens, ids, strict=True))
+        last = frozenset(ids)
+    assert seen["2026-11"]["b"] == seen["2026-09"]["b"]
+    assert changes.returning == 1 and changes.continuing == 1 and changes.new == 0
+
+
+def test_registry_reads_the_latest_earlier_month_only(tmp_path: Path) -> None:
+    for month in ("2026-09", "2026-11"):
+        frame = updated_registry(None, _s("x"), _s(f"B-{month}"), month)
+        write_registry(tmp_path, month, frame)
+    assert read_registry(tmp_path, "2026-09") is None
+    registry = read_registry(tmp_path, "2026-11")
+    assert registry is not None and registry["beneficiary_id"].tolist() == ["B-2026-09"]
+
+
+def test_absent_records_of_a_merged_person_follow_the_survivor() -> None:
+    previous = pd.DataFrame(
+        {
+            "record_token": ["a", "b", "c"],
+            "beneficiary_id": ["B-X", "B-Y", "B-Y"],
+            "first_seen_month": ["2026-09"] * 3,
+            "last_seen_month": ["2026-10"] * 3,
+        }
+    )
+    # b now links with a; c is absent this month
+    registry = updated_registry(previous, _s("a", "b"), _s("B-X", "B-X"), "2026-11")
+    assert registry.set_index("record_token")["beneficiary_id"].to_dict() == {
+        "a": "B-X",
+        "b": "B-X",
+        "c": "B-X",
+    }
+    assert registry.set_index("record_token").loc["c", "last_seen_month"] == "2026-10"
