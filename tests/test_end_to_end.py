@@ -137,3 +137,15 @@ def test_bad_month_is_a_usage_error(two_months: tuple[Path, Path]) -> None:
     result = runner.invoke(app, ["run", "--config", str(config), "--month", "Nov"], env=ENV)
     assert result.exit_code == 2
     assert "YYYY-MM" in result.output
+
+
+def test_history_shows_a_person_in_both_months(two_months: tuple[Path, Path]) -> None:
+    config, out = two_months
+    october = pd.read_parquet(out / "snapshots" / "month=2026-10" / "beneficiaries.parquet")
+    november = pd.read_parquet(out / "snapshots" / "month=2026-11" / "beneficiaries.parquet")
+    both = sorted(set(october["beneficiary_id"]) & set(november["beneficiary_id"]))
+    result = runner.invoke(app, ["history", "--config", str(config), "--beneficiary", both[0]])
+    assert result.exit_code == 0, result.output
+    assert "2026-10" in result.output and "2026-11" in result.output
+    unknown = runner.invoke(app, ["history", "--config", str(config), "--beneficiary", "B-NOPE"])
+    assert unknown.exit_code == 2

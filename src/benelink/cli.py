@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -219,6 +220,39 @@ def sample(
 
     summary = _guarded(action)
     out.print(summary)
+
+
+@app.command()
+def history(
+    beneficiary: Annotated[str, typer.Option(help="The beneficiary id, B-...")],
+    config: ConfigOption = Path("config/benelink.toml"),
+) -> None:
+    """Show one beneficiary's months: sources present and employment status."""
+    from benelink.pipelines.history import beneficiary_history
+
+    frame = _guarded(lambda: beneficiary_history(load_config(config).out_dir, beneficiary))
+    table = Table(title=f"History of {beneficiary}", title_justify="left")
+    for column in (
+        "month",
+        "NAF",
+        "UNHCR",
+        "job seeker",
+        "employment status",
+        "officer",
+        "governorate",
+    ):
+        table.add_column(column)
+    for row in frame.itertuples(index=False):
+        table.add_row(
+            str(row.month),
+            "yes" if row.in_naf else "",
+            "yes" if row.in_unhcr else "",
+            "yes" if row.in_jobseekers else "",
+            "" if pd.isna(row.employment_status) else str(row.employment_status),
+            "" if pd.isna(row.officer) else str(row.officer),
+            "" if pd.isna(row.governorate) else str(row.governorate),
+        )
+    out.print(table)
 
 
 @app.command()
