@@ -19,10 +19,10 @@ settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHES
 @pytest.fixture(scope="session")
 def two_months(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """October then November of the committed sample, run through the CLI once per session."""
-    from tests.helpers import SAMPLE, TEST_KEY, config_for
     from typer.testing import CliRunner
 
     from benelink.cli import app
+    from tests.helpers import SAMPLE, TEST_KEY, config_for
 
     root = tmp_path_factory.mktemp("e2e")
     config = config_for(SAMPLE, root / "out", root / "benelink.toml")

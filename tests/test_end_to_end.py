@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
-from tests.helpers import SAMPLE, TEST_KEY
 from typer.testing import CliRunner
 
 from benelink.cli import app
+from tests.helpers import SAMPLE, TEST_KEY
 
 runner = CliRunner()
 ENV = {"BENELINK_KEY": TEST_KEY}

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import openpyxl
 import pyarrow.parquet as pq
+
 from tests.helpers import REPO, SAMPLE
 
 PERSONAL = {

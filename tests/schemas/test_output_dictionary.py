@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-from tests.helpers import REPO
-
 from benelink.schemas import outputs
+from tests.helpers import REPO
 
 
 def test_every_snapshot_column_is_documented_for_people() -> None:
