@@ -22,7 +22,7 @@ def test_person_absent_for_a_month_keeps_their_id(tmp_path: Path) -> None:
     for month, tokens in months.items():
         known = read_registry(tmp_path, month)
         ids, changes = assign_ids(_s(*tokens), np.arange(len(tokens)), known, KEY, last)
-        write_registry(tmp_path, month, updated_registry(known, _s(*tokens), ids, month))
+        write_registry(tmp_path, month, updated_registry(known, _s(*tokens), ids, month), "fp")
         seen[month] = dict(zip(tokens, ids, strict=True))
         last = frozenset(ids)
     assert seen["2026-11"]["b"] == seen["2026-09"]["b"]
@@ -32,7 +32,7 @@ def test_person_absent_for_a_month_keeps_their_id(tmp_path: Path) -> None:
 def test_registry_reads_the_latest_earlier_month_only(tmp_path: Path) -> None:
     for month in ("2026-09", "2026-11"):
         frame = updated_registry(None, _s("x"), _s(f"B-{month}"), month)
-        write_registry(tmp_path, month, frame)
+        write_registry(tmp_path, month, frame, "fp")
     assert read_registry(tmp_path, "2026-09") is None
     registry = read_registry(tmp_path, "2026-11")
     assert registry is not None and registry["beneficiary_id"].tolist() == ["B-2026-09"]

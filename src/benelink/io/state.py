@@ -19,29 +19,57 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 REGISTRY_COLUMNS = ["record_token", "beneficiary_id", "first_seen_month", "last_seen_month"]
+_FINGERPRINT = b"benelink.key_fingerprint"
 _NAME = re.compile(r"identities-(\d{4}-\d{2})\.parquet")
+
+
+def registry_months(out_dir: Path) -> list[str]:
+    """The months that have a registry file, oldest first."""
+    folder = out_dir / "state"
+    if not folder.is_dir():
+        return []
+    return sorted(m.group(1) for p in folder.iterdir() if (m := _NAME.fullmatch(p.name)))
+
+
+def registry_path(out_dir: Path, month: str) -> Path:
+    return out_dir / "state" / f"identities-{month}.parquet"
 
 
 def read_registry(out_dir: Path, month: str) -> pd.DataFrame | None:
     """The registry as it stood after the latest month before ``month`` (None if none)."""
-    folder = out_dir / "state"
-    if not folder.is_dir():
-        return None
-    months = sorted(m.group(1) for p in folder.iterdir() if (m := _NAME.fullmatch(p.name)))
-    earlier = [m for m in months if m < month]
+    earlier = [m for m in registry_months(out_dir) if m < month]
     if not earlier:
         return None
-    frame: pd.DataFrame = pq.read_table(folder / f"identities-{earlier[-1]}.parquet").to_pandas()
+    frame: pd.DataFrame = pq.read_table(registry_path(out_dir, earlier[-1])).to_pandas()
     return frame
 
 
-def write_registry(out_dir: Path, month: str, registry: pd.DataFrame) -> Path:
-    """Write the registry after ``month``, atomically (temporary file, then rename)."""
-    folder = out_dir / "state"
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"identities-{month}.parquet"
-    staging = folder / f".{target.name}.{uuid.uuid4().hex[:8]}"
+def registry_fingerprint(out_dir: Path, month: str) -> str | None:
+    """The key fingerprint stored with the registry that a run of ``month`` would read."""
+    earlier = [m for m in registry_months(out_dir) if m < month]
+    if not earlier:
+        return None
+    return fingerprint_of(registry_path(out_dir, earlier[-1]))
+
+
+def fingerprint_of(path: Path) -> str | None:
+    """The key fingerprint stored in one registry file's metadata."""
+    metadata = pq.read_schema(path).metadata or {}
+    value = metadata.get(_FINGERPRINT)
+    return value.decode("ascii") if value is not None else None
+
+
+def write_registry(out_dir: Path, month: str, registry: pd.DataFrame, fingerprint: str) -> Path:
+    """Write the registry after ``month`` with its key's fingerprint, atomically.
+
+    The fingerprint lives inside the file, so tokens and the key they were made
+    with can never be out of step, whatever moment a run or a rotation is killed.
+    """
+    target = registry_path(out_dir, month)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.parent / f".{target.name}.{uuid.uuid4().hex[:8]}"
     table = pa.Table.from_pandas(registry[REGISTRY_COLUMNS], preserve_index=False)
+    table = table.replace_schema_metadata({_FINGERPRINT: fingerprint.encode("ascii")})
     pq.write_table(table, staging, compression="zstd")
     staging.replace(target)
     return target

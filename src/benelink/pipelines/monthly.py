@@ -100,8 +100,7 @@ def _run_locked(
     folder = cfg.incoming_dir(month)
     fingerprint = key_fingerprint(key)
     previous = snapshot.previous_month_dir(out_dir, month)
-    if previous is not None:
-        _check_same_key(previous, fingerprint)
+    _check_same_key(out_dir, month, fingerprint)
 
     with stages.stage("ingest", {}) as counts:
         missing = check_month_files(cfg, month)
@@ -191,7 +190,7 @@ def _run_locked(
         )
         counts.update(beneficiaries=len(beneficiaries), links=len(links))
         manifest = _manifest(cfg, month, fingerprint, inputs, changes, stages, now)
-        state.write_registry(out_dir, month, registry)
+        state.write_registry(out_dir, month, registry, fingerprint)
         written = snapshot.write_snapshot(
             out_dir,
             month,
@@ -212,14 +211,15 @@ def _rejected_rows(v: ValidatedSource) -> int:
     return int(rows.nunique())
 
 
-def _check_same_key(previous: Path, fingerprint: str) -> None:
+def _check_same_key(out_dir: Path, month: str, fingerprint: str) -> None:
     """Refuse to carry ids forward under a different key: everyone would get a new id."""
-    earlier = snapshot.read_json(previous / "manifest.json").get("key_fingerprint")
+    earlier = state.registry_fingerprint(out_dir, month)
     if earlier is not None and earlier != fingerprint:
         raise KeyError_(
-            f"the key's fingerprint {fingerprint} differs from {earlier} used for "
-            f"{previous.name}: with a new key every beneficiary would get a new id. "
-            "Use the key of earlier runs, or rotate keys deliberately (docs/keys.md)"
+            f"the key's fingerprint {fingerprint} differs from {earlier}, the key of the "
+            f"identity registry in {out_dir / 'state'}: with a new key every beneficiary would "
+            "get a new id. Use the key of earlier runs, or change keys with "
+            "`benelink rotate-key` (see docs/keys.md)"
         )
 
 
