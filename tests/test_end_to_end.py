@@ -25,6 +25,7 @@ def test_snapshot_files_are_written(two_months: tuple[Path, Path]) -> None:
         "links.parquet",
         "manifest.json",
         "records.parquet",
+        "report.html",
         "report.json",
     ]
     for table in ("beneficiaries", "records", "links"):

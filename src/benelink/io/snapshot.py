@@ -49,7 +49,11 @@ def write_snapshot(
     tables: Mapping[str, pa.Table],
     documents: Mapping[str, Any],
 ) -> Path:
-    """Write ``tables`` (as ``<name>.parquet``) and ``documents`` (as JSON) atomically."""
+    """Write ``tables`` (as ``<name>.parquet``) and ``documents`` atomically.
+
+    A document that is a string is written as it is (the HTML report); any
+    other document is written as JSON.
+    """
     final = month_dir(out_dir, month)
     final.parent.mkdir(parents=True, exist_ok=True)
     remove_incomplete(final.parent)
@@ -64,7 +68,10 @@ def write_snapshot(
             write_statistics=True,
         )
     for name, document in documents.items():
-        text = json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+        if isinstance(document, str):
+            text = document
+        else:
+            text = json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
         (staging / name).write_text(text, encoding="utf-8")
     _fsync_tree(staging)
     if final.exists():

@@ -30,6 +30,7 @@ from benelink.linkage.link import link_records
 from benelink.pipelines.ingest import check_month_files, load_source
 from benelink.pipelines.outputs import build_beneficiaries, build_links, build_records
 from benelink.pipelines.persist import IdentityChanges, assign_ids
+from benelink.pipelines.render import render_report
 from benelink.pipelines.report import build_report
 from benelink.pipelines.standardize import standardize
 from benelink.pipelines.validate import ValidatedSource, reject_limit_message, validate_source
@@ -188,6 +189,10 @@ def _run_locked(
             settings=cfg.linkage,
             changes=changes,
         )
+        if previous is not None and (previous / "report.json").is_file():
+            report["previous_graduation"] = snapshot.read_json(previous / "report.json")[
+                "graduation"
+            ]
         counts.update(beneficiaries=len(beneficiaries), links=len(links))
         manifest = _manifest(cfg, month, fingerprint, inputs, changes, stages, now)
         state.write_registry(out_dir, month, registry, fingerprint)
@@ -201,7 +206,11 @@ def _run_locked(
                 "records": snapshot.to_table(record_table, dictionary.RECORDS, "records"),
                 "links": snapshot.to_table(links, dictionary.LINKS, "links"),
             },
-            documents={"report.json": report, "manifest.json": manifest},
+            documents={
+                "report.json": report,
+                "report.html": render_report(report),
+                "manifest.json": manifest,
+            },
         )
     return MonthResult(month=month, snapshot=written, report=report, manifest=manifest)
 
