@@ -1,0 +1,114 @@
+"""Review files on disk: the restricted queue out, the reviewer's file back in.
+
+The queue holds raw names, so it goes only under ``<out>/restricted/``, created
+readable by its owner alone (0700). Spreadsheet cells that start with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return are prefixed with an apostrophe,
+so a name crafted as a formula is shown, never executed, when a reviewer
+opens the file in Excel or LibreOffice.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+
+from benelink.errors import UnreadableFileError
+from benelink.pipelines.review import DECISION_COLUMNS
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse(value: object) -> object:
+    """A cell value that a spreadsheet will never evaluate as a formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def restricted_dir(out_dir: Path, *parts: str) -> Path:
+    """A folder under ``restricted/``, each level created (or tightened) to mode 0700."""
+    folder = out_dir / "restricted"
+    for part in ("", *parts):
+        folder = folder / part if part else folder
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(folder, 0o700)
+    return folder
+
+
+def write_review_queue(out_dir: Path, month: str, queue: pd.DataFrame) -> Path:
+    """review.xlsx and review.csv for ``month``; returns the folder."""
+    folder = restricted_dir(out_dir, "review", f"month={month}")
+    safe = queue.astype(object).map(
+        lambda v: None if pd.api.types.is_scalar(v) and pd.isna(v) else defuse(v)
+    )
+    csv_tmp = folder / f".review.csv.{uuid.uuid4().hex[:8]}"
+    safe.to_csv(csv_tmp, index=False, lineterminator="\n", encoding="utf-8-sig")
+    os.chmod(csv_tmp, 0o600)
+    csv_tmp.replace(folder / "review.csv")
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "review"
+    sheet.append(list(safe.columns))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in safe.itertuples(index=False):
+        sheet.append(list(row))
+    decision_col = list(safe.columns).index("decision") + 1
+    for (cell,) in sheet.iter_rows(min_row=2, min_col=decision_col, max_col=decision_col):
+        cell.fill = PatternFill("solid", fgColor="FFF2CC")
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.data_type = "s" if isinstance(cell.value, str) else cell.data_type
+    sheet.freeze_panes = "D2"
+    xlsx_tmp = folder / f".review.xlsx.{uuid.uuid4().hex[:8]}"
+    book.save(xlsx_tmp)
+    os.chmod(xlsx_tmp, 0o600)
+    xlsx_tmp.replace(folder / "review.xlsx")
+    return folder
+
+
+def read_review_file(path: Path) -> pd.DataFrame:
+    """A returned review file (xlsx or csv) as strings."""
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            book = load_workbook(path, read_only=True, data_only=True)
+            rows = list(book.worksheets[0].iter_rows(values_only=True))
+            book.close()
+            if not rows:
+                raise UnreadableFileError(f"{path}: the sheet is empty")
+            header = [str(h) if h is not None else "" for h in rows[0]]
+            return pd.DataFrame(rows[1:], columns=header).astype("string")
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, ValueError, KeyError) as exc:
+        raise UnreadableFileError(
+            f"{path}: cannot be read as a review file ({type(exc).__name__}); "
+            "return the review.xlsx or review.csv benelink wrote"
+        ) from None
+
+
+def decisions_path(out_dir: Path) -> Path:
+    return out_dir / "state" / "decisions.parquet"
+
+
+def read_decisions(out_dir: Path) -> pd.DataFrame | None:
+    """Every reviewer decision recorded so far (record tokens only), or None."""
+    path = decisions_path(out_dir)
+    if not path.is_file():
+        return None
+    return pd.read_parquet(path)
+
+
+def write_decisions(out_dir: Path, decisions: pd.DataFrame) -> Path:
+    """Replace the decision store atomically."""
+    path = decisions_path(out_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = path.parent / f".{path.name}.{uuid.uuid4().hex[:8]}"
+    decisions[DECISION_COLUMNS].to_parquet(staging, index=False, compression="zstd")
+    staging.replace(path)
+    return path
