@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from benelink.errors import InputError
+from benelink.io.review import defuse, read_review_file, write_review_queue
+from benelink.pipelines.review import (
+    display_names,
+    merge_decisions,
+    parse_decisions,
+    review_queue,
+)
+
+RAW = pd.DataFrame(
+    {
+        "source": ["naf", "unhcr", "jobseekers"],
+        "source_record_id": ["N1", "U1", "J1"],
+        "row_number": [2, 2, 2],
+        "first_name": pd.array(["محمد", "Mohammad", pd.NA], dtype="string"),
+        "family_name": pd.array(["الحريري", "Al-Hariri", pd.NA], dtype="string"),
+        "full_name": pd.array([pd.NA, pd.NA, '=HYPERLINK("http://x")'], dtype="string"),
+    }
+)
+TOKENS = pd.Series(["t-naf", "t-unhcr", "t-js"])
+PAIRS = pd.DataFrame(
+    {
+        "left": [0, 1, 0],
+        "right": [1, 2, 2],
+        "probability": [0.7, 0.55, 0.99],
+        "decision": ["review", "review", "match"],
+    }
+)
+
+
+def test_display_name_joins_parts_or_keeps_full_name() -> None:
+    assert display_names(RAW).tolist() == [
+        "محمد الحريري",
+        "Mohammad Al-Hariri",
+        '=HYPERLINK("http://x")',
+    ]
+
+
+def test_queue_holds_review_band_only_most_likely_first() -> None:
+    queue = review_queue(RAW, TOKENS, PAIRS)
+    assert queue["probability"].tolist() == [0.7, 0.55]
+    assert queue.loc[0, "left_full_name"] == "محمد الحريري"
+    assert queue.loc[1, "right_source_record_id"] == "J1"
+    assert queue["decision"].eq("").all()
+    assert queue.loc[0, "left_token"] == "t-naf"
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+def test_formula_like_cells_are_defused(value: str) -> None:
+    assert defuse(value) == "'" + value
+
+
+def test_queue_files_are_restricted_and_safe(tmp_path: Path) -> None:
+    folder = write_review_queue(tmp_path, "2026-11", review_queue(RAW, TOKENS, PAIRS))
+    for level in (tmp_path / "restricted", tmp_path / "restricted" / "review", folder):
+        assert stat.S_IMODE(level.stat().st_mode) == 0o700
+    sheet = load_workbook(folder / "review.xlsx").worksheets[0]
+    values = [c.value for row in sheet.iter_rows() for c in row]
+    assert '\'=HYPERLINK("http://x")' in values
+    assert all(not (isinstance(v, str) and v.startswith("=")) for v in values)
+    assert (folder / "review.csv").is_file()
+
+
+def test_returned_file_round_trip(tmp_path: Path) -> None:
+    folder = write_review_queue(tmp_path, "2026-11", review_queue(RAW, TOKENS, PAIRS))
+    book = load_workbook(folder / "review.xlsx")
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    column = header.index("decision") + 1
+    sheet.cell(row=2, column=column, value="Accept")
+    sheet.cell(row=3, column=column, value=" reject ")
+    book.save(folder / "review.xlsx")
+    decisions = parse_decisions(read_review_file(folder / "review.xlsx"), "2026-11", "review.xlsx")
+    assert decisions.to_dict("records") == [
+        {"left_token": "t-naf", "right_token": "t-unhcr", "decision": "accept", "month": "2026-11"},
+        {"left_token": "t-js", "right_token": "t-unhcr", "decision": "reject", "month": "2026-11"},
+    ]
+
+
+def test_unknown_decision_names_the_row() -> None:
+    filled = pd.DataFrame(
+        {"decision": ["accept", "maybe"], "left_token": ["a", "b"], "right_token": ["c", "d"]}
+    )
+    with pytest.raises(InputError, match="row\\(s\\) 3"):
+        parse_decisions(filled, "2026-11", "review.csv")
+
+
+def test_newer_decision_replaces_older() -> None:
+    old = pd.DataFrame(
+        [{"left_token": "a", "right_token": "b", "decision": "accept", "month": "2026-10"}]
+    )
+    new = pd.DataFrame(
+        [{"left_token": "a", "right_token": "b", "decision": "reject", "month": "2026-11"}]
+    )
+    merged = merge_decisions(old, new)
+    assert merged["decision"].tolist() == ["reject"]
