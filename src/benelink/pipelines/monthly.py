@@ -148,7 +148,8 @@ def _run_locked(
             records["record_token"], linked.cluster, known, key, _ids_of(previous)
         )
         registry = state.updated_registry(known, records["record_token"], ids, month)
-        first_seen = registry.groupby("beneficiary_id")["first_seen_month"].min().to_dict()
+        earliest = registry.groupby("beneficiary_id")["first_seen_month"].min()
+        first_seen = dict(zip(earliest.index.astype(str), earliest.astype(str), strict=True))
         counts.update(
             new=changes.new,
             continuing=changes.continuing,

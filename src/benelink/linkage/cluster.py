@@ -1,0 +1,183 @@
+"""Clustering scored pairs into beneficiaries without chaining strangers together.
+
+Connected components of the match edges alone would merge two people as soon
+as one weak-but-above-threshold link joins them (A~B strong, B~C strong, C~D
+just above the threshold, A and D clearly different people). So within each
+component the records are re-agglomerated, strongest edge first, and two
+groups merge only when
+
+* they hold no two different values of an exclusive identifier (national
+  number, UNHCR individual id) — two of those in one cluster is the classic
+  sign of chaining, so it is a cannot-link; and
+* the *average* probability over all scored pairs between the two groups is
+  at least ``cohesion_threshold`` — one strong edge cannot outvote many pairs
+  that say "different people". The link stage scores every pair inside small
+  components first, so the average sees them all.
+
+An edge that fails these tests is a weak bridge and is simply not used, which
+cuts it. The order is fixed (probability, then positions), so the result is
+deterministic; labels are numbered by each cluster's smallest position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+Positions = npt.NDArray[np.int32]
+Labels = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+Bools = npt.NDArray[np.bool_]
+Codes = npt.NDArray[np.int32]
+
+
+@dataclass(frozen=True)
+class Clustering:
+    """One label per record, its weakest holding link, and whether its cluster conflicts."""
+
+    cluster: Labels
+    record_probability: Floats
+    conflict: Bools
+
+
+def connected_components(n: int, left: Positions, right: Positions) -> Labels:
+    """Component label per record = its smallest member position (hooking + pointer jumping)."""
+    labels = np.arange(n, dtype=np.int64)
+    while len(left):
+        lo = np.minimum(labels[left], labels[right])
+        hi = np.maximum(labels[left], labels[right])
+        moving = lo != hi
+        if not moving.any():
+            break
+        np.minimum.at(labels, hi[moving], lo[moving])
+        while True:
+            jumped = labels[labels]
+            if np.array_equal(jumped, labels):
+                break
+            labels = jumped
+    return labels
+
+
+def _numbered(root: Labels) -> Labels:
+    """Labels 0..k-1 in order of each cluster's smallest member position."""
+    if root.size == 0:
+        return root
+    _, first, inverse = np.unique(root, return_index=True, return_inverse=True)
+    rank = np.empty(first.size, dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(first.size)
+    return rank[inverse.reshape(-1)]
+
+
+def cluster_conflicts(cluster: Labels, exclusive: Sequence[Codes]) -> Bools:
+    """True for records whose cluster holds two different values of any exclusive id."""
+    conflict = np.zeros(cluster.size, dtype=bool)
+    for codes in exclusive:
+        present = codes >= 0
+        if not present.any():
+            continue
+        combos = np.unique(np.stack([cluster[present], codes[present].astype(np.int64)]), axis=1)
+        distinct = np.bincount(combos[0], minlength=int(cluster.max()) + 1)
+        conflict |= distinct[cluster] > 1
+    return conflict
+
+
+class _Agglomeration:
+    """Union-find whose roots carry their exclusive ids and summed links to other roots."""
+
+    def __init__(self, n: int, exclusive: Sequence[Codes]) -> None:
+        self.parent = list(range(n))
+        self.size = [1] * n
+        self.ids = [c.tolist() for c in exclusive]
+        self.links: dict[int, dict[int, list[float]]] = {}
+
+    def find(self, x: int) -> int:
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def add_link(self, a: int, b: int, p: float) -> None:
+        entry = self.links.setdefault(a, {}).get(b)
+        if entry is None:
+            entry = [0.0, 0.0]
+            self.links[a][b] = entry
+            self.links.setdefault(b, {})[a] = entry
+        entry[0] += p
+        entry[1] += 1.0
+
+    def may_merge(self, a: int, b: int, cohesion: float, tolerated: bool) -> bool:
+        for ids in self.ids:
+            if not tolerated and ids[a] >= 0 and ids[b] >= 0 and ids[a] != ids[b]:
+                return False
+        entry = self.links.get(a, {}).get(b)
+        return entry is not None and entry[0] / entry[1] >= cohesion
+
+    def merge(self, a: int, b: int) -> None:
+        keep, gone = (a, b) if len(self.links.get(a, {})) >= len(self.links.get(b, {})) else (b, a)
+        self.parent[gone] = keep
+        self.size[keep] += self.size[gone]
+        for ids in self.ids:
+            if ids[keep] < 0:
+                ids[keep] = ids[gone]
+        kept = self.links.setdefault(keep, {})
+        kept.pop(gone, None)
+        for other, entry in self.links.pop(gone, {}).items():
+            if other == keep:
+                continue
+            theirs = self.links[other]
+            del theirs[gone]
+            if other in kept:
+                kept[other][0] += entry[0]
+                kept[other][1] += entry[1]
+            else:
+                kept[other] = entry
+                theirs[keep] = entry
+
+
+def cluster_records(
+    n: int,
+    left: Positions,
+    right: Positions,
+    probability: Floats,
+    *,
+    match_threshold: float,
+    cohesion_threshold: float,
+    exclusive: Sequence[Codes] = (),
+    tolerated: Bools | None = None,
+) -> Clustering:
+    """Clusters from scored pairs: components of match edges, re-agglomerated with checks.
+
+    ``tolerated`` marks pairs whose exclusive ids differ only by a typo (one
+    digit): those may merge despite the difference, and their cluster is then
+    flagged as a conflict for review.
+    """
+    tolerated = np.zeros(len(left), dtype=bool) if tolerated is None else tolerated
+    is_match = probability >= match_threshold
+    component = connected_components(n, left[is_match], right[is_match])
+    inside = component[left] == component[right]
+    l_in, r_in, p_in, t_in = left[inside], right[inside], probability[inside], tolerated[inside]
+    order = np.lexsort((r_in, l_in, -p_in))
+    l_in, r_in, p_in, t_in = l_in[order], r_in[order], p_in[order], t_in[order]
+
+    state = _Agglomeration(n, exclusive)
+    for a, b, p in zip(l_in.tolist(), r_in.tolist(), p_in.tolist(), strict=True):
+        state.add_link(a, b, p)
+    held = np.ones(n, dtype=np.float64)
+    for a, b, p, t in zip(l_in.tolist(), r_in.tolist(), p_in.tolist(), t_in.tolist(), strict=True):
+        if p < match_threshold:
+            break
+        ra, rb = state.find(a), state.find(b)
+        if ra == rb or not state.may_merge(ra, rb, cohesion_threshold, t):
+            continue
+        state.merge(ra, rb)
+        held[a] = min(held[a], p)
+        held[b] = min(held[b], p)
+
+    root = np.fromiter((state.find(i) for i in range(n)), dtype=np.int64, count=n)
+    cluster = _numbered(root)
+    return Clustering(cluster, held, cluster_conflicts(cluster, exclusive))

@@ -1,0 +1,196 @@
+"""The link stage wired in one place: block → compare → score → decide → cluster.
+
+``score_partition`` is the unit of work over a partition of candidate pairs
+(it needs only the encoded record arrays, the pair positions and the fitted
+model), so the same function can later run per partition on PySpark.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from benelink.config.model import LinkageSettings
+from benelink.linkage.block import (
+    DEFAULT_MAX_BLOCK_SIZE,
+    DEFAULT_RULES,
+    BlockingRule,
+    pairs_within_groups,
+)
+from benelink.linkage.block import candidate_pairs as block_candidates
+from benelink.linkage.cluster import cluster_records, connected_components
+from benelink.linkage.compare import (
+    COMPARISONS,
+    Codes,
+    Comparison,
+    Floats,
+    Levels,
+    RecordArrays,
+    compare_pairs,
+    encode_records,
+)
+from benelink.linkage.score import (
+    Model,
+    TermFrequencies,
+    estimate_model,
+    match_probability,
+    match_weights,
+    pattern_counts,
+    term_frequencies,
+)
+
+PARTITION_PAIRS = 1_000_000
+# components up to this size get every internal pair scored before clustering
+FILL_COMPONENT_MAX = 60
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    """What the link stage hands on: scored pairs, the model, and the clusters."""
+
+    pairs: pd.DataFrame
+    n_candidate_pairs: int
+    parameters: pd.DataFrame
+    lambda_: float
+    cluster: npt.NDArray[np.int64]
+    record_probability: npt.NDArray[np.float64]
+    conflict: npt.NDArray[np.bool_]
+
+
+def compare_partitions(
+    arr: RecordArrays, left: Codes, right: Codes, comparisons: Sequence[Comparison]
+) -> Levels:
+    """Comparison vectors, computed partition by partition to bound temporary memory."""
+    out = np.empty((len(left), len(comparisons)), dtype=np.int8)
+    for start in range(0, len(left), PARTITION_PAIRS):
+        stop = start + PARTITION_PAIRS
+        out[start:stop] = compare_pairs(arr, left[start:stop], right[start:stop], comparisons)
+    return out
+
+
+def score_partition(
+    arr: RecordArrays,
+    left: Codes,
+    right: Codes,
+    model: Model,
+    tf: TermFrequencies,
+) -> tuple[Levels, Floats, Floats]:
+    """Levels, match weights and probabilities for one partition of pairs."""
+    levels = compare_pairs(arr, left, right, model.comparisons)
+    weight = match_weights(levels, model, tf, arr, left)
+    return levels, weight, match_probability(weight, model.lambda_)
+
+
+def _fill_components(
+    n: int, left: Codes, right: Codes, probability: Floats, match_threshold: float
+) -> tuple[Codes, Codes]:
+    """Pairs inside small match components that blocking did not propose."""
+    is_match = probability >= match_threshold
+    component = connected_components(n, left[is_match], right[is_match])
+    sizes = np.bincount(component, minlength=n)
+    small = (sizes[component] >= 3) & (sizes[component] <= FILL_COMPONENT_MAX)
+    fl, fr = pairs_within_groups(np.where(small, component, -1))
+    if fl.size == 0:
+        return fl, fr
+    known = np.sort(left.astype(np.int64) * n + right)
+    wanted = fl.astype(np.int64) * n + fr
+    at = np.minimum(np.searchsorted(known, wanted), max(known.size - 1, 0))
+    new = known[at] != wanted if known.size else np.ones(wanted.size, dtype=bool)
+    return fl[new], fr[new]
+
+
+def _id_typo(levels: Levels, comparisons: Sequence[Comparison]) -> npt.NDArray[np.bool_]:
+    """Pairs whose national numbers differ by one digit or one transposition only."""
+    at = [i for i, c in enumerate(comparisons) if c.kind == "national_number"]
+    if not at:
+        return np.zeros(len(levels), dtype=bool)
+    out: npt.NDArray[np.bool_] = levels[:, at[0]] == 1
+    return out
+
+
+def _decisions(probability: Floats, settings: LinkageSettings) -> npt.NDArray[np.object_]:
+    return np.select(
+        [probability >= settings.match_threshold, probability >= settings.review_threshold],
+        ["match", "review"],
+        "non_match",
+    ).astype(object)
+
+
+def link_records(
+    records: pd.DataFrame,
+    settings: LinkageSettings,
+    *,
+    rules: Sequence[BlockingRule] = DEFAULT_RULES,
+    comparisons: Sequence[Comparison] = COMPARISONS,
+    max_block_size: int = DEFAULT_MAX_BLOCK_SIZE,
+) -> LinkResult:
+    """Link and de-duplicate standardised records (positions 0..n-1) into beneficiaries."""
+    n = len(records)
+    arr = encode_records(records)
+    candidates = block_candidates(records, settings.max_candidate_pairs, rules, max_block_size)
+    left, right = candidates.left, candidates.right
+
+    levels = compare_partitions(arr, left, right, comparisons)
+    patterns, counts = pattern_counts(levels)
+    model = estimate_model(comparisons, patterns, counts, settings.em_max_iterations)
+    tf = term_frequencies(arr, comparisons)
+    weight = np.concatenate(
+        [
+            match_weights(
+                levels[s : s + PARTITION_PAIRS], model, tf, arr, left[s : s + PARTITION_PAIRS]
+            )
+            for s in range(0, len(left), PARTITION_PAIRS)
+        ]
+        or [np.zeros(0)]
+    )
+    probability = match_probability(weight, model.lambda_)
+
+    extra_left, extra_right = _fill_components(
+        n, left, right, probability, settings.match_threshold
+    )
+    if extra_left.size:
+        extra_levels, extra_weight, extra_probability = score_partition(
+            arr, extra_left, extra_right, model, tf
+        )
+        left = np.concatenate([left, extra_left])
+        right = np.concatenate([right, extra_right])
+        levels = np.concatenate([levels, extra_levels])
+        weight = np.concatenate([weight, extra_weight])
+        probability = np.concatenate([probability, extra_probability])
+
+    clustering = cluster_records(
+        n,
+        left,
+        right,
+        probability,
+        match_threshold=settings.match_threshold,
+        cohesion_threshold=settings.review_threshold,
+        exclusive=(arr.national_number, arr.exact["unhcr_individual_id"]),
+        tolerated=_id_typo(levels, comparisons),
+    )
+
+    kept = probability >= settings.review_threshold
+    pairs = pd.DataFrame(
+        {
+            "left": left[kept].astype(np.int64),
+            "right": right[kept].astype(np.int64),
+            "probability": probability[kept],
+            "match_weight": weight[kept],
+            **{f"level_{c.name}": levels[kept, i] for i, c in enumerate(comparisons)},
+            "decision": _decisions(probability[kept], settings),
+        }
+    )
+    pairs = pairs.sort_values(["left", "right"], kind="stable").reset_index(drop=True)
+    return LinkResult(
+        pairs=pairs,
+        n_candidate_pairs=len(candidates),
+        parameters=model.parameters(),
+        lambda_=model.lambda_,
+        cluster=clustering.cluster,
+        record_probability=clustering.record_probability,
+        conflict=clustering.conflict,
+    )

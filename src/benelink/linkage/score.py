@@ -1,0 +1,243 @@
+"""Fellegi–Sunter scoring: m and u per comparison level by EM, term-frequency adjusted.
+
+For each comparison level, ``m`` is the chance a true match shows it and
+``u`` the chance a non-match (among candidate pairs) does; ``log2(m/u)`` is
+the level's weight and a pair's match weight is the sum over its comparisons
+(null levels add nothing). With the prior λ (share of matches among
+candidates) the match probability is ``1 / (1 + 2^-(log2(λ/(1-λ)) + weight))``.
+
+m, u and λ are estimated without labels by expectation–maximisation. EM only
+needs how often each *distinct* comparison vector occurs, so it runs on a
+few thousand patterns whatever the number of pairs.
+
+Term frequencies (as in Splink): an exact agreement on a name key weighs
+``log2(Σf² / f_v)`` bits more than average, where ``f_v`` is the share of
+records carrying the value — agreeing on "Mohammad" says little, agreeing on a
+rare name a lot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from benelink.linkage.compare import (
+    LEVEL_LABELS,
+    Codes,
+    Comparison,
+    Floats,
+    Levels,
+    RecordArrays,
+)
+
+_EPS = 1e-6
+TF_MIN_ADJUSTMENT = -8.0
+TF_MAX_ADJUSTMENT = 4.0
+INITIAL_PRIOR = 0.05
+_TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class Model:
+    """The fitted model: per comparison, m and u indexed by ``level + 1`` (slot 0 = null)."""
+
+    comparisons: tuple[Comparison, ...]
+    m: tuple[Floats, ...]
+    u: tuple[Floats, ...]
+    lambda_: float
+    iterations: int
+
+    def weights(self) -> tuple[Floats, ...]:
+        """log2(m/u) per level, 0 for the null slot."""
+        out = []
+        for m, u in zip(self.m, self.u, strict=True):
+            w = np.log2(np.maximum(m, _EPS) / np.maximum(u, _EPS))
+            w[0] = 0.0
+            out.append(w)
+        return tuple(out)
+
+    def parameters(self) -> pd.DataFrame:
+        """One row per comparison level: comparison, level, label, m, u, weight."""
+        rows = []
+        for comparison, m, u, w in zip(
+            self.comparisons, self.m, self.u, self.weights(), strict=True
+        ):
+            for level, label in sorted(LEVEL_LABELS[comparison.kind].items(), reverse=True):
+                rows.append(
+                    {
+                        "comparison": comparison.name,
+                        "level": level,
+                        "label": label,
+                        "m": float(m[level + 1]),
+                        "u": float(u[level + 1]),
+                        "weight": float(w[level + 1]),
+                    }
+                )
+        return pd.DataFrame(rows, columns=["comparison", "level", "label", "m", "u", "weight"])
+
+
+def pattern_counts(levels: Levels) -> tuple[Levels, npt.NDArray[np.int64]]:
+    """Distinct comparison vectors and their counts, via one int64 code per pair."""
+    n_cols = levels.shape[1]
+    if len(levels) == 0:
+        return levels, np.zeros(0, np.int64)
+    radix = int(levels.max()) + 2
+    code = np.zeros(len(levels), dtype=np.int64)
+    for i in range(n_cols):
+        code = code * radix + (levels[:, i].astype(np.int64) + 1)
+    distinct, counts = np.unique(code, return_counts=True)
+    patterns = np.empty((distinct.size, n_cols), dtype=np.int8)
+    rest = distinct.copy()
+    for i in reversed(range(n_cols)):
+        patterns[:, i] = (rest % radix - 1).astype(np.int8)
+        rest //= radix
+    return patterns, counts.astype(np.int64)
+
+
+def _n_slots(comparison: Comparison) -> int:
+    return comparison.top_level + 2
+
+
+def _initial_m(comparison: Comparison) -> Floats:
+    """Prior: matches mostly agree exactly; each weaker level is much rarer."""
+    slots = _n_slots(comparison)
+    m = np.zeros(slots)
+    for level in range(comparison.top_level + 1):
+        m[level + 1] = 8.0 ** (level - comparison.top_level)
+    m[1] = max(m[1], 0.01)
+    out: Floats = m / m.sum()
+    return out
+
+
+def _level_distribution(column: Levels, counts: Floats, slots: int) -> Floats:
+    totals = np.bincount(column.astype(np.int64) + 1, weights=counts, minlength=slots)[:slots]
+    totals[0] = 0.0
+    out: Floats = (totals + _EPS) / (totals[1:].sum() + _EPS * (slots - 1))
+    return out
+
+
+def _posterior(patterns: Levels, m: Sequence[Floats], u: Sequence[Floats], lam: float) -> Floats:
+    """P(match | pattern) under the current parameters (null levels skipped)."""
+    log_ratio = np.zeros(len(patterns))
+    for i in range(patterns.shape[1]):
+        slot = patterns[:, i].astype(np.int64) + 1
+        present = slot > 0
+        s = slot[present]
+        log_ratio[present] += np.log(np.maximum(m[i][s], _EPS)) - np.log(np.maximum(u[i][s], _EPS))
+    logit = np.log(lam) - np.log1p(-lam) + log_ratio
+    out: Floats = 1.0 / (1.0 + np.exp(-np.clip(logit, -700, 700)))
+    return out
+
+
+def estimate_model(
+    comparisons: Sequence[Comparison],
+    patterns: Levels,
+    counts: npt.NDArray[np.int64],
+    max_iterations: int,
+) -> Model:
+    """EM over distinct comparison vectors; u starts from the candidate set, m from priors.
+
+    Candidate pairs hold two kinds of "similar" pairs: the same person, and
+    members of one household (same father, family, phone, case). Left free, EM
+    may well pick households as its "match" class. So the comparisons marked
+    ``anchor`` (first name, birth date — what tells a person from a sibling)
+    keep their prior m while EM runs; one last M-step then estimates their m
+    from the converged posteriors.
+    """
+    comps = tuple(comparisons)
+    weights = counts.astype(np.float64)
+    slots = [_n_slots(c) for c in comps]
+    u = [_level_distribution(patterns[:, i], weights, slots[i]) for i in range(len(comps))]
+    m = [_initial_m(c) for c in comps]
+    lam = INITIAL_PRIOR
+    iterations = 0
+    while iterations < max_iterations:
+        iterations += 1
+        match_w = _posterior(patterns, m, u, lam) * weights
+        new_m = [
+            m[i] if c.anchor else _level_distribution(patterns[:, i], match_w, slots[i])
+            for i, c in enumerate(comps)
+        ]
+        new_u = [
+            _level_distribution(patterns[:, i], weights - match_w, slots[i])
+            for i in range(len(comps))
+        ]
+        new_lam = float(np.clip(match_w.sum() / max(weights.sum(), 1.0), _EPS, 1 - _EPS))
+        change = max(
+            abs(new_lam - lam),
+            *(float(np.abs(a - b).max()) for a, b in zip(new_m + new_u, m + u, strict=True)),
+        )
+        m, u, lam = new_m, new_u, new_lam
+        if change < _TOLERANCE:
+            break
+    if len(patterns):
+        match_w = _posterior(patterns, m, u, lam) * weights
+        m = [
+            _level_distribution(patterns[:, i], match_w, slots[i]) if c.anchor else m[i]
+            for i, c in enumerate(comps)
+        ]
+    for mi, ui in zip(m, u, strict=True):
+        mi[0] = ui[0] = 0.0
+    return Model(comps, tuple(m), tuple(u), lam, iterations)
+
+
+def term_frequency_adjustments(arr: RecordArrays, comparison: Comparison) -> Floats:
+    """Bits added to an exact agreement on each key value: log2(Σf² / f_v), clipped."""
+    codes = arr.key[comparison.field]
+    present = codes[codes >= 0]
+    freq = np.bincount(present, minlength=len(arr.key_vocab)).astype(np.float64)
+    if present.size == 0:
+        return np.zeros(len(arr.key_vocab))
+    freq /= present.size
+    average = float((freq**2).sum())
+    with np.errstate(divide="ignore"):
+        adjustment = np.log2(average / freq)
+    return np.clip(adjustment, TF_MIN_ADJUSTMENT, TF_MAX_ADJUSTMENT)
+
+
+@dataclass(frozen=True)
+class TermFrequencies:
+    """Per term-frequency comparison: its column in the vector, its level, its adjustments."""
+
+    column: tuple[int, ...]
+    exact_level: tuple[int, ...]
+    field: tuple[str, ...]
+    adjustment: tuple[Floats, ...]
+
+
+def term_frequencies(arr: RecordArrays, comparisons: Sequence[Comparison]) -> TermFrequencies:
+    """The adjustment tables of every comparison that asks for them."""
+    chosen = [(i, c) for i, c in enumerate(comparisons) if c.term_frequency]
+    return TermFrequencies(
+        column=tuple(i for i, _ in chosen),
+        exact_level=tuple(c.top_level for _, c in chosen),
+        field=tuple(c.field for _, c in chosen),
+        adjustment=tuple(term_frequency_adjustments(arr, c) for _, c in chosen),
+    )
+
+
+def match_weights(
+    levels: Levels, model: Model, tf: TermFrequencies, arr: RecordArrays, left: Codes
+) -> Floats:
+    """log2 Bayes factor of each pair: level weights plus term-frequency adjustments."""
+    total = np.zeros(len(levels))
+    for i, w in enumerate(model.weights()):
+        total += w[levels[:, i].astype(np.int64) + 1]
+    for column, exact, field, adjustment in zip(
+        tf.column, tf.exact_level, tf.field, tf.adjustment, strict=True
+    ):
+        hit = levels[:, column] == exact
+        codes = arr.key[field][left[hit]]
+        total[hit] += np.where(codes >= 0, adjustment[np.maximum(codes, 0)], 0.0)
+    return total
+
+
+def match_probability(weight: Floats, lambda_: float) -> Floats:
+    """Posterior match probability from the prior and the summed weights."""
+    logit = np.log2(lambda_) - np.log2(1.0 - lambda_) + weight
+    out: Floats = 1.0 / (1.0 + np.exp2(-np.clip(logit, -1000, 1000)))
+    return out

@@ -1,0 +1,73 @@
+"""Blocking: pairs within groups, rule union, over-size blocks, the budget error."""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from benelink.errors import CandidateBudgetError
+from benelink.linkage.block import (
+    BlockingRule,
+    candidate_pairs,
+    count_candidate_pairs,
+    pairs_within_groups,
+)
+
+
+@given(st.lists(st.integers(-1, 4), max_size=30))
+def test_pairs_within_groups_match_brute_force(codes: list[int]) -> None:
+    left, right = pairs_within_groups(np.array(codes, dtype=np.int64))
+    got = sorted(zip(left.tolist(), right.tolist(), strict=True))
+    expected = sorted(
+        (i, j)
+        for i, j in combinations(range(len(codes)), 2)
+        if codes[i] >= 0 and codes[i] == codes[j]
+    )
+    assert got == expected
+
+
+def _frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "key_first": ["mhmd", "mhmd", "mhmd", "ahmd", None],
+            "birth_year": pd.array([1990, 1990, 1991, 1990, 1990], dtype="Int64"),
+            "phone": ["+962791", None, "+962791", None, "+962791"],
+        }
+    )
+
+
+def test_union_of_rules_is_deduplicated_and_ordered() -> None:
+    rules = (
+        BlockingRule("first_year", ("key_first", "birth_year")),
+        BlockingRule("phone", ("phone",)),
+        BlockingRule("first", ("key_first",)),
+    )
+    pairs = candidate_pairs(_frame(), 100, rules)
+    got = list(zip(pairs.left.tolist(), pairs.right.tolist(), strict=True))
+    assert got == [(0, 1), (0, 2), (0, 4), (1, 2), (2, 4)]
+    assert pairs.n_counted == 1 + 3 + 3  # counted per rule, duplicates included
+
+
+def test_oversize_blocks_are_refined_or_skipped() -> None:
+    frame = pd.DataFrame({"key_first": ["mhmd"] * 6, "sex": ["M", "M", "M", "F", "F", "F"]})
+    refined = count_candidate_pairs(frame, (BlockingRule("first", ("key_first",), ("sex",)),), 4)
+    assert refined[0].pairs == 3 + 3 and refined[0].skipped_blocks == 1
+    skipped = count_candidate_pairs(frame, (BlockingRule("first", ("key_first",)),), 4)
+    assert skipped[0].pairs == 0 and skipped[0].skipped_records == 6
+
+
+def test_budget_error_names_the_worst_rule_and_the_remedy() -> None:
+    rules = (
+        BlockingRule("first_year", ("key_first", "birth_year")),
+        BlockingRule("phone", ("phone",)),
+    )
+    with pytest.raises(CandidateBudgetError) as caught:
+        candidate_pairs(_frame(), 2, rules)
+    message = str(caught.value)
+    assert "'phone'" in message and "max_candidate_pairs" in message
+    assert "mhmd" not in message and "+962791" not in message

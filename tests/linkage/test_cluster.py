@@ -1,0 +1,76 @@
+"""Clustering: no chaining through one weak link, conflicts split, deterministic labels."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from benelink.linkage.cluster import cluster_records, connected_components
+
+
+def _edges(edges: list[tuple[int, int, float]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    left = np.array([a for a, _, _ in edges], dtype=np.int32)
+    right = np.array([b for _, b, _ in edges], dtype=np.int32)
+    return left, right, np.array([p for *_, p in edges])
+
+
+def test_connected_components_label_by_smallest_member() -> None:
+    left, right, _ = _edges([(3, 4, 1), (0, 2, 1), (2, 5, 1)])
+    assert connected_components(7, left, right).tolist() == [0, 1, 0, 3, 3, 0, 6]
+
+
+def test_two_strangers_are_not_chained_through_one_weak_link() -> None:
+    # people {0,1,2} and {3,4,5}; one spurious above-threshold link 2~3
+    strong = [(a, b, 0.99) for a, b in [(0, 1), (0, 2), (1, 2), (3, 4), (3, 5), (4, 5)]]
+    weak = [(2, 3, 0.91)]
+    against = [(a, b, 0.01) for a in (0, 1, 2) for b in (3, 4, 5) if (a, b) != (2, 3)]
+    left, right, p = _edges(strong + weak + against)
+    result = cluster_records(6, left, right, p, match_threshold=0.9, cohesion_threshold=0.5)
+    assert result.cluster.tolist() == [0, 0, 0, 1, 1, 1]
+    # plain connected components would have merged them
+    assert len(set(connected_components(6, left[p >= 0.9], right[p >= 0.9]).tolist())) == 1
+
+
+def test_conflicting_ids_split_the_chain_at_the_weakest_bridge() -> None:
+    left, right, p = _edges([(0, 1, 0.99), (1, 2, 0.93), (2, 3, 0.99)])
+    national = np.array([10, -1, -1, 11], dtype=np.int32)
+    result = cluster_records(
+        4, left, right, p, match_threshold=0.9, cohesion_threshold=0.5, exclusive=(national,)
+    )
+    assert result.cluster.tolist() == [0, 0, 1, 1]
+    assert not result.conflict.any()
+    assert result.record_probability.tolist() == [0.99, 0.99, 0.99, 0.99]
+
+
+def test_tolerated_typo_merges_but_is_flagged() -> None:
+    left, right, p = _edges([(0, 1, 0.99)])
+    national = np.array([10, 11, -1], dtype=np.int32)
+    result = cluster_records(
+        3,
+        left,
+        right,
+        p,
+        match_threshold=0.9,
+        cohesion_threshold=0.5,
+        exclusive=(national,),
+        tolerated=np.array([True]),
+    )
+    assert result.cluster.tolist() == [0, 0, 1]
+    assert result.conflict.tolist() == [True, True, False]
+    assert result.record_probability[2] == 1.0
+
+
+def test_labels_do_not_depend_on_edge_order() -> None:
+    rng = np.random.default_rng(5)
+    edges = [
+        (int(a), int(b), float(rng.random())) for a, b in rng.integers(0, 40, (80, 2)) if a < b
+    ]
+    runs = []
+    for seed in range(3):
+        order = np.random.default_rng(seed).permutation(len(edges))
+        left, right, p = _edges([edges[i] for i in order])
+        result = cluster_records(40, left, right, p, match_threshold=0.6, cohesion_threshold=0.4)
+        runs.append(result.cluster.tolist())
+        assert result.cluster[0] == 0 and set(result.cluster.tolist()) == set(
+            range(max(runs[-1]) + 1)
+        )
+    assert runs[0] == runs[1] == runs[2]

@@ -1,0 +1,95 @@
+"""Each comparison's levels on hand-made pairs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from benelink.linkage.compare import COMPARISONS, compare_pairs, encode_records
+
+COLUMNS = [c.name for c in COMPARISONS]
+
+
+def _levels(rows: list[dict[str, object]]) -> pd.DataFrame:
+    """Levels of the pairs (0,1), (2,3), ... of the given records."""
+    frame = pd.DataFrame(rows)
+    for column in ("birth_year", "birth_month", "birth_day"):
+        if column in frame:
+            frame[column] = frame[column].astype("Int64")
+    arr = encode_records(frame)
+    left = np.arange(0, len(frame), 2, dtype=np.int32)
+    levels = compare_pairs(arr, left, left + 1)
+    return pd.DataFrame(levels, columns=COLUMNS)
+
+
+def _dob(a: tuple[int, int | None, int | None], b: tuple[int, int | None, int | None]) -> int:
+    rows = [{"birth_year": y, "birth_month": m, "birth_day": d} for y, m, d in (a, b)]
+    return int(_levels(rows)["birth_date"][0])
+
+
+def test_name_levels_exact_fuzzy_and_null() -> None:
+    pairs = [
+        ("mhmd", "mhmd", 3),
+        ("abdlrhmn", "abdlrhmm", 2),
+        ("khld", "kald", 1),
+        ("khld", "smr", 0),
+        ("khld", None, -1),
+    ]
+    rows = []
+    for a, b, _ in pairs:
+        rows += [{"key_first": a, "name_first": a}, {"key_first": b, "name_first": b}]
+    assert _levels(rows)["first_name"].tolist() == [lvl for *_, lvl in pairs]
+
+
+def test_cross_script_names_meet_on_the_key() -> None:
+    rows = [
+        {"key_first": "mhmd", "name_first": "محمد"},
+        {"key_first": "mhmd", "name_first": "mohammad"},
+    ]
+    assert _levels(rows)["first_name"][0] == 3
+
+
+def test_father_grandfather_shift_and_family_on_another_part() -> None:
+    base = {"key_first": "ahmd", "name_first": "ahmd"}
+    rows = [
+        {**base, "key_father": "ali", "key_grandfather": "hsn", "key_family": "khll"},
+        {**base, "key_father": "hsn", "key_grandfather": None, "key_family": "zbi"},
+        {**base, "key_father": "ali", "key_grandfather": "hsn", "key_family": "khll"},
+        {**base, "key_father": "ali", "key_grandfather": None, "key_family": "hsn"},
+    ]
+    levels = _levels(rows)
+    assert levels["father_name"].tolist() == [2, 4]
+    assert levels["family_name"].tolist() == [0, 2]
+
+
+def test_household_fields_are_null_when_first_names_differ() -> None:
+    shared = {"key_father": "ali", "key_family": "khll", "phone": "+962790000001"}
+    rows = [{**shared, "key_first": "ahmd"}, {**shared, "key_first": "smr"}]
+    levels = _levels(rows)
+    assert levels.loc[0, ["father_name", "family_name", "phone"]].tolist() == [-1, -1, -1]
+
+
+def test_birth_date_levels() -> None:
+    assert _dob((1990, 3, 4), (1990, 3, 4)) == 6
+    assert _dob((1990, 3, 4), (1990, 4, 3)) == 5
+    assert _dob((1990, 3, 4), (1990, 3, 9)) == 4
+    assert _dob((1990, None, None), (1990, 3, 9)) == 3
+    assert _dob((1990, 3, 4), (1991, 3, 4)) == 2
+    assert _dob((1990, 3, 4), (1991, 7, 9)) == 1
+    assert _dob((1990, 3, 4), (1995, 3, 4)) == 0
+
+
+def test_national_number_typo_levels_and_exact_fields() -> None:
+    rows = [
+        {"national_number": "9901234567", "sex": "M", "phone": None},
+        {"national_number": "9901234567", "sex": "F", "phone": "+962790000001"},
+        {"national_number": "9901234567"},
+        {"national_number": "9901243567"},
+        {"national_number": "9901234567"},
+        {"national_number": "9901234568"},
+        {"national_number": "9901234567"},
+        {"national_number": "2000000000"},
+    ]
+    levels = _levels(rows)
+    assert levels["national_number"].tolist() == [2, 1, 1, 0]
+    assert levels["sex"][0] == 0 and levels["phone"][0] == -1
