@@ -101,20 +101,25 @@ class _Agglomeration:
             self.parent[x], x = root, self.parent[x]
         return root
 
-    def add_link(self, a: int, b: int, p: float) -> None:
+    def add_link(self, a: int, b: int, p: float, forbidden: bool = False) -> None:
         entry = self.links.setdefault(a, {}).get(b)
         if entry is None:
-            entry = [0.0, 0.0]
+            entry = [0.0, 0.0, 0.0]
             self.links[a][b] = entry
             self.links.setdefault(b, {})[a] = entry
         entry[0] += p
         entry[1] += 1.0
+        entry[2] = max(entry[2], 1.0 if forbidden else 0.0)
 
-    def may_merge(self, a: int, b: int, cohesion: float, tolerated: bool) -> bool:
+    def may_merge(self, a: int, b: int, cohesion: float, tolerated: bool, forced: bool) -> bool:
+        entry = self.links.get(a, {}).get(b)
+        if entry is not None and entry[2] > 0:
+            return False  # a reviewer said some record of one group is not one of the other
+        if forced:
+            return True  # a reviewer said these two records are the same person
         for ids in self.ids:
             if not tolerated and ids[a] >= 0 and ids[b] >= 0 and ids[a] != ids[b]:
                 return False
-        entry = self.links.get(a, {}).get(b)
         return entry is not None and entry[0] / entry[1] >= cohesion
 
     def merge(self, a: int, b: int) -> None:
@@ -134,6 +139,7 @@ class _Agglomeration:
             if other in kept:
                 kept[other][0] += entry[0]
                 kept[other][1] += entry[1]
+                kept[other][2] = max(kept[other][2], entry[2])
             else:
                 kept[other] = entry
                 theirs[keep] = entry
@@ -149,30 +155,39 @@ def cluster_records(
     cohesion_threshold: float,
     exclusive: Sequence[Codes] = (),
     tolerated: Bools | None = None,
+    reviewed: npt.NDArray[np.int8] | None = None,
 ) -> Clustering:
     """Clusters from scored pairs: components of match edges, re-agglomerated with checks.
 
     ``tolerated`` marks pairs whose exclusive ids differ only by a typo (one
     digit): those may merge despite the difference, and their cluster is then
-    flagged as a conflict for review.
+    flagged as a conflict for review. ``reviewed`` carries reviewers'
+    decisions per pair (1 accept, -1 reject, 0 none): an accepted pair merges
+    whatever the model says, and no cluster ever holds both records of a
+    rejected pair.
     """
     tolerated = np.zeros(len(left), dtype=bool) if tolerated is None else tolerated
-    is_match = probability >= match_threshold
+    reviewed = np.zeros(len(left), dtype=np.int8) if reviewed is None else reviewed
+    is_match = (probability >= match_threshold) | (reviewed > 0)
     component = connected_components(n, left[is_match], right[is_match])
     inside = component[left] == component[right]
-    l_in, r_in, p_in, t_in = left[inside], right[inside], probability[inside], tolerated[inside]
-    order = np.lexsort((r_in, l_in, -p_in))
-    l_in, r_in, p_in, t_in = l_in[order], r_in[order], p_in[order], t_in[order]
+    l_in, r_in, p_in = left[inside], right[inside], probability[inside]
+    t_in, v_in = tolerated[inside], reviewed[inside]
+    order = np.lexsort((r_in, l_in, -p_in, -v_in))
+    l_in, r_in, p_in, t_in, v_in = l_in[order], r_in[order], p_in[order], t_in[order], v_in[order]
 
     state = _Agglomeration(n, exclusive)
-    for a, b, p in zip(l_in.tolist(), r_in.tolist(), p_in.tolist(), strict=True):
-        state.add_link(a, b, p)
+    for a, b, p, v in zip(l_in.tolist(), r_in.tolist(), p_in.tolist(), v_in.tolist(), strict=True):
+        state.add_link(a, b, p, forbidden=v < 0)
     held = np.ones(n, dtype=np.float64)
-    for a, b, p, t in zip(l_in.tolist(), r_in.tolist(), p_in.tolist(), t_in.tolist(), strict=True):
-        if p < match_threshold:
+    edges = zip(
+        l_in.tolist(), r_in.tolist(), p_in.tolist(), t_in.tolist(), v_in.tolist(), strict=True
+    )
+    for a, b, p, t, v in edges:
+        if p < match_threshold and v <= 0:
             break
         ra, rb = state.find(a), state.find(b)
-        if ra == rb or not state.may_merge(ra, rb, cohesion_threshold, t):
+        if ra == rb or not state.may_merge(ra, rb, cohesion_threshold, t, v > 0):
             continue
         state.merge(ra, rb)
         held[a] = min(held[a], p)

@@ -112,6 +112,49 @@ def _id_typo(levels: Levels, comparisons: Sequence[Comparison]) -> npt.NDArray[n
     return out
 
 
+def _apply_decisions(
+    decisions: pd.DataFrame | None,
+    arr: RecordArrays,
+    model: Model,
+    tf: TermFrequencies,
+    left: Codes,
+    right: Codes,
+    levels: Levels,
+    weight: Floats,
+    probability: Floats,
+) -> tuple[Codes, Codes, Levels, Floats, Floats, npt.NDArray[np.int8]]:
+    """Reviewers' decisions laid over the model: accepted pairs get probability 1,
+    rejected ones 0; decided pairs blocking did not propose are scored first."""
+    reviewed = np.zeros(len(left), dtype=np.int8)
+    if decisions is None or decisions.empty:
+        return left, right, levels, weight, probability, reviewed
+    a = decisions["left"].to_numpy(dtype=np.int64)
+    b = decisions["right"].to_numpy(dtype=np.int64)
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    verdict = np.where(decisions["decision"].to_numpy() == "accept", 1, -1).astype(np.int8)
+    n = len(arr)
+    known = left.astype(np.int64) * n + right
+    wanted = lo * n + hi
+    missing = ~np.isin(wanted, known)
+    if missing.any():
+        extra_levels, extra_weight, extra_probability = score_partition(
+            arr, lo[missing].astype(left.dtype), hi[missing].astype(right.dtype), model, tf
+        )
+        left = np.concatenate([left, lo[missing].astype(left.dtype)])
+        right = np.concatenate([right, hi[missing].astype(right.dtype)])
+        levels = np.concatenate([levels, extra_levels])
+        weight = np.concatenate([weight, extra_weight])
+        probability = np.concatenate([probability, extra_probability])
+        reviewed = np.zeros(len(left), dtype=np.int8)
+        known = left.astype(np.int64) * n + right
+    order = np.argsort(known, kind="stable")
+    at = order[np.searchsorted(known[order], wanted)]
+    reviewed[at] = verdict
+    probability = probability.copy()
+    probability[at] = np.where(verdict > 0, 1.0, 0.0)
+    return left, right, levels, weight, probability, reviewed
+
+
 def _decisions(probability: Floats, settings: LinkageSettings) -> npt.NDArray[np.object_]:
     return np.select(
         [probability >= settings.match_threshold, probability >= settings.review_threshold],
@@ -127,8 +170,13 @@ def link_records(
     rules: Sequence[BlockingRule] = DEFAULT_RULES,
     comparisons: Sequence[Comparison] = COMPARISONS,
     max_block_size: int = DEFAULT_MAX_BLOCK_SIZE,
+    decisions: pd.DataFrame | None = None,
 ) -> LinkResult:
-    """Link and de-duplicate standardised records (positions 0..n-1) into beneficiaries."""
+    """Link and de-duplicate standardised records (positions 0..n-1) into beneficiaries.
+
+    ``decisions`` holds reviewers' decisions as record positions ``left``,
+    ``right`` and ``decision`` ("accept" or "reject"); they override the model.
+    """
     n = len(records)
     arr = encode_records(records)
     candidates = block_candidates(records, settings.max_candidate_pairs, rules, max_block_size)
@@ -162,6 +210,9 @@ def link_records(
         weight = np.concatenate([weight, extra_weight])
         probability = np.concatenate([probability, extra_probability])
 
+    left, right, levels, weight, probability, reviewed = _apply_decisions(
+        decisions, arr, model, tf, left, right, levels, weight, probability
+    )
     clustering = cluster_records(
         n,
         left,
@@ -171,9 +222,10 @@ def link_records(
         cohesion_threshold=settings.review_threshold,
         exclusive=(arr.national_number, arr.exact["unhcr_individual_id"]),
         tolerated=_id_typo(levels, comparisons),
+        reviewed=reviewed,
     )
 
-    kept = probability >= settings.review_threshold
+    kept = (probability >= settings.review_threshold) | (reviewed != 0)
     pairs = pd.DataFrame(
         {
             "left": left[kept].astype(np.int64),
@@ -182,6 +234,7 @@ def link_records(
             "match_weight": weight[kept],
             **{f"level_{c.name}": levels[kept, i] for i, c in enumerate(comparisons)},
             "decision": _decisions(probability[kept], settings),
+            "decided_by": np.where(reviewed[kept] != 0, "reviewed", "auto").astype(object),
         }
     )
     pairs = pairs.sort_values(["left", "right"], kind="stable").reset_index(drop=True)
