@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from benelink import __version__
@@ -24,6 +23,7 @@ from benelink.anonymize.keys import key_fingerprint
 from benelink.anonymize.tokens import TOKEN_VERSION, pseudonymize
 from benelink.config.model import BenelinkConfig
 from benelink.errors import KeyError_, RejectLimitError, UnreadableFileError
+from benelink.io import review as review_io
 from benelink.io import snapshot, state
 from benelink.io.lock import run_lock
 from benelink.linkage.link import link_records
@@ -32,6 +32,7 @@ from benelink.pipelines.outputs import build_beneficiaries, build_links, build_r
 from benelink.pipelines.persist import IdentityChanges, assign_ids
 from benelink.pipelines.render import render_report
 from benelink.pipelines.report import build_report
+from benelink.pipelines.review import decisions_by_position, record_decisions, review_queue
 from benelink.pipelines.standardize import standardize
 from benelink.pipelines.validate import ValidatedSource, reject_limit_message, validate_source
 from benelink.schemas import outputs as dictionary
@@ -135,7 +136,12 @@ def _run_locked(
         counts["records"] = len(records)
 
     with stages.stage("link", {}) as counts:
-        linked = link_records(records, cfg.linkage)
+        decisions = review_io.read_decisions(out_dir)
+        linked = link_records(
+            records,
+            cfg.linkage,
+            decisions=decisions_by_position(decisions, records["record_token"]),
+        )
         counts.update(
             candidate_pairs=linked.n_candidate_pairs,
             matches=int((linked.pairs["decision"] == "match").sum()),
@@ -158,8 +164,7 @@ def _run_locked(
         )
 
     with stages.stage("write", {}) as counts:
-        sizes = np.bincount(linked.cluster)
-        decided_by = pd.Series(np.where(sizes[linked.cluster] > 1, "auto", "single"))
+        decided_by = record_decisions(linked.cluster, linked.pairs)
         kinds = {name: s.kind for name, s in cfg.sources.items()}
         beneficiaries = build_beneficiaries(
             records, ids, linked.record_probability, linked.conflict, kinds, month, first_seen
@@ -194,7 +199,18 @@ def _run_locked(
             report["previous_graduation"] = snapshot.read_json(previous / "report.json")[
                 "graduation"
             ]
-        counts.update(beneficiaries=len(beneficiaries), links=len(links))
+        raw = pd.concat([v.valid for v in validated], ignore_index=True)
+        queue = review_queue(raw, records["record_token"], linked.pairs)
+        reviewed = linked.pairs[linked.pairs["decided_by"] == "reviewed"]
+        report["review"] = {
+            "queue": len(queue),
+            "queue_file": f"restricted/review/month={month}/review.xlsx",
+            "decisions_applied": {
+                "accept": int((reviewed["decision"] == "match").sum()),
+                "reject": int((reviewed["decision"] != "match").sum()),
+            },
+        }
+        counts.update(beneficiaries=len(beneficiaries), links=len(links), review=len(queue))
         manifest = _manifest(cfg, month, fingerprint, inputs, changes, stages, now)
         state.write_registry(out_dir, month, registry, fingerprint)
         written = snapshot.write_snapshot(
@@ -213,6 +229,7 @@ def _run_locked(
                 "manifest.json": manifest,
             },
         )
+        review_io.write_review_queue(out_dir, month, queue)
     return MonthResult(month=month, snapshot=written, report=report, manifest=manifest)
 
 

@@ -116,3 +116,32 @@ def merge_decisions(known: pd.DataFrame | None, new: pd.DataFrame) -> pd.DataFra
     combined = pd.concat(frames, ignore_index=True)
     latest = combined.drop_duplicates(["left_token", "right_token"], keep="last")
     return latest.sort_values(["left_token", "right_token"], ignore_index=True)[DECISION_COLUMNS]
+
+
+def decisions_by_position(decisions: pd.DataFrame | None, tokens: pd.Series) -> pd.DataFrame | None:
+    """Stored decisions whose two records are both present this month, as positions."""
+    if decisions is None or decisions.empty:
+        return None
+    position = pd.Series(np.arange(len(tokens)), index=tokens.astype(str).to_numpy())
+    left = decisions["left_token"].map(position)
+    right = decisions["right_token"].map(position)
+    present = left.notna() & right.notna()
+    if not present.any():
+        return None
+    return pd.DataFrame(
+        {
+            "left": left[present].astype("int64").to_numpy(),
+            "right": right[present].astype("int64").to_numpy(),
+            "decision": decisions.loc[present, "decision"].to_numpy(),
+        }
+    )
+
+
+def record_decisions(cluster: np.ndarray, pairs: pd.DataFrame) -> pd.Series:
+    """How each record's cluster was decided: single, auto, or reviewed."""
+    sizes = np.bincount(cluster)
+    decided = np.where(sizes[cluster] > 1, "auto", "single").astype(object)
+    accepted = pairs[(pairs["decided_by"] == "reviewed") & (pairs["decision"] == "match")]
+    touched = np.isin(cluster, cluster[accepted[["left", "right"]].to_numpy().ravel()])
+    decided[touched] = "reviewed"
+    return pd.Series(decided, dtype="string")
