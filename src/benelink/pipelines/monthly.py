@@ -111,16 +111,24 @@ def _run_locked(
                 f"{folder}: missing {', '.join(missing)}; put the partner files there "
                 f"or fix the file names in {cfg.path.name}"
             )
-        loaded = [load_source(name, s, folder) for name, s in cfg.sources.items()]
+        loaded = [
+            load_source(name, s, folder, config_label=cfg.path.name)
+            for name, s in cfg.sources.items()
+        ]
         counts.update({f"rows_{s.name}": s.n_rows for s in loaded})
 
     with stages.stage("validate", {}) as counts:
         validated = [validate_source(s) for s in loaded]
         rejects = pd.concat([v.rejects for v in validated], ignore_index=True)
         counts.update({f"rejected_{v.name}": _rejected_rows(v) for v in validated})
-        snapshot.write_rejects(out_dir, month, rejects)
+        rejects_path = snapshot.write_rejects(out_dir, month, rejects)
         over = [
-            reject_limit_message(v, cfg.sources[v.name].max_reject_rate, cfg.sources[v.name].file)
+            reject_limit_message(
+                v,
+                cfg.sources[v.name].max_reject_rate,
+                cfg.sources[v.name].file,
+                rejects_path=rejects_path,
+            )
             for v in validated
             if v.reject_rate > cfg.sources[v.name].max_reject_rate
         ]

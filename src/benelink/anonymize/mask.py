@@ -1,0 +1,110 @@
+"""Masked values for reject reports: enough for a partner to see what is wrong,
+never enough to learn who the row is about.
+
+The rejects file travels back to the partner by e-mail, so for a personal
+column it describes the *shape* of a value only — its kind, its length and, for
+text, its script::
+
+    <empty>                       missing or blank
+    <digits, length=7>            digits only (ASCII or Arabic-Indic)
+    <date-like, length=10>        digit groups joined by - / . (and maybe a time)
+    <number-like, length=16>      digits with + ( ) spaces, dashes, dots
+    <text, length=12, arabic>     letters: arabic | latin | mixed | other script
+    <symbols, length=3>           neither letters nor digits
+
+The length sits between ``=`` and ``,``/``>`` so that no three characters of a
+mask can coincide with three characters of a realistic value (letters, digits,
+spaces, hyphens) except the descriptor's own lowercase words. Non-personal
+columns (sex, governorate, nationality, status) carry the value itself,
+truncated to 40 characters, with control characters made visible.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Final
+
+import pandas as pd
+
+from benelink.schemas.columns import PERSONAL_COLUMNS
+
+# The record id is a personal identifier for some partners (UNHCR's record id is
+# the individual id) and an officer's name is an employee's personal data.
+MASKED_COLUMNS: Final[frozenset[str]] = PERSONAL_COLUMNS | {"source_record_id", "officer"}
+PLAIN_LIMIT: Final = 40
+
+_DIGITS: Final = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]+")
+_DATE_LIKE: Final = re.compile(
+    r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?", re.ASCII
+)
+_NUMBER_LIKE: Final = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9+()\-. ]+")
+_CONTROL: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_ARABIC_BLOCKS: Final = (
+    ("\u0600", "\u06ff"),
+    ("\u0750", "\u077f"),
+    ("\u08a0", "\u08ff"),
+    ("\ufb50", "\ufdff"),
+    ("\ufe70", "\ufeff"),
+)
+
+
+def _script(value: str) -> str:
+    """Which script the letters of ``value`` are written in."""
+    arabic = latin = other = False
+    for char in value:
+        if not char.isalpha():
+            continue
+        if any(low <= char <= high for low, high in _ARABIC_BLOCKS):
+            arabic = True
+        elif unicodedata.name(char, "").startswith("LATIN"):
+            latin = True
+        else:
+            other = True
+    if arabic and latin:
+        return "mixed"
+    if arabic:
+        return "arabic"
+    if latin:
+        return "latin"
+    return "other" if other else ""
+
+
+def shape(value: str | None) -> str:
+    """The shape descriptor of ``value``: its kind, length and script, nothing more."""
+    if value is None or value == "":
+        return "<empty>"
+    length = len(value)
+    if _DIGITS.fullmatch(value):
+        return f"<digits, length={length}>"
+    if _DATE_LIKE.fullmatch(value):
+        return f"<date-like, length={length}>"
+    if _NUMBER_LIKE.fullmatch(value) and _DIGITS.search(value):
+        return f"<number-like, length={length}>"
+    script = _script(value)
+    if script:
+        return f"<text, length={length}, {script}>"
+    return f"<symbols, length={length}>"
+
+
+def _plain(value: str) -> str:
+    """A non-personal value as a partner can read it in a CSV cell."""
+    shown = value if len(value) <= PLAIN_LIMIT else value[: PLAIN_LIMIT - 1] + "…"
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", shown)
+
+
+def mask_value(value: str | None, column: str) -> str:
+    """What the rejects file may show of ``value`` found in ``column``."""
+    if column in MASKED_COLUMNS or value is None or value == "":
+        return shape(value)
+    return _plain(value)
+
+
+def mask_series(values: pd.Series, column: str) -> pd.Series:
+    """``mask_value`` over a column, computed once per distinct value."""
+    filled = values.astype("string").fillna("")
+    codes, uniques = pd.factorize(filled)
+    masks = [mask_value(str(u), column) for u in uniques]
+    if not masks:
+        return pd.Series([], index=values.index, dtype="string")
+    return pd.Series(pd.array(masks, dtype="string")[codes], index=values.index)

@@ -1,0 +1,160 @@
+"""Ingest: a partner file on disk becomes a frame of canonical columns holding
+the partner's raw strings.
+
+``load_source`` is the only function here that touches the disk (through
+``benelink.io.read``); ``map_columns`` is the pure half, so it can be tested on
+3-row frames. Headers are matched forgivingly (trimmed, BOM removed, NFC,
+case-folded) because officers retype Arabic headers by hand; a header that is
+still missing stops the run with the closest header present, so the fix is
+one edit away.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from benelink.config.model import BenelinkConfig, SourceSettings
+from benelink.errors import ConfigError, MissingColumnsError
+from benelink.io.read import normal_header, read_file
+from benelink.schemas.columns import (
+    CANONICAL_COLUMNS,
+    NAME_PART_COLUMNS,
+    ROW_NUMBER,
+    SOURCE,
+    SourceKind,
+)
+
+# Canonical columns without which a source of that kind cannot be linked at all.
+REQUIRED_BY_KIND: dict[SourceKind, tuple[str, ...]] = {
+    "naf": ("national_number",),
+    "unhcr": ("unhcr_individual_id",),
+    "jobseekers": (),
+}
+_NAME_COLUMNS = ("full_name", *NAME_PART_COLUMNS)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One partner file as read: raw strings under canonical column names."""
+
+    name: str
+    kind: SourceKind
+    path: Path
+    sha256: str
+    n_rows: int
+    frame: pd.DataFrame  # source, row_number, then mapped canonical columns ("string" dtype)
+
+
+def check_month_files(cfg: BenelinkConfig, month: str) -> list[str]:
+    """The configured files missing from ``month``'s folder, so all are named at once."""
+    folder = cfg.incoming_dir(month)
+    return [s.file for s in cfg.sources.values() if not (folder / s.file).is_file()]
+
+
+def load_source(
+    name: str,
+    settings: SourceSettings,
+    folder: Path,
+    *,
+    config_label: str = "the configuration",
+) -> SourceFile:
+    """Read ``settings.file`` from ``folder`` and map its columns to canonical ones."""
+    path = folder / settings.file
+    raw = read_file(
+        path,
+        settings.file_format,
+        label=settings.file,
+        expected_headers=set(settings.columns.values()),
+        encoding=settings.encoding,
+        delimiter=settings.delimiter,
+        sheet=settings.sheet,
+    )
+    frame = map_columns(raw.frame, name, settings, settings.file, config_label=config_label)
+    return SourceFile(
+        name=name,
+        kind=settings.kind,
+        path=path,
+        sha256=raw.sha256,
+        n_rows=len(frame),
+        frame=frame,
+    )
+
+
+def map_columns(
+    raw: pd.DataFrame,
+    name: str,
+    settings: SourceSettings,
+    file_label: str,
+    *,
+    config_label: str = "the configuration",
+) -> pd.DataFrame:
+    """Native headers -> canonical columns; values trimmed, blanks as <NA>.
+
+    ``raw``'s index is the row number as the officer sees it (``io.read`` sets
+    it). One native column may feed several canonical ones (UNHCR's
+    "Individual ID" is both the record id and the individual id).
+    """
+    _check_mapping(name, settings, config_label)
+    present: dict[str, str] = {}
+    for header in raw.columns:
+        present.setdefault(normal_header(str(header)), str(header))
+    missing = [
+        native
+        for native in dict.fromkeys(settings.columns.values())
+        if normal_header(native) not in present
+    ]
+    if missing:
+        raise MissingColumnsError(
+            _missing_message(missing, list(present.values()), name, file_label, config_label)
+        )
+    columns: dict[str, pd.Series] = {
+        SOURCE: pd.Series(name, index=raw.index, dtype="string"),
+        ROW_NUMBER: pd.Series(raw.index.to_numpy(dtype="int64"), index=raw.index),
+    }
+    cleaned: dict[str, pd.Series] = {}
+    for canonical in CANONICAL_COLUMNS:
+        native = settings.columns.get(canonical)
+        if native is None:
+            continue
+        header = present[normal_header(native)]
+        if header not in cleaned:
+            cleaned[header] = _clean(raw[header])
+        columns[canonical] = cleaned[header]
+    return pd.DataFrame(columns).reset_index(drop=True)
+
+
+def _clean(values: pd.Series) -> pd.Series:
+    """Raw text, trimmed; empty cells become <NA>."""
+    text = values.astype("string").str.strip()
+    return text.mask(text == "")
+
+
+def _check_mapping(name: str, settings: SourceSettings, config_label: str) -> None:
+    """A source must map the columns its kind is linked on, and some name."""
+    needed = [c for c in REQUIRED_BY_KIND[settings.kind] if c not in settings.columns]
+    if not any(c in settings.columns for c in _NAME_COLUMNS):
+        needed.append("full_name (or first_name ... family_name)")
+    if needed:
+        raise ConfigError(
+            f"[sources.{name}.columns] in {config_label} must map {', '.join(needed)} "
+            f"for a {settings.kind} source"
+        )
+
+
+def _missing_message(
+    missing: list[str], present: list[str], name: str, file_label: str, config_label: str
+) -> str:
+    parts = []
+    for native in missing:
+        hit = process.extractOne(
+            native, present, scorer=fuzz.WRatio, processor=normal_header, score_cutoff=50
+        )
+        parts.append(f"'{native}'" + (f" (closest: '{hit[0]}')" if hit else ""))
+    return (
+        f"{file_label}: column(s) {', '.join(parts)} not found; fix the header in the file "
+        f"or the [sources.{name}.columns] map in {config_label}"
+    )

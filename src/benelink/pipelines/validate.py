@@ -1,0 +1,204 @@
+"""Validate: every failing row and rule of a source collected at once, failing
+rows quarantined, failing values dropped, each with a stable reason code and a
+masked value the partner can act on.
+
+The schemas (``schemas.raw``) say *what* is wrong; this module decides what a
+failure *does*. A record that cannot be identified or linked is rejected; a
+record with one bad attribute is kept without that attribute, because losing a
+beneficiary over a mistyped phone number costs more than linking without it.
+
+=======================================  =============================  ==============
+reason                                   column                         action
+=======================================  =============================  ==============
+missing_record_id                        source_record_id               row_rejected
+duplicate_record_id (all but the first)  source_record_id               row_rejected
+missing_name (no usable name at all)     first mapped name column       row_rejected
+missing_national_number (NAF)            national_number                row_rejected
+invalid_national_number                  national_number                row_rejected for NAF,
+national_number_in_scientific_notation                                  else value_dropped
+missing_unhcr_id (UNHCR)                 unhcr_individual_id            row_rejected
+invalid_unhcr_id                         unhcr_individual_id            row_rejected for UNHCR,
+                                                                        else value_dropped
+invalid_unhcr_case_id                    unhcr_case_id                  value_dropped
+invalid_date_of_birth                    date_of_birth                  value_dropped
+date_of_birth_in_future                  date_of_birth                  value_dropped
+date_of_birth_implausible (< 1900)       date_of_birth                  value_dropped
+invalid_registration_date                registration_date              value_dropped
+invalid_phone (< 8 or > 15 digits)       phone                          value_dropped
+invalid_sex                              sex                            value_dropped
+over_long_value (> 200 chars)            any                            row_rejected in a key
+control_characters (NUL, ESC ...)        any                            column, else value_dropped
+=======================================  =============================  ==============
+
+Key columns: ``source_record_id`` always, ``national_number`` for NAF,
+``unhcr_individual_id`` for UNHCR. A name part dropped for over-length or
+control characters no longer counts as a name for ``missing_name``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Final, Literal, cast
+
+import pandas as pd
+import pandera.errors
+
+from benelink.anonymize.mask import mask_series
+from benelink.errors import BenelinkError
+from benelink.pipelines.ingest import SourceFile
+from benelink.schemas.columns import NAME_PART_COLUMNS, ROW_NUMBER, SOURCE, SourceKind
+from benelink.schemas.raw import raw_schema
+
+Action = Literal["row_rejected", "value_dropped"]
+REJECT_COLUMNS: Final = (SOURCE, ROW_NUMBER, "column", "reason", "action", "masked_value")
+KEY_COLUMNS: Final[dict[SourceKind, frozenset[str]]] = {
+    "naf": frozenset({"source_record_id", "national_number"}),
+    "unhcr": frozenset({"source_record_id", "unhcr_individual_id"}),
+    "jobseekers": frozenset({"source_record_id"}),
+}
+ROW_REASONS: Final = frozenset(
+    {
+        "missing_record_id",
+        "duplicate_record_id",
+        "missing_name",
+        "missing_national_number",
+        "missing_unhcr_id",
+    }
+)
+_NAME_COLUMNS: Final = ("full_name", *NAME_PART_COLUMNS)
+
+
+@dataclass(frozen=True)
+class ValidatedSource:
+    """A source after validation: the rows kept, and what was rejected or dropped."""
+
+    name: str
+    kind: SourceKind
+    valid: pd.DataFrame
+    rejects: pd.DataFrame
+    n_rows: int
+
+    @property
+    def rejected_rows(self) -> int:
+        """Distinct rows rejected (a row failing several rules counts once)."""
+        rejected = self.rejects.loc[self.rejects["action"] == "row_rejected", ROW_NUMBER]
+        return int(rejected.nunique())
+
+    @property
+    def reject_rate(self) -> float:
+        return self.rejected_rows / self.n_rows if self.n_rows else 0.0
+
+
+def action_for(reason: str, column: str, kind: SourceKind) -> Action:
+    """Whether a failure rejects its row or only drops its value (see the table above)."""
+    if reason in ROW_REASONS or column in KEY_COLUMNS[kind]:
+        return "row_rejected"
+    return "value_dropped"
+
+
+def validate_source(source: SourceFile, *, today: date | None = None) -> ValidatedSource:
+    """Check ``source.frame`` against its kind's schema, collecting every failure."""
+    frame = source.frame.reset_index(drop=True)
+    schema = raw_schema(source.kind, today or date.today())
+    cases: pd.DataFrame | None = None
+    try:
+        schema.validate(frame, lazy=True)
+    except pandera.errors.SchemaErrors as exc:
+        cases = exc.failure_cases  # the error's own text quotes raw values: never re-raised
+    failures = _failures(cases, frame, source.name)
+    rejects = _rejects(failures, frame, source.kind, source.name)
+    valid = _apply(frame, rejects, failures)
+    return ValidatedSource(
+        name=source.name, kind=source.kind, valid=valid, rejects=rejects, n_rows=len(frame)
+    )
+
+
+def _failures(cases: pd.DataFrame | None, frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """(row position, column, reason) per failure; schema-level failures are bugs."""
+    if cases is None:
+        return pd.DataFrame({"index": [], "column": [], "reason": []})
+    structural = cases["index"].isna()
+    if structural.any():
+        checks = ", ".join(sorted({str(c) for c in cases.loc[structural, "check"]}))
+        raise BenelinkError(f"{name}: ingest produced a frame the schema rejects ({checks})")
+    cases = cases.assign(index=cases["index"].astype("int64"))
+    row_level = cases["schema_context"] == "DataFrameSchema"
+    name_column = next((c for c in _NAME_COLUMNS if c in frame.columns), "full_name")
+    cases = cases.assign(column=cases["column"].where(~row_level, name_column))
+    out = cases[["index", "column", "check"]].rename(columns={"check": "reason"})
+    return out.drop_duplicates().astype({"column": str, "reason": str})
+
+
+def _rejects(
+    failures: pd.DataFrame, frame: pd.DataFrame, kind: SourceKind, name: str
+) -> pd.DataFrame:
+    if failures.empty:
+        empty = {c: pd.Series([], dtype="string") for c in REJECT_COLUMNS}
+        return pd.DataFrame(empty).astype({ROW_NUMBER: "int64"})
+    masked = pd.Series("", index=failures.index, dtype="string")
+    for column, group in failures.groupby("column", sort=False):
+        values = frame[str(column)].iloc[group["index"].to_numpy()]
+        masked.loc[group.index] = mask_series(values, str(column)).to_numpy()
+    actions = [
+        action_for(reason, column, kind)
+        for reason, column in zip(failures["reason"], failures["column"], strict=True)
+    ]
+    rejects = pd.DataFrame(
+        {
+            SOURCE: pd.Series(name, index=failures.index, dtype="string"),
+            ROW_NUMBER: frame[ROW_NUMBER].iloc[failures["index"].to_numpy()].to_numpy(),
+            "column": failures["column"].astype("string"),
+            "reason": failures["reason"].astype("string"),
+            "action": pd.Series(actions, index=failures.index, dtype="string"),
+            "masked_value": masked,
+        }
+    )
+    return rejects.sort_values([ROW_NUMBER, "column", "reason"], kind="stable").reset_index(
+        drop=True
+    )
+
+
+def _apply(frame: pd.DataFrame, rejects: pd.DataFrame, failures: pd.DataFrame) -> pd.DataFrame:
+    """Rows kept, with each dropped value set to <NA>."""
+    if rejects.empty:
+        return frame
+    by_row = frame.reset_index(drop=True).set_index(ROW_NUMBER, drop=False)
+    dropped = rejects.loc[rejects["action"] == "value_dropped", [ROW_NUMBER, "column"]]
+    updates = {
+        str(column): by_row[str(column)].mask(by_row.index.isin(group[ROW_NUMBER]))
+        for column, group in dropped.groupby("column", sort=False)
+    }
+    rejected = rejects.loc[rejects["action"] == "row_rejected", ROW_NUMBER]
+    kept = by_row.assign(**updates).loc[~by_row.index.isin(rejected)]
+    return kept.reset_index(drop=True)
+
+
+def reject_limit_message(
+    v: ValidatedSource, limit: float, file_label: str, *, rejects_path: Path | None = None
+) -> str:
+    """One line for the officer: which file, how bad, why, where, and what to do."""
+    rows = v.rejects.loc[v.rejects["action"] == "row_rejected"]
+    per_reason = rows.drop_duplicates([ROW_NUMBER, "reason"]).groupby(
+        ["reason", "column"], sort=False
+    )[ROW_NUMBER]
+    top = per_reason.nunique().sort_values(ascending=False, kind="stable").head(3)
+    reasons = ", ".join(
+        f"{key[0]} in {key[1]} ({n} row{'s' if n != 1 else ''})"
+        for key, n in zip(
+            cast(list[tuple[str, str]], top.index.tolist()), top.tolist(), strict=True
+        )
+    )
+    first = ", ".join(str(r) for r in sorted(rows[ROW_NUMBER].unique())[:5])
+    where = (
+        str(rejects_path)
+        if rejects_path
+        else "rejects/month=<month>/rejects.csv in the output folder"
+    )
+    return (
+        f"{file_label}: {v.rejected_rows} of {v.n_rows} rows rejected ({v.reject_rate:.1%}, "
+        f"limit {limit:.1%}); top reasons: {reasons}; first rows: {first}; the rows, rules "
+        f"and masked values are in {where} - send it to the partner to fix the file, or "
+        f"raise max_reject_rate for [sources.{v.name}]"
+    )

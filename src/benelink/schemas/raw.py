@@ -1,0 +1,301 @@
+"""pandera schemas of the raw sources: canonical column names, raw string values.
+
+Each check's ``name`` is the stable reason code written to the rejects file,
+so renaming a check is a breaking change for officers who filter on it. What a
+failure *does* (reject the row or drop the value) is decided in
+``pipelines.validate``; the schemas only say what is wrong.
+
+Value rules are computed once per distinct value and mapped back, because a
+million-row month holds far fewer distinct dates, sexes or phone shapes than
+rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+import pyarrow as pa_arrow
+import pyarrow.compute as pc
+from pandera.api.pandas.container import DataFrameSchema
+from pandera.typing import Series
+
+from benelink.schemas.columns import CANONICAL_COLUMNS, NAME_PART_COLUMNS, SourceKind
+
+MAX_LENGTH: Final = 200
+EARLIEST_BIRTH_YEAR: Final = 1900
+ACCEPTED_SEX: Final[frozenset[str]] = frozenset(
+    {"ذكر", "أنثى", "انثى", "m", "f", "male", "female", "1", "2"}
+)
+_ARABIC_DIGITS: Final = "٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹"
+_TO_ASCII_DIGITS: Final = str.maketrans(_ARABIC_DIGITS, "0123456789" * 2)
+# RE2 patterns (Arrow's regex engine)
+_CONTROL: Final = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+_SCIENTIFIC: Final = r"^\d+(\.\d+)?[eE][+-]?\d+$"
+_TIME: Final = r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_ISO: Final = re.compile(rf"(\d{{4}})[-/](\d{{1,2}})[-/](\d{{1,2}}){_TIME}", re.ASCII)
+_DMY: Final = re.compile(rf"(\d{{1,2}})([-/.])(\d{{1,2}})\2(\d{{4}}){_TIME}", re.ASCII)
+_YEAR: Final = re.compile(r"\d{4}", re.ASCII)
+_SERIAL: Final = re.compile(r"\d{5}(?:\.\d+)?", re.ASCII)
+_EXCEL_EPOCH: Final = date(1899, 12, 30)
+
+
+def _per_unique(values: pd.Series, rule: Callable[[str], bool]) -> pd.Series:
+    """``rule`` over every non-null value, evaluated once per distinct value."""
+    codes, uniques = pd.factorize(values)
+    verdicts = np.array([rule(str(u)) for u in uniques] + [True], dtype=bool)  # -1: null passes
+    return pd.Series(verdicts[codes], index=values.index, dtype=bool)
+
+
+def _arrow(values: pd.Series) -> Any:
+    """The column as an Arrow string array: its regex kernels run in C++ over the whole column."""
+    return pa_arrow.array(values.astype("string"), type=pa_arrow.string(), from_pandas=True)
+
+
+def _verdict(result: Any, values: pd.Series) -> pd.Series:
+    """An Arrow boolean array as a check result; a null value passes (``ignore_na``)."""
+    return pd.Series(np.asarray(pc.fill_null(result, True)), index=values.index, dtype=bool)
+
+
+def _ascii_digits(text: Any) -> Any:
+    for arabic, ascii_digit in zip(_ARABIC_DIGITS, "0123456789" * 2, strict=True):
+        text = pc.replace_substring(text, arabic, ascii_digit)
+    return text
+
+
+def _national_number_text(values: pd.Series) -> Any:
+    """Digits made ASCII; spaces, dashes and an Excel ".0" removed."""
+    text = pc.replace_substring_regex(_ascii_digits(_arrow(values)), r"[ \-]", "")
+    return pc.replace_substring_regex(text, r"\.0$", "")
+
+
+def not_scientific(values: pd.Series) -> pd.Series:
+    """False where Excel has turned the number into ``9.87E+09`` (its last digits are lost)."""
+    scientific = pc.match_substring_regex(_national_number_text(values), _SCIENTIFIC)
+    return _verdict(pc.invert(scientific), values)
+
+
+def national_number_or_scientific(values: pd.Series) -> pd.Series:
+    """Ten digits once cleaned; scientific notation passes here, it has its own reason."""
+    text = _national_number_text(values)
+    ok = pc.or_(
+        pc.match_substring_regex(text, r"^\d{10}$"), pc.match_substring_regex(text, _SCIENTIFIC)
+    )
+    return _verdict(ok, values)
+
+
+def unhcr_id_shaped(values: pd.Series) -> pd.Series:
+    """Letters/digits groups joined by - or /, 5 to 30 characters, at least 4 digits."""
+    text = pc.replace_substring(_arrow(values), " ", "")
+    length = pc.utf8_length(text)
+    ok = pc.and_(
+        pc.and_(pc.greater_equal(length, 5), pc.less_equal(length, 30)),
+        pc.and_(
+            pc.greater_equal(pc.count_substring_regex(text, r"[0-9]"), 4),
+            pc.match_substring_regex(text, r"^[A-Za-z0-9]+([-/][A-Za-z0-9]+)*$"),
+        ),
+    )
+    return _verdict(ok, values)
+
+
+def phone_shaped(values: pd.Series) -> pd.Series:
+    """No letters, and 8 to 15 digits (any Jordanian or international form)."""
+    text = _ascii_digits(_arrow(values))
+    digits = pc.count_substring_regex(text, r"[0-9]")
+    ok = pc.and_(
+        pc.invert(pc.match_substring_regex(text, r"\pL")),
+        pc.and_(pc.greater_equal(digits, 8), pc.less_equal(digits, 15)),
+    )
+    return _verdict(ok, values)
+
+
+@lru_cache(maxsize=1 << 16)
+def earliest_date(value: str) -> date | None:
+    """The earliest calendar date ``value`` can mean, or None if it is no date.
+
+    Day and month may be swapped in d/m/yyyy; standardisation resolves that, so
+    here either reading makes the value a date. A bare year means 1 January.
+    """
+    text = value.translate(_TO_ASCII_DIGITS)
+    candidates: list[tuple[int, int, int]] = []
+    if match := _ISO.fullmatch(text):
+        candidates.append((int(match[1]), int(match[2]), int(match[3])))
+    elif match := _DMY.fullmatch(text):
+        first, second, year = int(match[1]), int(match[3]), int(match[4])
+        candidates += [(year, second, first), (year, first, second)]
+    elif _YEAR.fullmatch(text):
+        candidates.append((int(text), 1, 1))
+    elif _SERIAL.fullmatch(text):
+        return _EXCEL_EPOCH + timedelta(days=int(float(text)))
+    dates = []
+    for year, month, day in candidates:
+        try:
+            dates.append(date(year, month, day))
+        except ValueError:
+            continue
+    return min(dates) if dates else None
+
+
+def is_date(value: str) -> bool:
+    return earliest_date(value) is not None
+
+
+def is_plausible_birth(value: str) -> bool:
+    when = earliest_date(value)
+    return when is None or when.year >= EARLIEST_BIRTH_YEAR
+
+
+def is_sex(value: str) -> bool:
+    return value.casefold() in ACCEPTED_SEX
+
+
+def has_no_control_characters(values: pd.Series) -> pd.Series:
+    """NUL, bell, escape ... (tabs and line breaks are left to standardisation)."""
+    return _verdict(pc.invert(pc.match_substring_regex(_arrow(values), _CONTROL)), values)
+
+
+def not_over_long(values: pd.Series) -> pd.Series:
+    return _verdict(pc.less_equal(pc.utf8_length(_arrow(values)), MAX_LENGTH), values)
+
+
+def usable(values: pd.Series) -> pd.Series:
+    """Present and passing the generic rules, i.e. a value validation will keep."""
+    return values.notna() & not_over_long(values) & has_no_control_characters(values)
+
+
+class RawBase(pa.DataFrameModel):
+    """Rules shared by every source; every canonical column is optional here.
+
+    Each check method is named after its reason code: pandera 0.35 loses the
+    ``name=`` of an inherited check in every subclass schema built after the
+    first, falling back to the method name, so the two must agree.
+    """
+
+    source: Series[pd.StringDtype]
+    row_number: Series[int]
+    source_record_id: Series[pd.StringDtype] = pa.Field(nullable=True)
+    full_name: Series[pd.StringDtype] | None = pa.Field(nullable=True)
+    first_name: Series[pd.StringDtype] | None = pa.Field(nullable=True)
+    father_name: Series[pd.StringDtype] | None = pa.Field(nullable=True)
+    grandfather_name: Series[pd.StringDtype] | None = pa.Field(nullable=True)
+    family_name: Series[pd.StringDtype] | None = pa.Field(nullable=True)
+    sex: Series[pd.StringDtype] | None = pa.Field(nullable=True)
+    date_of_birth: Series[pd.StringDtype] | None = pa.Field(nullable=True)
+    national_number: Series[pd.StringDtype] | None = pa.Field(nullable=True)
+    unhcr_individual_id: Series[pd.StringDtype] | None = pa.Field(nullable=True)
+    unhcr_case_id: Series[pd.StringDtype] | None = pa.Field(nullable=True)
+    phone: Series[pd.StringDtype] | None = pa.Field(nullable=True)
+    governorate: Series[pd.StringDtype] | None = pa.Field(nullable=True)
+    nationality: Series[pd.StringDtype] | None = pa.Field(nullable=True)
+    officer: Series[pd.StringDtype] | None = pa.Field(nullable=True)
+    registration_date: Series[pd.StringDtype] | None = pa.Field(nullable=True)
+    employment_status: Series[pd.StringDtype] | None = pa.Field(nullable=True)
+
+    @pa.check("source_record_id", name="missing_record_id", ignore_na=False)
+    def missing_record_id(cls, s: pd.Series) -> pd.Series:
+        return s.notna()
+
+    @pa.check("source_record_id", name="duplicate_record_id")
+    def duplicate_record_id(cls, s: pd.Series) -> pd.Series:
+        return ~(s.duplicated(keep="first") & s.notna())
+
+    @pa.check(*CANONICAL_COLUMNS, name="over_long_value")
+    def over_long_value(cls, s: pd.Series) -> pd.Series:
+        return not_over_long(s)
+
+    @pa.check(*CANONICAL_COLUMNS, name="control_characters")
+    def control_characters(cls, s: pd.Series) -> pd.Series:
+        return has_no_control_characters(s)
+
+    @pa.check("national_number", name="national_number_in_scientific_notation")
+    def national_number_in_scientific_notation(cls, s: pd.Series) -> pd.Series:
+        return not_scientific(s)
+
+    @pa.check("national_number", name="invalid_national_number")
+    def invalid_national_number(cls, s: pd.Series) -> pd.Series:
+        return national_number_or_scientific(s)
+
+    @pa.check("date_of_birth", name="invalid_date_of_birth")
+    def invalid_date_of_birth(cls, s: pd.Series) -> pd.Series:
+        return _per_unique(s, is_date)
+
+    @pa.check("date_of_birth", name="date_of_birth_implausible")
+    def date_of_birth_implausible(cls, s: pd.Series) -> pd.Series:
+        return _per_unique(s, is_plausible_birth)
+
+    @pa.check("registration_date", name="invalid_registration_date")
+    def invalid_registration_date(cls, s: pd.Series) -> pd.Series:
+        return _per_unique(s, is_date)
+
+    @pa.check("unhcr_individual_id", name="invalid_unhcr_id")
+    def invalid_unhcr_id(cls, s: pd.Series) -> pd.Series:
+        return unhcr_id_shaped(s)
+
+    @pa.check("unhcr_case_id", name="invalid_unhcr_case_id")
+    def invalid_unhcr_case_id(cls, s: pd.Series) -> pd.Series:
+        return unhcr_id_shaped(s)
+
+    @pa.check("phone", name="invalid_phone")
+    def invalid_phone(cls, s: pd.Series) -> pd.Series:
+        return phone_shaped(s)
+
+    @pa.check("sex", name="invalid_sex")
+    def invalid_sex(cls, s: pd.Series) -> pd.Series:
+        return _per_unique(s, is_sex)
+
+    @pa.dataframe_check(name="missing_name")
+    def missing_name(cls, df: pd.DataFrame) -> pd.Series:
+        present = pd.Series(False, index=df.index)
+        for column in ("full_name", *NAME_PART_COLUMNS):
+            if column in df.columns:
+                present |= usable(df[column])
+        return present
+
+
+class NafRaw(RawBase):
+    """National Aid Fund list: the national number is what NAF records are linked on."""
+
+    national_number: Series[pd.StringDtype] = pa.Field(nullable=True)
+
+    @pa.check("national_number", name="missing_national_number", ignore_na=False)
+    def missing_national_number(cls, s: pd.Series) -> pd.Series:
+        return s.notna()
+
+
+class UnhcrRaw(RawBase):
+    """UNHCR registration extract: every record has an individual id."""
+
+    unhcr_individual_id: Series[pd.StringDtype] = pa.Field(nullable=True)
+
+    @pa.check("unhcr_individual_id", name="missing_unhcr_id", ignore_na=False)
+    def missing_unhcr_id(cls, s: pd.Series) -> pd.Series:
+        return s.notna()
+
+
+class JobseekersRaw(RawBase):
+    """Job-seeker registry: national number only for Jordanians, so nothing extra is required."""
+
+
+RAW_MODELS: Final[dict[SourceKind, type[RawBase]]] = {
+    "naf": NafRaw,
+    "unhcr": UnhcrRaw,
+    "jobseekers": JobseekersRaw,
+}
+
+
+def raw_schema(kind: SourceKind, today: date) -> DataFrameSchema:
+    """The kind's schema plus the one rule that depends on the day of the run."""
+    schema = RAW_MODELS[kind].to_schema()
+    column = schema.columns["date_of_birth"]
+
+    def not_in_future(s: pd.Series) -> pd.Series:
+        return _per_unique(s, lambda v: (earliest_date(v) or today) <= today)
+
+    future = pa.Check(not_in_future, name="date_of_birth_in_future")
+    return schema.update_column("date_of_birth", checks=[*column.checks, future])

@@ -1,0 +1,266 @@
+"""Validation: each rule on a 3-row frame, lazy collection, actions, masked messages."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from benelink.errors import BenelinkError
+from benelink.pipelines.ingest import SourceFile
+from benelink.pipelines.validate import (
+    REJECT_COLUMNS,
+    ValidatedSource,
+    reject_limit_message,
+    validate_source,
+)
+from benelink.schemas.columns import SourceKind
+from benelink.schemas.raw import earliest_date
+
+TODAY = date(2026, 11, 15)
+GOOD: dict[SourceKind, dict[str, str]] = {
+    "naf": {
+        "source_record_id": "N1",
+        "first_name": "محمد",
+        "family_name": "العلي",
+        "national_number": "9871234567",
+        "sex": "ذكر",
+        "date_of_birth": "1990-05-17",
+        "phone": "0791234567",
+    },
+    "unhcr": {
+        "source_record_id": "945-00012345",
+        "unhcr_individual_id": "945-00012345",
+        "unhcr_case_id": "945-12C00456",
+        "first_name": "Ahmad",
+        "sex": "M",
+        "date_of_birth": "17/05/1990",
+        "registration_date": "2024-01-31",
+    },
+    "jobseekers": {
+        "source_record_id": "S1",
+        "full_name": "Fatima Al-Khatib",
+        "national_number": "2000123456",
+        "sex": "Female",
+        "phone": "+962 79 123 4567",
+    },
+}
+
+
+def _source(kind: SourceKind, *changes: dict[str, str | None]) -> SourceFile:
+    """Three good rows of ``kind`` with distinct ids; ``changes[i]`` overrides row i."""
+    rows = []
+    for i in range(3):
+        row: dict[str, str | None] = {**GOOD[kind], "source_record_id": f"R{i + 1}"}
+        if kind == "unhcr":
+            row["unhcr_individual_id"] = f"945-0001234{i}"
+        if i < len(changes):
+            row.update(changes[i])
+        rows.append(row)
+    body = pd.DataFrame(rows).astype("string")
+    frame = pd.concat(
+        [
+            pd.DataFrame({"source": pd.array([kind] * 3, dtype="string"), "row_number": [2, 3, 4]}),
+            body,
+        ],
+        axis=1,
+    )
+    return SourceFile(kind, kind, Path(f"{kind}.csv"), "0" * 64, 3, frame)
+
+
+def _reasons(v: ValidatedSource) -> list[tuple[int, str, str, str]]:
+    return [
+        (int(r.row_number), str(r.column), str(r.reason), str(r.action))
+        for r in v.rejects.itertuples()
+    ]
+
+
+def test_clean_sources_pass_untouched() -> None:
+    for kind in GOOD:
+        source = _source(kind)
+        v = validate_source(source, today=TODAY)
+        assert v.rejects.empty and list(v.rejects.columns) == list(REJECT_COLUMNS)
+        pd.testing.assert_frame_equal(v.valid, source.frame)
+        assert v.reject_rate == 0.0
+
+
+@pytest.mark.parametrize(
+    ("kind", "column", "value", "reason", "action"),
+    [
+        ("naf", "source_record_id", None, "missing_record_id", "row_rejected"),
+        ("unhcr", "source_record_id", None, "missing_record_id", "row_rejected"),
+        ("jobseekers", "source_record_id", None, "missing_record_id", "row_rejected"),
+        ("naf", "national_number", None, "missing_national_number", "row_rejected"),
+        ("naf", "national_number", "98712345", "invalid_national_number", "row_rejected"),
+        ("naf", "national_number", "987-123-4567", None, None),
+        ("naf", "national_number", "9871234567.0", None, None),
+        ("naf", "national_number", "٩٨٧١٢٣٤٥٦٧", None, None),
+        (
+            "naf",
+            "national_number",
+            "9.87E+09",
+            "national_number_in_scientific_notation",
+            "row_rejected",
+        ),
+        ("jobseekers", "national_number", "12345", "invalid_national_number", "value_dropped"),
+        ("naf", "date_of_birth", "31/31/1990", "invalid_date_of_birth", "value_dropped"),
+        ("naf", "date_of_birth", "yesterday", "invalid_date_of_birth", "value_dropped"),
+        ("naf", "date_of_birth", "2030-01-01", "date_of_birth_in_future", "value_dropped"),
+        ("naf", "date_of_birth", "1850", "date_of_birth_implausible", "value_dropped"),
+        ("naf", "date_of_birth", "05.12.1988", None, None),
+        ("naf", "date_of_birth", "1988/12/05", None, None),
+        ("naf", "date_of_birth", "1988-12-05 00:00:00", None, None),
+        ("naf", "date_of_birth", "1988", None, None),
+        ("naf", "date_of_birth", "32874", None, None),  # Excel serial of 1990-01-01
+        ("unhcr", "registration_date", "31.02.2024", "invalid_registration_date", "value_dropped"),
+        ("unhcr", "unhcr_individual_id", None, "missing_unhcr_id", "row_rejected"),
+        ("unhcr", "unhcr_individual_id", "945_ABC", "invalid_unhcr_id", "row_rejected"),
+        ("unhcr", "unhcr_case_id", "C1", "invalid_unhcr_case_id", "value_dropped"),
+        ("naf", "phone", "079123", "invalid_phone", "value_dropped"),
+        ("naf", "phone", "0791234567890123", "invalid_phone", "value_dropped"),
+        ("naf", "phone", "079 CALL ME", "invalid_phone", "value_dropped"),
+        ("naf", "sex", "unknown", "invalid_sex", "value_dropped"),
+        ("naf", "sex", "انثى", None, None),
+        ("unhcr", "sex", "female", None, None),
+        ("jobseekers", "sex", "2", None, None),
+        ("naf", "first_name", "م" * 201, "over_long_value", "value_dropped"),
+        ("naf", "source_record_id", "R" * 201, "over_long_value", "row_rejected"),
+        ("naf", "first_name", "محمد\x00", "control_characters", "value_dropped"),
+        ("naf", "national_number", "98712\x0034567", "control_characters", "row_rejected"),
+    ],
+)
+def test_each_rule_on_a_three_row_frame(
+    kind: SourceKind, column: str, value: str | None, reason: str | None, action: str | None
+) -> None:
+    v = validate_source(_source(kind, {}, {column: value}), today=TODAY)
+    found = [r for r in _reasons(v) if r[2] != "missing_name"]
+    if reason is None:
+        assert found == [], "an accepted format was refused"
+        assert len(v.valid) == 3
+        return
+    assert (3, column, reason, action) in found
+    assert {r[0] for r in found} == {3}, "only the changed row is reported"
+    if action == "row_rejected":
+        assert v.valid["row_number"].tolist() == [2, 4]
+    else:
+        assert v.valid["row_number"].tolist() == [2, 3, 4]
+        assert pd.isna(v.valid.loc[1, column])
+        assert v.valid.loc[0, column] == _source(kind).frame.loc[0, column]
+
+
+def test_name_checks_treat_dropped_parts_as_missing() -> None:
+    v = validate_source(
+        _source(
+            "naf",
+            {"first_name": None, "family_name": None},
+            {"first_name": "م" * 300, "family_name": None},
+            {"first_name": None},
+        ),
+        today=TODAY,
+    )
+    rejected = v.rejects.loc[v.rejects["reason"] == "missing_name", "row_number"].tolist()
+    assert rejected == [2, 3]
+    assert v.valid["row_number"].tolist() == [4]
+
+
+def test_duplicate_ids_reject_all_but_the_first() -> None:
+    v = validate_source(
+        _source(
+            "naf", {"source_record_id": "X"}, {"source_record_id": "X"}, {"source_record_id": "X"}
+        ),
+        today=TODAY,
+    )
+    assert _reasons(v) == [
+        (3, "source_record_id", "duplicate_record_id", "row_rejected"),
+        (4, "source_record_id", "duplicate_record_id", "row_rejected"),
+    ]
+    assert v.valid["row_number"].tolist() == [2]
+    assert v.reject_rate == pytest.approx(2 / 3)
+
+
+def test_every_failure_is_collected_at_once() -> None:
+    v = validate_source(
+        _source(
+            "naf",
+            {"national_number": "9.87e+09", "phone": "1", "sex": "?"},
+            {"source_record_id": None, "date_of_birth": "2999-01-01"},
+            {"first_name": None, "family_name": None, "date_of_birth": "not a date"},
+        ),
+        today=TODAY,
+    )
+    assert _reasons(v) == [
+        (2, "national_number", "national_number_in_scientific_notation", "row_rejected"),
+        (2, "phone", "invalid_phone", "value_dropped"),
+        (2, "sex", "invalid_sex", "value_dropped"),
+        (3, "date_of_birth", "date_of_birth_in_future", "value_dropped"),
+        (3, "source_record_id", "missing_record_id", "row_rejected"),
+        (4, "date_of_birth", "invalid_date_of_birth", "value_dropped"),
+        (4, "first_name", "missing_name", "row_rejected"),
+    ]
+    assert v.valid.empty
+    assert v.reject_rate == 1.0
+
+
+def test_masked_values_hide_personal_values_and_show_the_rest() -> None:
+    v = validate_source(
+        _source("naf", {"national_number": "98712345", "sex": "Unknown"}), today=TODAY
+    )
+    masked = dict(zip(v.rejects["column"], v.rejects["masked_value"], strict=True))
+    assert masked == {"national_number": "<digits, length=8>", "sex": "Unknown"}
+
+
+def test_validate_does_not_mutate_its_input() -> None:
+    source = _source("naf", {"phone": "1"})
+    before = source.frame.copy()
+    validate_source(source, today=TODAY)
+    pd.testing.assert_frame_equal(source.frame, before)
+
+
+def test_reject_limit_message_is_one_actionable_line_without_personal_values() -> None:
+    personal = {"national_number": "98712", "first_name": "Zainab", "family_name": "Haddad"}
+    v = validate_source(
+        _source("naf", personal, {**personal, "source_record_id": "R1"}, {"phone": "0799"}),
+        today=TODAY,
+    )
+    message = reject_limit_message(v, 0.05, "naf.xlsx", rejects_path=Path("out/rejects.csv"))
+    assert message.startswith("naf.xlsx: 2 of 3 rows rejected (66.7%, limit 5.0%)")
+    assert "invalid_national_number in national_number (2 rows)" in message
+    assert "duplicate_record_id in source_record_id (1 row)" in message
+    assert "first rows: 2, 3" in message
+    assert "out/rejects.csv" in message and "max_reject_rate" in message
+    assert "\n" not in message
+    everything = message + v.rejects.to_csv()
+    for value in [*personal.values(), "0799", "9871234567", "محمد", "العلي"]:
+        assert value not in everything
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1990-05-17", date(1990, 5, 17)),
+        ("1990-05-17T10:00", date(1990, 5, 17)),
+        ("05/12/1990", date(1990, 5, 12)),  # the earlier of the two readings
+        ("13/12/1990", date(1990, 12, 13)),
+        ("1990", date(1990, 1, 1)),
+        ("32874", date(1990, 1, 1)),
+        ("١٩٩٠-٠٥-١٧", date(1990, 5, 17)),
+        ("1990-13-01", None),
+        ("17 May 1990", None),
+        ("123", None),
+    ],
+)
+def test_earliest_date_formats(text: str, expected: date | None) -> None:
+    assert earliest_date(text) == expected
+
+
+def test_a_frame_ingest_could_not_have_made_is_an_internal_error_without_values() -> None:
+    source = _source("naf")
+    broken = source.frame.assign(row_number=source.frame["row_number"].astype(str))
+    with pytest.raises(BenelinkError) as caught:
+        validate_source(SourceFile("naf", "naf", source.path, "", 3, broken), today=TODAY)
+    assert type(caught.value) is BenelinkError
+    assert "naf: ingest produced a frame the schema rejects" in str(caught.value)
+    assert "ذكر" not in str(caught.value)
+    assert caught.value.__context__ is None  # pandera's text (with raw values) is not chained
