@@ -1,0 +1,120 @@
+"""The standardise stage: validated partner values -> the columns the linkage compares.
+
+Each field goes through its standardiser in ``benelink.standardize`` once per
+distinct value (names, dates and places repeat massively), and the results
+are taken back by code, so a million rows cost a few thousand Python calls
+per column. Columns a source does not send come out all missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from benelink.schemas.columns import (
+    NAME_PART_COLUMNS,
+    NAME_PARTS,
+    ROW_NUMBER,
+    SOURCE,
+    STANDARD_COLUMNS,
+    SourceKind,
+)
+from benelink.standardize import codes, dates, identifiers, phones, places
+from benelink.standardize._unique import map_unique, string_column, take_ints, take_strings
+from benelink.standardize.arabic import has_arabic, has_latin
+from benelink.standardize.namekey import name_key
+from benelink.standardize.names import normalize_part, split_full_name
+
+_INT_COLUMNS = frozenset({ROW_NUMBER, "birth_year", "birth_month", "birth_day"})
+_SCRIPTS = np.array([None, "arabic", "latin", "mixed"], dtype=object)
+
+# standardised column <- (canonical column, per-value standardiser)
+_FIELDS: dict[str, tuple[str, Callable[[str], str | None]]] = {
+    "sex": ("sex", codes.sex),
+    "national_number": ("national_number", identifiers.national_number),
+    "unhcr_individual_id": ("unhcr_individual_id", identifiers.unhcr_id),
+    "unhcr_case_id": ("unhcr_case_id", identifiers.unhcr_id),
+    "phone": ("phone", phones.e164),
+    "governorate": ("governorate", places.governorate),
+    "nationality": ("nationality", places.nationality),
+    "officer": ("officer", lambda v: " ".join(v.split()).casefold()),
+    "registration_date": ("registration_date", dates.iso_date),
+    "employment_status": ("employment_status", codes.employment_status),
+}
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    if name in frame.columns:
+        return frame[name].astype("string")
+    return pd.Series(pd.NA, index=frame.index, dtype="string")
+
+
+def name_parts(frame: pd.DataFrame) -> pd.DataFrame:
+    """The raw four parts of every record: the part columns, or the split full name.
+
+    A record with no part at all but a full name gets its parts from the full
+    name, so a source may send parts for some rows and full names for others.
+    """
+    parts = pd.DataFrame({c: _column(frame, c) for c in NAME_PART_COLUMNS}, index=frame.index)
+    full = _column(frame, "full_name")
+    use_full = parts.isna().all(axis=1) & full.notna()
+    if use_full.any():
+        codes_, splits = map_unique(full[use_full], split_full_name)
+        index = full.index[use_full]
+        for i, column in enumerate(NAME_PART_COLUMNS):
+            values = take_strings(codes_, [s[i] for s in splits], index)
+            parts.loc[use_full, column] = values
+    return parts
+
+
+def _script_bits(value: str) -> int:
+    return int(has_arabic(value)) | (int(has_latin(value)) << 1)
+
+
+def _names(frame: pd.DataFrame) -> dict[str, pd.Series]:
+    parts = name_parts(frame)
+    out: dict[str, pd.Series] = {}
+    bits = np.zeros(len(frame), dtype=np.int64)
+    for part, column in zip(NAME_PARTS, NAME_PART_COLUMNS, strict=True):
+        values = parts[column]
+        out[f"name_{part}"] = string_column(values, normalize_part)
+        out[f"key_{part}"] = string_column(values, name_key)
+        codes_, script = map_unique(values, _script_bits)
+        bits |= np.append(np.array(script, dtype=np.int64), 0)[codes_]
+    out["name_script"] = pd.Series(_SCRIPTS[bits], index=frame.index, dtype="string")
+    return out
+
+
+def _birth(frame: pd.DataFrame) -> dict[str, pd.Series]:
+    codes_, parsed = map_unique(_column(frame, "date_of_birth"), dates.parse_date)
+    index = frame.index
+    return {
+        "birth_year": take_ints(codes_, [p[0] if p else None for p in parsed], index),
+        "birth_month": take_ints(codes_, [p[1] if p else None for p in parsed], index),
+        "birth_day": take_ints(codes_, [p[2] if p else None for p in parsed], index),
+    }
+
+
+def standardize(frame: pd.DataFrame, kind: SourceKind) -> pd.DataFrame:
+    """A new frame with exactly ``STANDARD_COLUMNS`` for one validated source.
+
+    ``kind`` is accepted for the contract; every source goes through the same
+    rules because the columns a source maps, not its kind, decide what it has.
+    """
+    del kind  # same rules for every kind; kept in the signature for stage symmetry
+    out: dict[str, pd.Series] = {
+        SOURCE: _column(frame, SOURCE),
+        "source_record_id": _column(frame, "source_record_id").str.strip(),
+        ROW_NUMBER: pd.to_numeric(_column(frame, ROW_NUMBER)).astype("Int64")
+        if ROW_NUMBER in frame.columns
+        else pd.Series(pd.NA, index=frame.index, dtype="Int64"),
+        **_names(frame),
+        **_birth(frame),
+    }
+    for column, (source_column, func) in _FIELDS.items():
+        out[column] = string_column(_column(frame, source_column), func)
+    result = pd.DataFrame(out, index=frame.index)[list(STANDARD_COLUMNS)]
+    dtypes = {c: "Int64" if c in _INT_COLUMNS else "string" for c in STANDARD_COLUMNS}
+    return result.astype(dtypes)

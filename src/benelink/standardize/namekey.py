@@ -1,0 +1,184 @@
+"""The cross-script name key: one string that Arabic and Latin spellings of a name share.
+
+A key is a consonant skeleton in a small shared alphabet (docs/names.md has
+the letter table): short vowels are dropped because Arabic does not write
+them; letters that romanisation confuses share a class (ح/ه/خ and h/kh -> H,
+ك/ق and k/q/c -> K, ذ/ظ/ز and z/dh -> Z, ث/ت/ط and t/th -> T); a leading vowel
+or ع is kept as "A" so Ahmad and Hamad differ; articles are dropped.
+
+Skeletons of a few common names collide (محمد/محمود, عمر/عمار/عمرو, حسن/حسين).
+For those the key keeps the long vowels, which Arabic writes; a Latin
+spelling reaches that longer key through the lexicon. A spelling the lexicon
+does not know keeps its skeleton, exactly as an unknown Arabic spelling does,
+so the two scripts stay consistent (no fuzzy guessing: it made Latin Saadi
+agree with Saad while Arabic السعدي could not).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from functools import cache
+from typing import Final
+
+from benelink.standardize.arabic import has_arabic, normalize_arabic
+from benelink.standardize.latin import (
+    ARTICLES,
+    basic_fold,
+    join_compound,
+    strip_article,
+    vowel_fold,
+)
+from benelink.standardize.lexicon import lexicon_entries
+
+_AR_CLASS: Final[dict[str, str]] = {
+    "ب": "B", "ت": "T", "ث": "T", "ج": "J", "ح": "H", "خ": "H", "د": "D", "ذ": "Z",
+    "ر": "R", "ز": "Z", "س": "S", "ش": "X", "ص": "S", "ض": "D", "ط": "T", "ظ": "Z",
+    "غ": "G", "ف": "F", "ق": "K", "ك": "K", "ل": "L", "م": "M", "ن": "N", "ه": "H",
+}  # fmt: skip
+_AR_VOWELS: Final[dict[str, str]] = {"ا": "A", "و": "U", "ي": "I", "ع": "E"}
+_AR_INITIAL: Final[dict[str, str]] = {"ا": "A", "ع": "A", "و": "W", "ي": "Y"}
+_AR_ARTICLE_KEPT: Final[frozenset[str]] = frozenset({"الهام", "الياس", "الفت", "اليسار"})
+_AR_PREFIXES: Final = re.compile(r"^(عبد|ابو|ابن|بن|بنت)ال(?=..)")
+_AR_SUFFIXES: Final = re.compile(r"(?<=..)ال(دين|له)$")
+
+_LA_LETTERS: Final = re.compile(r"kh|sh|ch|th|dh|gh|ph|ck|dj|.")
+_LA_CLASS: Final[dict[str, str]] = {
+    "kh": "H", "sh": "X", "ch": "X", "th": "T", "dh": "Z", "gh": "G", "ph": "F", "ck": "K",
+    "dj": "J", "b": "B", "c": "K", "d": "D", "f": "F", "g": "G", "h": "H", "j": "J", "k": "K",
+    "l": "L", "m": "M", "n": "N", "p": "B", "q": "K", "r": "R", "s": "S", "t": "T", "v": "F",
+    "x": "KS", "z": "Z",
+}  # fmt: skip
+_LA_INITIAL: Final[dict[str, str]] = {"a": "A", "e": "A", "i": "A", "o": "A", "u": "A"} | {
+    "y": "Y",
+    "w": "W",
+}
+_LA_TRIBE: Final[frozenset[str]] = frozenset({"bani", "beni", "bany", "bni"})
+_REPEATS: Final = re.compile(r"(.)\1+")
+
+
+def arabic_word(text: str) -> str:
+    """The normalised Arabic part as one word with its articles removed (key input)."""
+    words: list[str] = []
+    tokens = normalize_arabic(text).split()
+    for i, token in enumerate(tokens):
+        if token == "ال" or (token == "بني" and not words and i < len(tokens) - 1):
+            continue
+        if token.startswith("ال") and len(token) >= 5 and token not in _AR_ARTICLE_KEPT:
+            token = token[2:]
+        words.append(_AR_SUFFIXES.sub(r"\1", _AR_PREFIXES.sub(r"\1", token)))
+    word = "".join(words)
+    return _AR_SUFFIXES.sub(r"\1", _AR_PREFIXES.sub(r"\1", word))
+
+
+def latin_core(text: str) -> str:
+    """The folded Latin part as one word, leading article and "Bani" tokens removed."""
+    tokens = basic_fold(text).split()
+    while len(tokens) > 1 and (tokens[0] in ARTICLES or tokens[0] in _LA_TRIBE):
+        tokens = tokens[1:]
+    return join_compound(tokens)
+
+
+def latin_word(text: str) -> str:
+    """The folded Latin part as one word with its articles removed (key input)."""
+    word = latin_core(text)
+    if word.startswith("abdal") and len(word) > 6:
+        word = "abd" + word[5:]
+    if word.endswith("aldin") and len(word) > 7:
+        word = word[:-5] + "din"
+    return strip_article(word)
+
+
+def _finish(classes: list[str]) -> str:
+    while classes and classes[-1] == "H" and len(classes) > 1:
+        classes.pop()  # final h / taa marbuta: Fatimah = Fatima = فاطمة
+    return _REPEATS.sub(r"\1", "".join(classes))
+
+
+def arabic_skeleton(word: str) -> str:
+    """Consonant classes of an Arabic word; leading vowel or ain kept as A."""
+    if not word:
+        return ""
+    head = _AR_INITIAL.get(word[0]) or _AR_CLASS.get(word[0], "")
+    return _finish([head, *(_AR_CLASS.get(c, "") for c in word[1:])])
+
+
+def arabic_full_key(word: str) -> str:
+    """Consonant classes plus the long vowels and ain that Arabic writes (for colliding names)."""
+    if not word:
+        return ""
+    head = {"ع": "E", "و": "W", "ي": "Y"}.get(word[0]) or _AR_VOWELS.get(word[0]) or ""
+    body = [_AR_VOWELS.get(c) or _AR_CLASS.get(c, "") for c in word[1:]]
+    return _REPEATS.sub(r"\1", (head or _AR_CLASS.get(word[0], "")) + "".join(body))
+
+
+def latin_skeleton(word: str) -> str:
+    """Consonant classes of a folded Latin word; leading vowel kept as A."""
+    if not word:
+        return ""
+    classes = [_LA_INITIAL.get(word[0], "")]
+    rest = word[1:] if classes[0] else word
+    classes += [_LA_CLASS.get(g, "") for g in _LA_LETTERS.findall(rest)]
+    return _finish(classes)
+
+
+class _Lexicon:
+    """Lookups built once from the lexicon table."""
+
+    def __init__(self) -> None:
+        self.exact: dict[str, str] = {}
+        folded: dict[str, set[str]] = defaultdict(set)
+        by_skeleton: dict[str, dict[str, str]] = defaultdict(dict)
+        self.spellings: dict[str, str] = {}  # Latin spelling -> Arabic word
+        self.canonical_latin: dict[str, str] = {}
+        for arabic, latin in lexicon_entries():
+            word = arabic_word(arabic)
+            by_skeleton[arabic_skeleton(word)][word] = arabic_full_key(word)
+            for spelling in latin:
+                folded_spelling = join_compound(basic_fold(spelling).split())
+                self.exact.setdefault(folded_spelling, word)
+                folded[vowel_fold(folded_spelling)].add(word)
+                self.spellings[folded_spelling] = word
+                self.canonical_latin.setdefault(word, latin[0])
+        self.folded = {k: next(iter(v)) for k, v in folded.items() if len(v) == 1}
+        self.ambiguous = {
+            s: words for s, words in by_skeleton.items() if len(set(words.values())) > 1
+        }
+
+    def arabic_for_latin(self, folded: str) -> str | None:
+        """The Arabic word a folded Latin spelling stands for, when the lexicon knows it."""
+        return self.exact.get(folded) or self.folded.get(vowel_fold(folded))
+
+
+@cache
+def _lexicon() -> _Lexicon:
+    return _Lexicon()
+
+
+def _arabic_key(word: str) -> str:
+    skeleton = arabic_skeleton(word)
+    known = _lexicon().ambiguous.get(skeleton, {})
+    return known.get(word, skeleton)
+
+
+def name_key(text: str) -> str:
+    """The cross-script key of one name part (may be a compound); "" when nothing is left."""
+    text = normalize_arabic(text)  # NFKC first: presentation forms are Arabic letters too
+    if has_arabic(text):
+        return _arabic_key(arabic_word(text))
+    lexicon = _lexicon()
+    word = latin_word(text)
+    for spelling in (latin_core(text), join_compound(basic_fold(text).split()), word):
+        arabic = lexicon.arabic_for_latin(spelling)
+        if arabic is not None:
+            return _arabic_key(arabic)
+    return latin_skeleton(word)
+
+
+def latin_name(text: str) -> str:
+    """The folded Latin form of a part: the lexicon's canonical spelling when known."""
+    folded = join_compound(basic_fold(text).split())
+    arabic = _lexicon().arabic_for_latin(folded)
+    if arabic is not None:
+        return _lexicon().canonical_latin[arabic]
+    return vowel_fold(folded)
