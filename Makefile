@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 CONFIG := config/benelink.toml
 DEMO_KEY := .demo/benelink.key
 
-.PHONY: setup demo test lint format typecheck unit sample clean
+.PHONY: setup demo test lint format typecheck unit sample bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ typecheck: $(STAMP)
 ## sample: regenerate the committed synthetic sample (fixed seed)
 sample: $(STAMP)
 	$(BIN)/benelink sample --out data/sample --people 3000 --seed 7 --months 2026-10,2026-11
+
+## bench: linkage quality and speed side by side with Splink and recordlinkage -> bench/RESULTS.md
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m bench.run --out bench/RESULTS.md
 
 clean:
 	rm -rf out .demo

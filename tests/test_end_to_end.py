@@ -150,3 +150,16 @@ def test_history_shows_a_person_in_both_months(two_months: tuple[Path, Path]) ->
     assert "2026-10" in result.output and "2026-11" in result.output
     unknown = runner.invoke(app, ["history", "--config", str(config), "--beneficiary", "B-NOPE"])
     assert unknown.exit_code == 2
+
+
+def test_validate_checks_files_without_writing(two_months: tuple[Path, Path], tmp_path: Path) -> None:
+    config, _ = two_months
+    from tests.helpers import config_for
+
+    fresh = config_for(SAMPLE, tmp_path / "out", tmp_path / "b.toml")
+    result = runner.invoke(app, ["validate", "--config", str(fresh), "--month", "2026-11"])
+    assert result.exit_code == 0, result.output
+    assert "naf" in result.output and "ok" in result.output
+    assert not (tmp_path / "out").exists()
+    missing = runner.invoke(app, ["validate", "--config", str(fresh), "--month", "2026-01"])
+    assert missing.exit_code == 3

@@ -164,6 +164,59 @@ def render_summary(result: MonthResult) -> None:
 
 
 @app.command()
+def validate(
+    config: ConfigOption = Path("config/benelink.toml"),
+    month: MonthOption = "previous",
+) -> None:
+    """Check a month's partner files without writing anything; exit 3 if one is not usable."""
+    from benelink.pipelines.check import check_month
+
+    def action() -> Any:
+        cfg = load_config(config)
+        return check_month(cfg, resolve_month(month, datetime.now(UTC).date()))
+
+    checks = _guarded(action)
+    table = Table(title="Partner files", title_justify="left")
+    for column in (
+        "source",
+        "file",
+        "rows",
+        "rejected rows",
+        "dropped values",
+        "main reasons",
+        "verdict",
+    ):
+        table.add_column(
+            column,
+            justify="right" if column in ("rows", "rejected rows", "dropped values") else "left",
+        )
+    for c in checks:
+        reasons = "\n".join(f"{k} {v:,}" for k, v in list(c.reasons.items())[:3])
+        verdict = (
+            "[red]unreadable[/]"
+            if c.error
+            else "[green]ok[/]"
+            if c.ok
+            else f"[red]{c.reject_rate:.1%} rejected > limit {c.max_reject_rate:.0%}[/]"
+        )
+        table.add_row(
+            c.source,
+            c.file,
+            f"{c.rows:,}",
+            f"{c.rejected_rows:,}",
+            f"{c.dropped_values:,}",
+            reasons,
+            verdict,
+        )
+    out.print(table)
+    for c in checks:
+        if c.error:
+            err.print(f"[bold red]error:[/] {c.error}", highlight=False, soft_wrap=True)
+    if not all(c.ok for c in checks):
+        raise typer.Exit(3)
+
+
+@app.command()
 def evaluate(
     truth: Annotated[Path, typer.Option(help="Truth CSV: source, source_record_id, person_id.")],
     config: ConfigOption = Path("config/benelink.toml"),

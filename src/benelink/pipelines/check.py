@@ -1,0 +1,69 @@
+"""Checking a month's partner files without running the merge.
+
+This is what an officer runs the day a partner file arrives: every source is
+read and validated, every problem is collected (one unreadable file does not
+hide the others), and nothing is written — no snapshot, no rejects file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from benelink.config.model import BenelinkConfig
+from benelink.errors import InputError
+from benelink.pipelines.ingest import load_source
+from benelink.pipelines.validate import validate_source
+
+
+@dataclass(frozen=True)
+class SourceCheck:
+    """One source's verdict: readable or not, and its rejected rows and dropped values."""
+
+    source: str
+    file: str
+    rows: int = 0
+    rejected_rows: int = 0
+    dropped_values: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+    max_reject_rate: float = 0.0
+    error: str | None = None
+
+    @property
+    def reject_rate(self) -> float:
+        return self.rejected_rows / self.rows if self.rows else 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.reject_rate <= self.max_reject_rate
+
+
+def check_month(cfg: BenelinkConfig, month: str) -> list[SourceCheck]:
+    """Read and validate every source of ``month``; collect problems, write nothing."""
+    folder = cfg.incoming_dir(month)
+    checks = []
+    for name, settings in cfg.sources.items():
+        try:
+            loaded = load_source(name, settings, folder, config_label=cfg.path.name)
+        except InputError as exc:
+            checks.append(
+                SourceCheck(
+                    name, settings.file, max_reject_rate=settings.max_reject_rate, error=str(exc)
+                )
+            )
+            continue
+        validated = validate_source(loaded)
+        rejects = validated.rejects
+        dropped = rejects[rejects["action"] == "value_dropped"]
+        reasons = rejects.groupby("reason").size().sort_values(ascending=False)
+        checks.append(
+            SourceCheck(
+                source=name,
+                file=settings.file,
+                rows=loaded.n_rows,
+                rejected_rows=validated.rejected_rows,
+                dropped_values=len(dropped),
+                reasons={str(k): int(v) for k, v in reasons.items()},
+                max_reject_rate=settings.max_reject_rate,
+            )
+        )
+    return checks
