@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 from typer.testing import CliRunner
 
 from benelink.cli import app
-from tests.helpers import SAMPLE, TEST_KEY
+from tests.helpers import SAMPLE, TEST_KEY, config_for
 
 runner = CliRunner()
 ENV = {"BENELINK_KEY": TEST_KEY}
@@ -152,10 +152,7 @@ def test_history_shows_a_person_in_both_months(two_months: tuple[Path, Path]) ->
     assert unknown.exit_code == 2
 
 
-def test_validate_checks_files_without_writing(two_months: tuple[Path, Path], tmp_path: Path) -> None:
-    config, _ = two_months
-    from tests.helpers import config_for
-
+def test_validate_checks_files_without_writing(tmp_path: Path) -> None:
     fresh = config_for(SAMPLE, tmp_path / "out", tmp_path / "b.toml")
     result = runner.invoke(app, ["validate", "--config", str(fresh), "--month", "2026-11"])
     assert result.exit_code == 0, result.output
