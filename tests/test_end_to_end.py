@@ -98,7 +98,7 @@ def test_evaluate_reports_pairwise_quality(two_months: tuple[Path, Path], tmp_pa
     figures = json.loads(target.read_text())
     assert set(figures) >= {"precision", "recall", "f1", "by_source_pair"}
     assert figures["f1"] > 0.9
-    assert "naf~jobseekers" in figures["by_source_pair"]
+    assert "jobseekers~naf" in figures["by_source_pair"]
 
 
 def test_rerun_of_a_month_gives_identical_tables(two_months: tuple[Path, Path]) -> None:
@@ -127,7 +127,7 @@ def test_missing_key_exits_2_with_one_line(two_months: tuple[Path, Path]) -> Non
 
 def test_other_key_is_refused_exit_2(two_months: tuple[Path, Path]) -> None:
     config, _ = two_months
-    other = {"BENELINK_KEY": "ab12" * 16}
+    other = {"BENELINK_KEY": "0f1e2d3c4b5a69788796a5b4c3d2e1f0" * 2}
     result = runner.invoke(app, ["run", "--config", str(config), "--month", "2026-11"], env=other)
     assert result.exit_code == 2
     assert "fingerprint" in result.output
