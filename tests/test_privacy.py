@@ -39,8 +39,9 @@ DATES = re.compile(r"\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}")
 
 def _rows(path: Path) -> list[dict[str, str]]:
     if path.suffix == ".xlsx":
-        sheet = openpyxl.load_workbook(path, read_only=True, data_only=True).worksheets[0]
-        rows = list(sheet.iter_rows(values_only=True))
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        rows = list(book.worksheets[0].iter_rows(values_only=True))
+        book.close()
         header_at = next(i for i, r in enumerate(rows) if sum(c is not None for c in r) > 3)
         header = [str(c).strip() if c is not None else "" for c in rows[header_at]]
         return [

@@ -36,6 +36,7 @@ def test_round_trip_through_files(sample: Sample, tmp_path: Path) -> None:
             assert summary.rows[month][source] == len(read)
         book = load_workbook(folder / "naf.xlsx", read_only=True)
         rows = list(book.worksheets[0].iter_rows(values_only=True))
+        book.close()
         frame = sample.extracts[month]["naf"]
         assert list(rows[0]) == list(frame.columns)
         assert len(rows) - 1 == len(frame) == summary.rows[month]["naf"]
