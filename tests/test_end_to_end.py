@@ -160,3 +160,32 @@ def test_validate_checks_files_without_writing(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
     missing = runner.invoke(app, ["validate", "--config", str(fresh), "--month", "2026-01"])
     assert missing.exit_code == 3
+
+
+def test_reject_limit_stops_the_run_with_exit_3_and_no_snapshot(tmp_path: Path) -> None:
+    config = config_for(SAMPLE, tmp_path / "out", tmp_path / "b.toml")
+    text = config.read_text(encoding="utf-8").replace(
+        "max_reject_rate = 0.05", "max_reject_rate = 0.0001", 1
+    )
+    config.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["run", "--config", str(config), "--month", "2026-11"], env=ENV)
+    assert result.exit_code == 3
+    assert "naf.xlsx" in result.output
+    assert not (tmp_path / "out" / "snapshots").exists() or not any(
+        (tmp_path / "out" / "snapshots").iterdir()
+    )
+    # the masked rejects are there for the partner to fix the file
+    assert (tmp_path / "out" / "rejects" / "month=2026-11" / "rejects.csv").is_file()
+
+
+def test_missing_partner_file_exits_3_naming_it(tmp_path: Path) -> None:
+    import shutil
+
+    incoming = tmp_path / "incoming"
+    shutil.copytree(SAMPLE / "2026-11", incoming / "2026-11")
+    (incoming / "2026-11" / "unhcr.csv").unlink()
+    config = config_for(incoming, tmp_path / "out", tmp_path / "b.toml")
+    result = runner.invoke(app, ["run", "--config", str(config), "--month", "2026-11"], env=ENV)
+    assert result.exit_code == 3
+    assert "unhcr.csv" in result.output
+    assert len(result.stderr.strip().splitlines()) == 1

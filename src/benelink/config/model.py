@@ -112,10 +112,10 @@ class BenelinkConfig(_Frozen):
         job started from any working directory reads the same files.
         """
         folder = Path(self.run.incoming.replace("{month}", month))
-        return folder if folder.is_absolute() else self.path.parent / folder
+        return folder if folder.is_absolute() else (self.path.parent / folder).resolve()
 
     @property
     def out_dir(self) -> Path:
         """The output folder, relative paths taken from the configuration file's folder."""
         out = self.run.out
-        return out if out.is_absolute() else self.path.parent / out
+        return out if out.is_absolute() else (self.path.parent / out).resolve()
