@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 CONFIG := config/benelink.toml
 DEMO_KEY := .demo/benelink.key
 
-.PHONY: setup demo test lint format typecheck unit sample bench clean
+.PHONY: setup demo test lint format typecheck unit sample bench golden clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ format: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+## golden: accept the current report.json of the sample as the golden copy (review the diff!)
+golden: $(STAMP)
+	BENELINK_REGENERATE_GOLDEN=1 $(BIN)/pytest tests/test_report_golden.py -q
 
 ## sample: regenerate the committed synthetic sample (fixed seed)
 sample: $(STAMP)

@@ -31,7 +31,7 @@ def bar_chart(
     n = max(len(values), 1)
     slot = plot_w / n
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'<svg viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img">',
         f'<line x1="{pad_left}" y1="{pad_top + plot_h}" x2="{pad_left + plot_w}" '
         f'y2="{pad_top + plot_h}" stroke="#555"/>',
