@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 CONFIG := config/benelink.toml
 DEMO_KEY := .demo/benelink.key
 
-.PHONY: setup demo test lint format typecheck unit sample bench golden clean
+.PHONY: setup demo test lint format typecheck unit browser sample bench golden clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,7 +28,14 @@ demo: $(STAMP) $(DEMO_KEY)
 	BENELINK_KEY=$$(cat $(DEMO_KEY)) $(BIN)/benelink evaluate --config $(CONFIG) --month 2026-11 --truth data/sample/truth.csv
 
 ## test: lint, type-check and the whole test suite
-test: lint typecheck unit
+test: lint typecheck browser unit
+
+# the report is tested in a real headless browser: Debian's chromium, installed when missing
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+	  echo "chromium is not installed and cannot be installed here: the browser test will be skipped"
 
 unit: $(STAMP)
 	$(BIN)/pytest

@@ -157,10 +157,9 @@ def _run_locked(
         )
 
     with stages.stage("persist", {}) as counts:
+        last_ids, last_seekers = _previous_people(previous)
         known = state.read_registry(out_dir, month)
-        ids, changes = assign_ids(
-            records["record_token"], linked.cluster, known, key, _ids_of(previous)
-        )
+        ids, changes = assign_ids(records["record_token"], linked.cluster, known, key, last_ids)
         registry = state.updated_registry(known, records["record_token"], ids, month)
         earliest = registry.groupby("beneficiary_id")["first_seen_month"].min()
         first_seen = dict(zip(earliest.index.astype(str), earliest.astype(str), strict=True))
@@ -202,6 +201,7 @@ def _run_locked(
             prior=linked.lambda_,
             settings=cfg.linkage,
             changes=changes,
+            previous_seekers=last_seekers,
         )
         if previous is not None and (previous / "report.json").is_file():
             report["previous_graduation"] = snapshot.read_json(previous / "report.json")[
@@ -258,12 +258,13 @@ def _check_same_key(out_dir: Path, month: str, fingerprint: str) -> None:
         )
 
 
-def _ids_of(previous: Path | None) -> frozenset[str]:
-    """The beneficiary ids of last month's snapshot (empty for a first run)."""
+def _previous_people(previous: Path | None) -> tuple[frozenset[str], frozenset[str] | None]:
+    """Last month's beneficiary ids, and those of them who were registered job seekers."""
     if previous is None:
-        return frozenset()
-    people = snapshot.read_table(previous, "beneficiaries", ["beneficiary_id"])
-    return frozenset(people["beneficiary_id"].astype(str))
+        return frozenset(), None
+    people = snapshot.read_table(previous, "beneficiaries", ["beneficiary_id", "in_jobseekers"])
+    ids = people["beneficiary_id"].astype(str)
+    return frozenset(ids), frozenset(ids[people["in_jobseekers"].astype(bool)])
 
 
 def _manifest(

@@ -31,8 +31,7 @@ def bar_chart(
     n = max(len(values), 1)
     slot = plot_w / n
     parts = [
-        f'<svg viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img">',
+        f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img">',
         f'<line x1="{pad_left}" y1="{pad_top + plot_h}" x2="{pad_left + plot_w}" '
         f'y2="{pad_top + plot_h}" stroke="#555"/>',
         f'<text x="{pad_left - 6}" y="{pad_top + 10}" text-anchor="end" font-size="11">{top:,.0f}</text>',
@@ -64,6 +63,27 @@ def bar_chart(
     return "".join(parts)
 
 
+def hbar_chart(labels: Sequence[str], values: Sequence[float], *, width: int = 640) -> str:
+    """A horizontal bar chart as an SVG string, for categories with long names."""
+    row, label_w, pad = 22, 200, 8
+    height = row * max(len(values), 1) + pad * 2
+    top = max(values, default=0) or 1
+    plot_w = width - label_w - 70
+    parts = [f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img">']
+    for i, (raw_label, value) in enumerate(zip(labels, values, strict=True)):
+        label = html.escape(raw_label)
+        y = pad + i * row
+        w = plot_w * value / top
+        parts.append(
+            f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" font-size="12">{label}</text>'
+            f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row - 6}" fill="#2f6f9f">'
+            f"<title>{label}: {value:,.0f}</title></rect>"
+            f'<text x="{label_w + w + 4:.1f}" y="{y + 15}" font-size="11">{value:,.0f}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
 def render_report(report: dict[str, Any]) -> str:
     """report.json's figures as a self-contained HTML page."""
     env = Environment(
@@ -85,14 +105,14 @@ def render_report(report: dict[str, Any]) -> str:
         ],
     )
     overlap = report["beneficiaries"]["by_sources"]
-    overlap_chart = bar_chart(list(overlap), list(overlap.values()), height=200)
+    overlap_chart = hbar_chart(list(overlap), list(overlap.values()))
     flow = report["graduation"]
     flow_labels, flow_values = [], []
     for kind in ("naf", "unhcr"):
         for step in ("beneficiaries", "job_seekers", "in_training", "employed"):
             flow_labels.append(f"{kind.upper()} {step.replace('_', ' ')}")
             flow_values.append(flow[kind][step])
-    flow_chart = bar_chart(flow_labels, flow_values, height=220)
+    flow_chart = hbar_chart(flow_labels, flow_values)
     template = env.get_template("report.html.j2")
     return template.render(
         report=report,

@@ -64,9 +64,16 @@ def graduation(beneficiaries: pd.DataFrame) -> dict[str, dict[str, int]]:
     return flow
 
 
-def officers(beneficiaries: pd.DataFrame, month: str) -> list[dict[str, Any]]:
-    """Per employment & career guidance officer: job seekers, new this month, employed, training."""
+def officers(
+    beneficiaries: pd.DataFrame, previous_seekers: frozenset[str] | None
+) -> list[dict[str, Any]]:
+    """Per employment & career guidance officer: job seekers, new this month, employed, training.
+
+    "New this month" means not a registered job seeker in the previous
+    snapshot (everyone, in a first run).
+    """
     seekers = beneficiaries[beneficiaries["in_jobseekers"] & beneficiaries["officer"].notna()]
+    earlier = previous_seekers or frozenset()
     rows = []
     for officer, group in seekers.groupby("officer", sort=True):
         status = group["employment_status"]
@@ -74,7 +81,7 @@ def officers(beneficiaries: pd.DataFrame, month: str) -> list[dict[str, Any]]:
             {
                 "officer": str(officer),
                 "job_seekers": len(group),
-                "new_this_month": int((group["first_seen_month"] == month).sum()),
+                "new_this_month": int((~group["beneficiary_id"].isin(earlier)).sum()),
                 "employed": int(status.isin(["employed", "self_employed"]).sum()),
                 "in_training": int((status == "in_training").sum()),
             }
@@ -95,6 +102,7 @@ def build_report(
     prior: float,
     settings: LinkageSettings,
     changes: IdentityChanges,
+    previous_seekers: frozenset[str] | None = None,
     quality: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """All figures of the merge report, JSON-ready and deterministic for the same inputs."""
@@ -139,7 +147,7 @@ def build_report(
             "with_conflict": int(beneficiaries["conflict"].sum()),
         },
         "graduation": graduation(beneficiaries),
-        "officers": officers(beneficiaries, month),
+        "officers": officers(beneficiaries, previous_seekers),
     }
     if quality is not None:
         report["quality"] = dict(quality)
