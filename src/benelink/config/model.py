@@ -89,12 +89,40 @@ class LinkageSettings(_Frozen):
         return self
 
 
+class DisclosureSettings(_Frozen):
+    """k-anonymity of the analyst release over its quasi-identifiers."""
+
+    k: int = Field(default=5, ge=2)
+    quasi_identifiers: tuple[str, ...] = ("sex", "birth_year", "governorate", "nationality")
+    action: Literal["report", "generalise", "suppress"] = "generalise"
+
+    @field_validator("quasi_identifiers")
+    @classmethod
+    def _known_columns(cls, columns: tuple[str, ...]) -> tuple[str, ...]:
+        allowed = {
+            "sex",
+            "birth_year",
+            "age",
+            "governorate",
+            "nationality",
+            "employment_status",
+            "officer",
+        }
+        unknown = sorted(set(columns) - allowed)
+        if unknown:
+            raise ValueError(
+                f"unknown quasi-identifier(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}"
+            )
+        return columns
+
+
 class BenelinkConfig(_Frozen):
     """The whole configuration, plus where it was read from and its hash."""
 
     run: RunSettings
     sources: dict[str, SourceSettings]
     linkage: LinkageSettings = LinkageSettings()
+    disclosure: DisclosureSettings = DisclosureSettings()
     path: Path = Path("benelink.toml")
     sha256: str = ""
 

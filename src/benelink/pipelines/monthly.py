@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from benelink import __version__
+from benelink.anonymize.disclosure import protect
 from benelink.anonymize.keys import key_fingerprint
 from benelink.anonymize.tokens import TOKEN_VERSION, pseudonymize
 from benelink.config.model import BenelinkConfig
@@ -173,9 +174,11 @@ def _run_locked(
     with stages.stage("write", {}) as counts:
         decided_by = record_decisions(linked.cluster, linked.pairs)
         kinds = {name: s.kind for name, s in cfg.sources.items()}
-        beneficiaries = build_beneficiaries(
+        people = build_beneficiaries(
             records, ids, linked.record_probability, linked.conflict, kinds, month, first_seen
         )
+        # the analyst release passes the disclosure check; the report counts everyone
+        beneficiaries, disclosure = protect(people, cfg.disclosure)
         record_table = build_records(records, ids, linked.record_probability, decided_by)
         links = build_links(records, linked.pairs, cfg.linkage.review_threshold)
         inputs = [
@@ -193,7 +196,7 @@ def _run_locked(
             month=month,
             inputs=inputs,
             rejects=rejects,
-            beneficiaries=beneficiaries,
+            beneficiaries=people,
             links=links,
             scored_probabilities=linked.pairs["probability"].to_numpy(),
             n_candidate_pairs=linked.n_candidate_pairs,
@@ -207,6 +210,7 @@ def _run_locked(
             report["previous_graduation"] = snapshot.read_json(previous / "report.json")[
                 "graduation"
             ]
+        report["disclosure"] = disclosure.to_dict()
         raw = pd.concat([v.valid for v in validated], ignore_index=True)
         queue = review_queue(raw, records["record_token"], linked.pairs)
         reviewed = linked.pairs[linked.pairs["decided_by"] == "reviewed"]

@@ -12,10 +12,13 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from benelink.anonymize.disclosure import birth_year_band, region
 from benelink.anonymize.tokens import TOKENISED_FIELDS
 from benelink.schemas.columns import SourceKind
+from benelink.schemas.outputs import BENEFICIARIES
 
 RECORD_TOKEN_COLUMNS = ["record_token", *TOKENISED_FIELDS.values()]
+BENEFICIARY_COLUMNS = list(BENEFICIARIES)
 
 
 def most_frequent(frame: pd.DataFrame, group: str, column: str) -> pd.Series:
@@ -85,6 +88,7 @@ def build_beneficiaries(
     for column in ("sex", "birth_year", "governorate", "nationality"):
         out[column] = most_frequent(work, "beneficiary_id", column)
     out["birth_year"] = out["birth_year"].astype("Int64")
+    out["birth_year_band"] = birth_year_band(out["birth_year"])
     out["age"] = _age_at_month_end(work, month)
     seekers = work[work["kind"] == "jobseekers"]
     for column in ("employment_status", "officer"):
@@ -99,7 +103,8 @@ def build_beneficiaries(
     out["conflict"] = groups["conflict"].any().astype(bool)
     for column in ("sex", "governorate", "nationality", "first_seen_month"):
         out[column] = out[column].astype("string")
-    return out.reset_index()
+    out["region"] = region(out["governorate"])
+    return out.reset_index()[BENEFICIARY_COLUMNS]
 
 
 def _age_at_month_end(work: pd.DataFrame, month: str) -> pd.Series:

@@ -17,10 +17,12 @@ BENEFICIARIES: Final[dict[str, str]] = {
     "in_naf": "True if at least one record of a National Aid Fund source belongs to this person.",
     "in_unhcr": "True if at least one record of a UNHCR registration source belongs to this person.",
     "in_jobseekers": "True if at least one record of a job-seeker registry belongs to this person.",
-    "sex": "M or F; the most frequent value over the person's records (null if none given).",
-    "birth_year": "Year of birth; the most frequent value over the person's records.",
+    "sex": "M or F; the most frequent value over the person's records (null if none given, or withheld by the disclosure check).",
+    "birth_year": "Year of birth; the most frequent value over the person's records (null if withheld by the disclosure check).",
+    "birth_year_band": "Five-year band of the birth year (e.g. 1980-1984); kept when the exact year is withheld by the disclosure check.",
     "age": "Age in whole years at the end of the snapshot month (from the birth year when day or month is unknown).",
     "governorate": "Governorate of residence (canonical English name), most frequent value over the records.",
+    "region": "North, Centre or South (from the governorate); kept when the governorate is withheld by the disclosure check.",
     "nationality": "Nationality as ISO 3166 alpha-3 (JOR, SYR, ...), most frequent value over the records.",
     "employment_status": "Latest employment status from the job-seeker registry: employed, unemployed, in_training, self_employed; null if not a job seeker.",
     "officer": "Employment and career guidance officer in charge of the job-seeker record (case-folded).",
@@ -53,3 +55,56 @@ LINKS: Final[dict[str, str]] = {
     "decided_by": "auto (model) or reviewed (a reviewer's decision).",
 }
 LEVEL_DESCRIPTION: Final = "Comparison level for this field (-1 = a value missing on either side; higher = closer agreement)."
+
+
+def data_dictionary_markdown() -> str:
+    """docs/outputs.md, generated from the descriptions above so the two never drift apart."""
+    lines = [
+        "# The snapshot tables",
+        "",
+        "Each monthly run writes `out/snapshots/month=YYYY-MM/`. The same descriptions travel inside",
+        "each Parquet file as field metadata (`description`), so pandas, pyarrow, DuckDB and Power BI",
+        "show them too. Files use zstd compression and need nothing but a Parquet reader.",
+        "",
+        "```python",
+        "import pandas as pd",
+        'people = pd.read_parquet("out/snapshots/month=2026-11/beneficiaries.parquet")',
+        "```",
+        "",
+        "```sql",
+        "-- DuckDB: one person's months",
+        "SELECT * FROM 'out/snapshots/*/beneficiaries.parquet' WHERE beneficiary_id = 'B-...';",
+        "```",
+        "",
+        "Join months on `beneficiary_id`: it is stable from month to month. Record tokens change",
+        "when the key is rotated (see keys.md).",
+        "",
+    ]
+    tables = (
+        ("beneficiaries.parquet — one row per person", BENEFICIARIES),
+        ("records.parquet — one row per source record", RECORDS),
+        ("links.parquet — one row per scored pair at or above the review threshold", LINKS),
+    )
+    for title, table in tables:
+        lines += [f"## {title}", "", "| column | meaning |", "|---|---|"]
+        lines += [f"| `{name}` | {text} |" for name, text in table.items()]
+        if table is LINKS:
+            lines.append(f"| `level_<comparison>` | {LEVEL_DESCRIPTION} |")
+        lines.append("")
+    lines += [
+        "## manifest.json",
+        "",
+        "The run's inputs (file, sha256, rows, rejected rows), the key's fingerprint, the",
+        "configuration's sha256, benelink's version, the snapshot schema version, the token version,",
+        "stage timings and the time of the run.",
+        "",
+        "## report.json and report.html",
+        "",
+        "The merge report's figures: inputs and rejects by reason, candidate pairs, matches and review",
+        "band, links per source pair, the probability histogram, the model's parameters (m, u, weight",
+        "per comparison level), beneficiaries by combination of sources, new / continuing / returning /",
+        "exited, merges and splits, the graduation flow, a table per employment & career guidance",
+        "officer, the disclosure check of the release and the review queue's size.",
+        "",
+    ]
+    return "\n".join(lines)
