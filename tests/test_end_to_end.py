@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -212,3 +213,28 @@ def test_people_in_both_months_keep_their_id(two_months: tuple[Path, Path]) -> N
     assert len(both) > 2000
     assert kept.mean() >= 0.99
     assert kept[unchanged].mean() == 1.0, f"{(~kept[unchanged]).sum()} of {unchanged.sum()}"
+
+
+def test_lookup_finds_one_persons_id_and_months_and_audits_by_token(
+    two_months: tuple[Path, Path],
+) -> None:
+    from benelink.anonymize.tokens import record_token
+
+    config, out = two_months
+    truth = pd.read_csv(SAMPLE / "truth.csv", dtype=str)
+    record_id = truth.loc[truth["source"] == "unhcr", "source_record_id"].iloc[0]
+    records = pd.read_parquet(out / "snapshots" / "month=2026-11" / "records.parquet")
+    token = record_token(bytes.fromhex(TEST_KEY), "unhcr", record_id)
+    expected = records.loc[records["record_token"] == token, "beneficiary_id"].iloc[0]
+    result = runner.invoke(
+        app, ["lookup", "--config", str(config), "--source", "unhcr", "--id", record_id], env=ENV
+    )
+    assert result.exit_code == 0, result.output
+    assert expected in result.output and "2026-11" in result.output
+    assert set(re.findall(r"B-[A-Z2-7]{16}", result.output)) == {expected}
+    audit = (out / "logs" / "lookups.jsonl").read_text()
+    assert token in audit and record_id not in audit
+    unknown = runner.invoke(
+        app, ["lookup", "--config", str(config), "--source", "unhcr", "--id", "nope"], env=ENV
+    )
+    assert unknown.exit_code == 2

@@ -284,6 +284,11 @@ def history(
     from benelink.pipelines.history import beneficiary_history
 
     frame = _guarded(lambda: beneficiary_history(load_config(config).out_dir, beneficiary))
+    render_history(beneficiary, frame)
+
+
+def render_history(beneficiary: str, frame: pd.DataFrame) -> None:
+    """One beneficiary's months as a table."""
     table = Table(title=f"History of {beneficiary}", title_justify="left")
     for column in (
         "month",
@@ -372,6 +377,25 @@ def rotate_key_command(
         f"{result.not_rekeyed:,} not found in the files of {months} (they will count as new "
         "if they return). From now on run with the new key."
     )
+
+
+@app.command()
+def lookup(
+    source: Annotated[str, typer.Option(help="The source's name in the configuration (e.g. naf).")],
+    record_id: Annotated[str, typer.Option("--id", help="The partner's own record id.")],
+    config: ConfigOption = Path("config/benelink.toml"),
+) -> None:
+    """For an authorised officer holding the key: a partner record's beneficiary id and months."""
+    from benelink.pipelines.lookup import lookup_record
+
+    def action() -> Any:
+        cfg = load_config(config)
+        key = load_key(cfg.run, os.environ, cfg.path.parent)
+        return lookup_record(cfg, source, record_id, key)
+
+    result = _guarded(action)
+    out.print(f"beneficiary id: [bold]{result.beneficiary_id}[/]")
+    render_history(result.beneficiary_id, result.history)
 
 
 @app.command()

@@ -8,11 +8,14 @@ number that happen to share digits never share a token.
 Token v1: ``hex(HMAC-SHA256(key, "benelink/v1/" + field + "\\x1f" + value))[:32]``
 (128 bits, lower-case hex). Values are the standardised forms (E.164 phones,
 10-digit national numbers, upper-case UNHCR ids); a missing value has no token.
+The full specification, with test vectors, is docs/tokens.md.
 """
 
 from __future__ import annotations
 
 import hmac
+import re
+import unicodedata
 from typing import Final
 
 import pandas as pd
@@ -43,13 +46,33 @@ def token_series(values: pd.Series, key: bytes, field: str) -> pd.Series:
     return values.map(lookup, na_action="ignore").astype("string")
 
 
+_ID_NOISE = re.compile(r"[\s\-]+")
+
+
+def normalise_record_id(record_id: str) -> str:
+    """A partner's record id as tokenised: NFKC, upper case, no spaces or hyphens.
+
+    Partners re-type ids between months ("945 - 01491315", "945-01491315");
+    the person must not become someone new because of it.
+    """
+    return _ID_NOISE.sub("", unicodedata.normalize("NFKC", record_id).upper())
+
+
+def record_token(key: bytes, source: str, record_id: str) -> str:
+    """The token of one partner record (see ``record_tokens``)."""
+    return token(key, "record", f"{source}\x1f{normalise_record_id(record_id)}")
+
+
 def record_tokens(sources: pd.Series, record_ids: pd.Series, key: bytes) -> pd.Series:
     """The token of each record: its source's name and its own id in that source.
 
     This is the join key between months: the same partner record keeps its
     token as long as the partner keeps its id and the key does not change.
     """
-    combined = sources.astype(str) + "\x1f" + record_ids.astype(str)
+    ids = record_ids.astype(str)
+    distinct = pd.unique(ids)
+    normalised = ids.map({v: normalise_record_id(v) for v in distinct})
+    combined = sources.astype(str) + "\x1f" + normalised
     return token_series(combined, key, "record")
 
 

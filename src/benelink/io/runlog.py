@@ -13,13 +13,16 @@ from typing import Any, TextIO
 
 
 class RunLog:
-    """Appends JSON objects, one per line, to ``<out>/logs/run-<month>-<time>.jsonl``."""
+    """Appends JSON objects, one per line, to ``<out>/logs/run-<month>-<time>.jsonl``
+    (or to ``filename`` in the same folder, for the look-up audit log)."""
 
-    def __init__(self, out_dir: Path, month: str, now: datetime | None = None) -> None:
+    def __init__(
+        self, out_dir: Path, month: str, now: datetime | None = None, filename: str | None = None
+    ) -> None:
         stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
         folder = out_dir / "logs"
         folder.mkdir(parents=True, exist_ok=True)
-        self.path = folder / f"run-{month}-{stamp}.jsonl"
+        self.path = folder / (filename or f"run-{month}-{stamp}.jsonl")
         self._handle: TextIO = self.path.open("a", encoding="utf-8")
 
     def write(self, event: str, **fields: Any) -> None:
