@@ -1,0 +1,100 @@
+"""Pairwise precision, recall and F1 of a tool's output against the truth.
+
+Clustering tools (benelink, Splink) are scored on the pairs their clusters
+imply, with ``benelink.linkage.evaluate.pairwise_quality`` (contingency
+counts, so it scales); pairwise tools (recordlinkage) on the pairs they
+predict, counted here by set intersection. Both give the same dictionary:
+precision, recall, f1, pair counts, and ``by_source_pair``. When a dataset
+has an ``eval_pair`` ("a~b") the headline figures are that source pair's
+(a link task is scored on cross-file pairs only).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from benelink.linkage.evaluate import PairCounts, pairwise_quality
+
+Keys = npt.NDArray[np.int64]
+
+
+def _headline(
+    by_pair: dict[str, dict[str, Any]], overall: PairCounts, eval_pair: str | None
+) -> dict[str, Any]:
+    if eval_pair is None:
+        out: dict[str, Any] = overall.to_dict()
+    else:
+        out = dict(by_pair.get(eval_pair, PairCounts(0, 0, 0).to_dict()))
+    out["by_source_pair"] = by_pair
+    return out
+
+
+def cluster_quality(
+    records: pd.DataFrame, clusters: pd.DataFrame, truth: pd.DataFrame, eval_pair: str | None
+) -> dict[str, Any]:
+    """Scores of the pairs implied by ``clusters`` (uid, cluster); unlisted uids are singletons."""
+    given = clusters.drop_duplicates("uid")
+    factor = pd.factorize(given["cluster"].astype(str))[0].astype(np.int64)
+    # unlisted records: singleton ids past every listed cluster's id
+    cluster = np.arange(len(records), dtype=np.int64) + len(given)
+    cluster[given["uid"].to_numpy(dtype=np.int64)] = factor
+    predicted = pd.DataFrame(
+        {
+            "source": records["source"].astype(str).to_numpy(),
+            "record_key": records["record_key"].astype(str).to_numpy(),
+            "cluster": cluster,
+        }
+    )
+    quality = pairwise_quality(predicted, truth)
+    overall = PairCounts(quality.true_positive_pairs, quality.predicted_pairs, quality.truth_pairs)
+    return _headline(quality.by_source_pair, overall, eval_pair)
+
+
+def truth_pairs(records: pd.DataFrame, truth: pd.DataFrame) -> tuple[Keys, Keys]:
+    """Every pair of uids (lo < hi) that the truth says is one person."""
+    joined = records[["uid", "source", "record_key"]].astype({"source": str, "record_key": str})
+    joined = joined.merge(truth, on=["source", "record_key"], how="inner")[["uid", "person_id"]]
+    pairs = joined.merge(joined, on="person_id", suffixes=("_l", "_r"))
+    pairs = pairs[pairs["uid_l"] < pairs["uid_r"]]
+    return pairs["uid_l"].to_numpy(np.int64), pairs["uid_r"].to_numpy(np.int64)
+
+
+def _labels(
+    source_codes: npt.NDArray[np.intp], names: list[str], lo: Keys, hi: Keys
+) -> npt.NDArray[np.object_]:
+    a, b = source_codes[lo], source_codes[hi]
+    first, second = np.minimum(a, b), np.maximum(a, b)
+    label_of = np.array([[f"{s}~{t}" for t in names] for s in names], dtype=object)
+    out: npt.NDArray[np.object_] = label_of[first, second]
+    return out
+
+
+def pair_quality(
+    records: pd.DataFrame, pairs: pd.DataFrame, truth: pd.DataFrame, eval_pair: str | None
+) -> dict[str, Any]:
+    """Scores of predicted pairs (uid_l, uid_r) against every true pair, per source pair too."""
+    n = len(records)
+    pl, pr = pairs["uid_l"].to_numpy(np.int64), pairs["uid_r"].to_numpy(np.int64)
+    predicted = np.unique(np.minimum(pl, pr) * n + np.maximum(pl, pr))
+    tl, tr = truth_pairs(records, truth)
+    true = np.unique(tl * n + tr)
+    hit = np.isin(predicted, true)
+    codes, uniques = pd.factorize(records["source"].astype(str), sort=True)
+    names = [str(u) for u in uniques]
+    pred_label = _labels(codes, names, predicted // n, predicted % n)
+    true_label = _labels(codes, names, true // n, true % n)
+    by_pair: dict[str, dict[str, Any]] = {}
+    for i, s in enumerate(names):
+        for t in names[i:]:
+            label = f"{s}~{t}"
+            in_pred = pred_label == label
+            counts = PairCounts(
+                int((hit & in_pred).sum()), int(in_pred.sum()), int((true_label == label).sum())
+            )
+            by_pair[label] = counts.to_dict()
+    overall = PairCounts(int(hit.sum()), int(predicted.size), int(true.size))
+    return _headline(by_pair, overall, eval_pair)

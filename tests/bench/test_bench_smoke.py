@@ -1,0 +1,128 @@
+"""The benchmark harness on tiny data, so it cannot rot; scoring checked by brute force."""
+
+from __future__ import annotations
+
+import importlib.util
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bench.quality import cluster_quality, pair_quality
+from bench.report import render
+from bench.run import Options, run_bench
+
+
+def _brute_force(
+    sources: list[str], predicted: set[tuple[int, int]], person: list[str], eval_pair: str | None
+) -> tuple[int, int, int]:
+    """(true positives, predicted, truth) counted pair by pair."""
+    tp = pred = true = 0
+    for i, j in combinations(range(len(person)), 2):
+        if eval_pair is not None and "~".join(sorted((sources[i], sources[j]))) != eval_pair:
+            continue
+        same = person[i] == person[j]
+        linked = (i, j) in predicted
+        tp += same and linked
+        pred += linked
+        true += same
+    return tp, pred, true
+
+
+def _frames(sources: list[str], person: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    n = len(person)
+    records = pd.DataFrame(
+        {"uid": np.arange(n), "source": sources, "record_key": [f"r{i}" for i in range(n)]}
+    )
+    truth = pd.DataFrame(
+        {"source": sources, "record_key": records["record_key"], "person_id": person}
+    )
+    return records, truth
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["a", "b"]), st.integers(0, 4), st.integers(0, 4)),
+        min_size=2,
+        max_size=14,
+    ),
+    st.sampled_from([None, "a~b"]),
+)
+def test_cluster_scores_match_brute_force(
+    rows: list[tuple[str, int, int]], eval_pair: str | None
+) -> None:
+    sources = [r[0] for r in rows]
+    person = [f"p{r[1]}" for r in rows]
+    cluster = [r[2] for r in rows]
+    records, truth = _frames(sources, person)
+    clusters = pd.DataFrame({"uid": np.arange(len(rows)), "cluster": cluster})
+    predicted = {(i, j) for i, j in combinations(range(len(rows)), 2) if cluster[i] == cluster[j]}
+    got = cluster_quality(records, clusters, truth, eval_pair)
+    tp, pred, true = _brute_force(sources, predicted, person, eval_pair)
+    assert (got["true_positive_pairs"], got["predicted_pairs"], got["truth_pairs"]) == (
+        tp,
+        pred,
+        true,
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(["a", "b"]), st.integers(0, 4)), min_size=2, max_size=12),
+    st.sets(st.tuples(st.integers(0, 11), st.integers(0, 11))),
+    st.sampled_from([None, "a~b"]),
+)
+def test_pair_scores_match_brute_force(
+    rows: list[tuple[str, int]], raw_pairs: set[tuple[int, int]], eval_pair: str | None
+) -> None:
+    n = len(rows)
+    sources = [r[0] for r in rows]
+    person = [f"p{r[1]}" for r in rows]
+    pairs = {(min(i, j), max(i, j)) for i, j in raw_pairs if i < n and j < n and i != j}
+    records, truth = _frames(sources, person)
+    frame = pd.DataFrame(sorted(pairs), columns=["uid_l", "uid_r"], dtype="int64")
+    # pairs given in either order count once
+    frame = pd.concat([frame, frame.rename(columns={"uid_l": "uid_r", "uid_r": "uid_l"})])
+    got = pair_quality(records, frame, truth, eval_pair)
+    tp, pred, true = _brute_force(sources, pairs, person, eval_pair)
+    assert (got["true_positive_pairs"], got["predicted_pairs"], got["truth_pairs"]) == (
+        tp,
+        pred,
+        true,
+    )
+
+
+def test_unlisted_records_are_singletons() -> None:
+    records, truth = _frames(["a", "a", "a"], ["p1", "p1", "p2"])
+    clusters = pd.DataFrame({"uid": [0, 1], "cluster": ["x", "x"]})
+    got = cluster_quality(records, clusters, truth, None)
+    assert (got["precision"], got["recall"], got["predicted_pairs"]) == (1.0, 1.0, 1)
+
+
+@pytest.mark.slow
+def test_harness_runs_benelink_on_tiny_jordan_data(tmp_path: Path) -> None:
+    options = Options(datasets=("jordan60",), tools=("benelink",), timeout_minutes=2)
+    rows, described = run_bench(options, tmp_path)
+    (row,) = rows
+    assert row.status == "ok", row.error
+    assert row.candidate_pairs is not None and row.candidate_pairs > 0
+    assert row.tool_seconds is not None and row.process_seconds >= row.tool_seconds
+    assert row.peak_mb > 50  # a Python process with pandas loaded
+    assert 0.5 <= row.quality["f1"] <= 1.0
+    assert "naf~unhcr" in row.quality["by_source_pair"]
+    text = render(rows, "python -m bench.run", {"benelink": "x"}, described, 2, [])
+    assert "| benelink |" in text and "jordan60" in text
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(importlib.util.find_spec("splink") is None, reason="splink not installed")
+def test_harness_runs_splink_on_febrl4(tmp_path: Path) -> None:
+    options = Options(datasets=("febrl4",), tools=("splink",), timeout_minutes=2)
+    (row,), _ = run_bench(options, tmp_path)
+    assert row.status == "ok", row.error
+    assert row.quality["f1"] > 0.9
