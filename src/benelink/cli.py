@@ -18,6 +18,15 @@ from typing import Annotated, Any, TypeVar
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from benelink import __version__
@@ -26,7 +35,8 @@ from benelink.config.load import load_config
 from benelink.errors import BenelinkError, UsageError
 from benelink.io.runlog import RunLog
 from benelink.pipelines.evaluate import evaluate_month
-from benelink.pipelines.monthly import MonthResult, StageEvent, run_month
+from benelink.pipelines.monthly import MonthResult, run_month
+from benelink.pipelines.progress import Observers, StageEvent
 
 app = typer.Typer(
     name="benelink",
@@ -92,16 +102,13 @@ def run(
         key = load_key(cfg.run, os.environ, cfg.path.parent)
         log = RunLog(cfg.out_dir, resolved)
         log.write("run_started", month=resolved, version=__version__)
-
-        def listen(event: StageEvent) -> None:
-            log.write("stage", stage=event.stage, seconds=round(event.seconds, 3), **event.counts)
-            if not quiet:
-                out.print(f"  [green]✓[/] {event.stage:<13} {event.seconds:7.1f} s")
-
         try:
-            if not quiet:
+            if quiet:
+                result = run_month(cfg, resolved, key, observer=log)
+            else:
                 out.print(f"[bold]benelink {__version__}[/] — monthly merge for {resolved}")
-            result = run_month(cfg, resolved, key, listener=listen)
+                with RichProgress(out) as bars:
+                    result = run_month(cfg, resolved, key, observer=Observers([log, bars]))
             log.write(
                 "run_finished",
                 month=resolved,
@@ -119,6 +126,41 @@ def run(
     result = _guarded(action)
     if not quiet:
         render_summary(result)
+
+
+class RichProgress:
+    """Progress bars on the officer's screen, one per stage, with counts."""
+
+    def __init__(self, console: Console) -> None:
+        self.progress = Progress(
+            SpinnerColumn(finished_text="[green]✓[/]"),
+            TextColumn("{task.description:<13}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[unit]}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+        )
+        self.tasks: dict[str, TaskID] = {}
+
+    def __enter__(self) -> RichProgress:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def stage_started(self, stage: str, total: int | None, unit: str) -> None:
+        self.tasks[stage] = self.progress.add_task(stage, total=total, unit=unit if total else "")
+
+    def stage_advanced(self, stage: str, amount: int) -> None:
+        self.progress.advance(self.tasks[stage], amount)
+
+    def stage_finished(self, event: StageEvent) -> None:
+        task = self.tasks[event.stage]
+        total = self.progress.tasks[task].total
+        self.progress.update(task, total=total or 1, completed=total or 1)
 
 
 def render_summary(result: MonthResult) -> None:

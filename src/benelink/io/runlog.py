@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from benelink.pipelines.progress import StageEvent
+
 
 class RunLog:
     """Appends JSON objects, one per line, to ``<out>/logs/run-<month>-<time>.jsonl``
@@ -33,3 +35,13 @@ class RunLog:
 
     def close(self) -> None:
         self._handle.close()
+
+    # --- RunObserver: one line per finished stage, with its timing and counts ---
+    def stage_started(self, stage: str, total: int | None, unit: str) -> None:
+        """Progress is for screens; the log records finished stages only."""
+
+    def stage_advanced(self, stage: str, amount: int) -> None:
+        """Progress is for screens; the log records finished stages only."""
+
+    def stage_finished(self, event: StageEvent) -> None:
+        self.write("stage", stage=event.stage, seconds=round(event.seconds, 3), **event.counts)

@@ -8,10 +8,7 @@ the calls in ``run_month`` is reading the pipeline.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,24 +28,13 @@ from benelink.linkage.link import link_records
 from benelink.pipelines.ingest import check_month_files, load_source
 from benelink.pipelines.outputs import build_beneficiaries, build_links, build_records
 from benelink.pipelines.persist import IdentityChanges, assign_ids
+from benelink.pipelines.progress import RunObserver, Stages
 from benelink.pipelines.render import render_report
 from benelink.pipelines.report import build_report
 from benelink.pipelines.review import decisions_by_position, record_decisions, review_queue
 from benelink.pipelines.standardize import standardize
 from benelink.pipelines.validate import ValidatedSource, reject_limit_message, validate_source
 from benelink.schemas import outputs as dictionary
-
-
-@dataclass(frozen=True)
-class StageEvent:
-    """A finished stage, for progress display and the JSON-lines run log (counts only)."""
-
-    stage: str
-    seconds: float
-    counts: dict[str, int] = field(default_factory=dict)
-
-
-StageListener = Callable[[StageEvent], None]
 
 
 @dataclass(frozen=True)
@@ -61,67 +47,54 @@ class MonthResult:
     manifest: dict[str, Any]
 
 
-class _Stages:
-    """Times each stage and tells the listener when it ends."""
-
-    def __init__(self, listener: StageListener | None) -> None:
-        self.listener = listener
-        self.timings: dict[str, float] = {}
-
-    @contextmanager
-    def stage(self, name: str, counts: dict[str, int]) -> Iterator[dict[str, int]]:
-        started = time.perf_counter()
-        yield counts
-        seconds = time.perf_counter() - started
-        self.timings[name] = round(seconds, 3)
-        if self.listener is not None:
-            self.listener(StageEvent(name, seconds, dict(counts)))
-
-
 def run_month(
     cfg: BenelinkConfig,
     month: str,
     key: bytes,
     *,
-    listener: StageListener | None = None,
+    observer: RunObserver | None = None,
     now: datetime | None = None,
 ) -> MonthResult:
     """Run the whole monthly merge for ``month`` and write its snapshot, under the lock."""
     with run_lock(cfg.out_dir, month):
-        return _run_locked(cfg, month, key, listener, now)
+        return _run_locked(cfg, month, key, observer, now)
 
 
 def _run_locked(
     cfg: BenelinkConfig,
     month: str,
     key: bytes,
-    listener: StageListener | None,
+    observer: RunObserver | None,
     now: datetime | None,
 ) -> MonthResult:
-    stages = _Stages(listener)
+    stages = Stages(observer)
     out_dir = cfg.out_dir
     folder = cfg.incoming_dir(month)
     fingerprint = key_fingerprint(key)
     previous = snapshot.previous_month_dir(out_dir, month)
     _check_same_key(out_dir, month, fingerprint)
 
-    with stages.stage("ingest", {}) as counts:
+    with stages.stage("ingest", total=len(cfg.sources), unit="files") as st:
         missing = check_month_files(cfg, month)
         if missing:
             raise UnreadableFileError(
                 f"{folder}: missing {', '.join(missing)}; put the partner files there "
                 f"or fix the file names in {cfg.path.name}"
             )
-        loaded = [
-            load_source(name, s, folder, config_label=cfg.path.name)
-            for name, s in cfg.sources.items()
-        ]
-        counts.update({f"rows_{s.name}": s.n_rows for s in loaded})
+        loaded = []
+        for name, settings in cfg.sources.items():
+            loaded.append(load_source(name, settings, folder, config_label=cfg.path.name))
+            st.advance()
+        st.counts.update({f"rows_{s.name}": s.n_rows for s in loaded})
+    n_rows = sum(s.n_rows for s in loaded)
 
-    with stages.stage("validate", {}) as counts:
-        validated = [validate_source(s) for s in loaded]
+    with stages.stage("validate", total=n_rows, unit="rows") as st:
+        validated = []
+        for source in loaded:
+            validated.append(validate_source(source))
+            st.advance(source.n_rows)
         rejects = pd.concat([v.rejects for v in validated], ignore_index=True)
-        counts.update({f"rejected_{v.name}": _rejected_rows(v) for v in validated})
+        st.counts.update({f"rejected_{v.name}": _rejected_rows(v) for v in validated})
         rejects_path = snapshot.write_rejects(out_dir, month, rejects)
         over = [
             reject_limit_message(
@@ -136,42 +109,47 @@ def _run_locked(
         if over:
             raise RejectLimitError(" | ".join(over))
 
-    with stages.stage("standardize", {}) as counts:
-        records = pd.concat([standardize(v.valid, v.kind) for v in validated], ignore_index=True)
-        counts["records"] = len(records)
+    with stages.stage("standardize", total=sum(len(v.valid) for v in validated), unit="rows") as st:
+        parts = []
+        for v in validated:
+            parts.append(standardize(v.valid, v.kind))
+            st.advance(len(v.valid))
+        records = pd.concat(parts, ignore_index=True)
+        st.counts["records"] = len(records)
 
-    with stages.stage("pseudonymize", {}) as counts:
+    with stages.stage("pseudonymize", total=len(records), unit="rows") as st:
         records = pseudonymize(records, key)
-        counts["records"] = len(records)
+        st.advance(len(records))
+        st.counts["records"] = len(records)
 
-    with stages.stage("link", {}) as counts:
+    with stages.stage("link") as st:
         decisions = review_io.read_decisions(out_dir)
         linked = link_records(
             records,
             cfg.linkage,
             decisions=decisions_by_position(decisions, records["record_token"]),
         )
-        counts.update(
+        st.counts.update(
             candidate_pairs=linked.n_candidate_pairs,
             matches=int((linked.pairs["decision"] == "match").sum()),
             review=int((linked.pairs["decision"] == "review").sum()),
         )
 
-    with stages.stage("persist", {}) as counts:
+    with stages.stage("persist") as st:
         last_ids, last_seekers = _previous_people(previous)
         known = state.read_registry(out_dir, month)
         ids, changes = assign_ids(records["record_token"], linked.cluster, known, key, last_ids)
         registry = state.updated_registry(known, records["record_token"], ids, month)
         earliest = registry.groupby("beneficiary_id")["first_seen_month"].min()
         first_seen = dict(zip(earliest.index.astype(str), earliest.astype(str), strict=True))
-        counts.update(
+        st.counts.update(
             new=changes.new,
             continuing=changes.continuing,
             returning=changes.returning,
             exited=changes.exited,
         )
 
-    with stages.stage("write", {}) as counts:
+    with stages.stage("write") as st:
         decided_by = record_decisions(linked.cluster, linked.pairs)
         kinds = {name: s.kind for name, s in cfg.sources.items()}
         people = build_beneficiaries(
@@ -222,7 +200,7 @@ def _run_locked(
                 "reject": int((reviewed["decision"] != "match").sum()),
             },
         }
-        counts.update(beneficiaries=len(beneficiaries), links=len(links), review=len(queue))
+        st.counts.update(beneficiaries=len(beneficiaries), links=len(links), review=len(queue))
         manifest = _manifest(cfg, month, fingerprint, inputs, changes, stages, now)
         state.write_registry(out_dir, month, registry, fingerprint)
         written = snapshot.write_snapshot(
@@ -277,7 +255,7 @@ def _manifest(
     fingerprint: str,
     inputs: list[dict[str, Any]],
     changes: IdentityChanges,
-    stages: _Stages,
+    stages: Stages,
     now: datetime | None,
 ) -> dict[str, Any]:
     return {
