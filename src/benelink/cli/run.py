@@ -1,0 +1,147 @@
+"""`benelink run`: the monthly merge, with progress bars and the officer's summary."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from benelink import __version__
+from benelink.anonymize.keys import load_key
+from benelink.cli.app import ConfigOption, MonthOption, app, guarded, out, resolve_month
+from benelink.config.load import load_config
+from benelink.errors import BenelinkError
+from benelink.io.runlog import RunLog
+from benelink.pipelines.monthly import MonthResult, run_month
+from benelink.pipelines.progress import Observers, StageEvent
+
+
+@app.command(rich_help_panel="Monthly merge")
+def run(
+    config: ConfigOption = Path("config/benelink.toml"),
+    month: MonthOption = "previous",
+    quiet: Annotated[bool, typer.Option(help="Print errors only (for cron).")] = False,
+) -> None:
+    """Run the monthly merge and write snapshots/month=YYYY-MM/."""
+
+    def action() -> MonthResult:
+        cfg = load_config(config)
+        resolved = resolve_month(month, datetime.now(UTC).date())
+        key = load_key(cfg.run, os.environ, cfg.path.parent)
+        log = RunLog(cfg.out_dir, resolved)
+        log.write("run_started", month=resolved, version=__version__)
+        try:
+            if quiet:
+                result = run_month(cfg, resolved, key, observer=log)
+            else:
+                out.print(f"[bold]benelink {__version__}[/] — monthly merge for {resolved}")
+                with RichProgress(out) as bars:
+                    result = run_month(cfg, resolved, key, observer=Observers([log, bars]))
+            log.write(
+                "run_finished",
+                month=resolved,
+                beneficiaries=result.report["beneficiaries"]["total"],
+                exit_code=0,
+            )
+            return result
+        except BaseException as exc:
+            code = exc.exit_code if isinstance(exc, BenelinkError) else 1
+            log.write("run_failed", error=type(exc).__name__, exit_code=code)
+            raise
+        finally:
+            log.close()
+
+    result = guarded(action)
+    if not quiet:
+        render_summary(result)
+
+
+class RichProgress:
+    """Progress bars on the officer's screen, one per stage, with counts."""
+
+    def __init__(self, console: Console) -> None:
+        self.progress = Progress(
+            SpinnerColumn(finished_text="[green]✓[/]"),
+            TextColumn("{task.description:<13}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[unit]}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+        )
+        self.tasks: dict[str, TaskID] = {}
+
+    def __enter__(self) -> RichProgress:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def stage_started(self, stage: str, total: int | None, unit: str) -> None:
+        self.tasks[stage] = self.progress.add_task(stage, total=total, unit=unit if total else "")
+
+    def stage_advanced(self, stage: str, amount: int) -> None:
+        self.progress.advance(self.tasks[stage], amount)
+
+    def stage_finished(self, event: StageEvent) -> None:
+        task = self.tasks[event.stage]
+        total = self.progress.tasks[task].total
+        self.progress.update(task, total=total or 1, completed=total or 1)
+
+
+def render_summary(result: MonthResult) -> None:
+    """The officer's summary: inputs, rejects, links, beneficiaries, where things went."""
+    report: dict[str, Any] = result.report
+    inputs = Table(title="Inputs", title_justify="left")
+    for column in ("source", "file", "rows", "rejected", "sha256"):
+        inputs.add_column(column, justify="right" if column in ("rows", "rejected") else "left")
+    for item in report["inputs"]:
+        inputs.add_row(
+            item["source"],
+            item["file"],
+            f"{item['rows']:,}",
+            f"{item['rejected_rows']:,}",
+            item["sha256"][:12],
+        )
+    out.print(inputs)
+    linkage = report["linkage"]
+    links = Table(title="Links", title_justify="left")
+    links.add_column("measure")
+    links.add_column("value", justify="right")
+    links.add_row("candidate pairs compared", f"{linkage['candidate_pairs']:,}")
+    links.add_row(f"matches (p ≥ {linkage['match_threshold']})", f"{linkage['matches']:,}")
+    links.add_row(f"review band (p ≥ {linkage['review_threshold']})", f"{linkage['review_band']:,}")
+    for pair, decisions in linkage["links_by_source_pair"].items():
+        links.add_row(f"  {pair}", ", ".join(f"{k} {v:,}" for k, v in decisions.items()))
+    out.print(links)
+    people = report["beneficiaries"]
+    table = Table(title="Beneficiaries", title_justify="left")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    table.add_row("total", f"{people['total']:,}")
+    for combo, n in people["by_sources"].items():
+        table.add_row(f"  in {combo}", f"{n:,}")
+    table.add_row(
+        "new / continuing / exited",
+        f"{people['new']:,} / {people['continuing']:,} / {people['exited']:,}",
+    )
+    table.add_row("merges / splits", f"{len(people['merges'])} / {len(people['splits'])}")
+    table.add_row("with conflicting ids", f"{people['with_conflict']:,}")
+    out.print(table)
+    out.print(f"snapshot: [bold]{result.snapshot}[/]")

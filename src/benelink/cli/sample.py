@@ -1,0 +1,40 @@
+"""`benelink sample` and `benelink version`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from benelink import __version__
+from benelink.cli.app import app, guarded, out, resolve_month
+
+
+@app.command(rich_help_panel="Other")
+def sample(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the sample into.")] = Path(
+        "data/sample"
+    ),
+    people: Annotated[int, typer.Option(min=10, help="Number of people in the population.")] = 3000,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same files.")] = 7,
+    months: Annotated[
+        str, typer.Option(help="Comma-separated months, YYYY-MM.")
+    ] = "2026-10,2026-11",
+) -> None:
+    """Generate synthetic NAF, UNHCR and job-seeker extracts with a truth file."""
+    from benelink.sample import generate_sample
+
+    def action() -> Any:
+        chosen = [resolve_month(m.strip(), datetime.now(UTC).date()) for m in months.split(",")]
+        return generate_sample(out_dir, people, seed, chosen)
+
+    summary = guarded(action)
+    out.print(summary)
+
+
+@app.command(rich_help_panel="Other")
+def version() -> None:
+    """Print the benelink version."""
+    out.print(__version__)
