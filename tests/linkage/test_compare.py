@@ -29,8 +29,8 @@ def _dob(a: tuple[int, int | None, int | None], b: tuple[int, int | None, int | 
 
 def test_name_levels_exact_fuzzy_and_null() -> None:
     pairs = [
-        ("mhmd", "mhmd", 3),
-        ("abdlrhmn", "abdlrhmm", 2),
+        ("mhmd", "mhmd", 4),
+        ("abdlrhmn", "abdlrhmm", 3),
         ("khld", "kald", 1),
         ("khld", "smr", 0),
         ("khld", None, -1),
@@ -46,7 +46,19 @@ def test_cross_script_names_meet_on_the_key() -> None:
         {"key_first": "mhmd", "name_first": "محمد"},
         {"key_first": "mhmd", "name_first": "mohammad"},
     ]
-    assert _levels(rows)["first_name"][0] == 3
+    assert _levels(rows)["first_name"][0] == 4
+
+
+def test_first_and_family_swapped_is_its_own_level_and_family_is_not_counted_twice() -> None:
+    rows = [
+        {"key_first": "jk", "name_first": "jack", "key_family": "stnrt", "name_family": "stinart"},
+        {"key_first": "stnrt", "name_first": "stinart", "key_family": "jk", "name_family": "jack"},
+        {"key_first": "jk", "name_first": "jack", "key_family": "stnrt", "name_family": "stinart"},
+        {"key_first": "stnrt", "name_first": "stinart", "key_family": "brn", "name_family": "brn"},
+    ]
+    levels = _levels(rows)
+    assert levels["first_name"].tolist() == [2, 0]
+    assert levels["family_name"].tolist() == [-1, -1]  # null: swapped; household rule: differ
 
 
 def test_father_grandfather_shift_and_family_on_another_part() -> None:
@@ -89,7 +101,9 @@ def test_national_number_typo_levels_and_exact_fields() -> None:
         {"national_number": "9901234568"},
         {"national_number": "9901234567"},
         {"national_number": "2000000000"},
+        {"national_number": "9901234567"},
+        {"national_number": "9901234500"},
     ]
     levels = _levels(rows)
-    assert levels["national_number"].tolist() == [2, 1, 1, 0]
+    assert levels["national_number"].tolist() == [3, 2, 2, 0, 1]
     assert levels["sex"][0] == 0 and levels["phone"][0] == -1

@@ -36,9 +36,10 @@ def test_precision_and_recall_floors(linked: tuple[pd.DataFrame, LinkResult]) ->
     )
     quality = pairwise_quality(predicted, truth)
     assert quality.truth_pairs > 1000
-    assert quality.precision >= 0.97
-    assert quality.recall >= 0.95
-    assert quality.f1 >= 0.965
+    # measured: P 0.998, R 0.992, F1 0.995 (before u from random pairs: 0.98 / 0.97 / 0.976)
+    assert quality.precision >= 0.99
+    assert quality.recall >= 0.985
+    assert quality.f1 >= 0.99
 
 
 def test_result_contract(linked: tuple[pd.DataFrame, LinkResult]) -> None:

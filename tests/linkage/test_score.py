@@ -7,10 +7,13 @@ import pandas as pd
 
 from benelink.linkage.compare import Comparison, encode_records
 from benelink.linkage.score import (
+    M_FLOOR,
     estimate_model,
+    level_counts,
     match_probability,
     pattern_counts,
     term_frequency_adjustments,
+    u_from_random_pairs,
 )
 
 COMPARISONS = (
@@ -20,16 +23,16 @@ COMPARISONS = (
     Comparison("d", "national_number", "national_number"),
 )
 TRUE_M = [
-    np.array([0.9, 0.07, 0.03]),
+    np.array([0.9, 0.05, 0.02, 0.03]),
     np.array([0.95, 0.05]),
     np.array([0.85, 0.15]),
-    np.array([0.8, 0.1, 0.1]),
+    np.array([0.8, 0.08, 0.02, 0.1]),
 ]
 TRUE_U = [
-    np.array([0.02, 0.08, 0.9]),
+    np.array([0.02, 0.05, 0.03, 0.9]),
     np.array([0.5, 0.5]),
     np.array([0.1, 0.9]),
-    np.array([0.05, 0.15, 0.8]),
+    np.array([0.05, 0.1, 0.05, 0.8]),
 ]
 
 
@@ -58,6 +61,50 @@ def test_em_recovers_m_u_and_lambda_from_simulated_vectors() -> None:
         np.testing.assert_allclose(got_u, u, atol=0.03)
 
 
+def test_u_from_random_pairs_and_m_by_em_recover_the_population() -> None:
+    # a population of pairs (1 % matches); blocking keeps those agreeing on "a";
+    # u comes from random pairs of the population, m and λ from EM on the candidates
+    population = _simulate(400_000, 0.01, seed=5)
+    candidates = population[population[:, 0] >= 1]
+    rng = np.random.default_rng(6)
+    drawn = population[rng.choice(len(population), size=200_000, replace=False)]
+    patterns, counts = pattern_counts(candidates)
+    model = estimate_model(
+        COMPARISONS,
+        patterns,
+        counts,
+        max_iterations=200,
+        random_counts=level_counts(COMPARISONS, drawn),
+        population_pairs=len(population),
+    )
+    assert abs(model.lambda_ - 0.01 * (1 - TRUE_M[0][-1])) < 0.001
+    for i, (m, u) in enumerate(zip(TRUE_M, TRUE_U, strict=True)):
+        np.testing.assert_allclose(model.u[i][1:][::-1], u, atol=0.01)
+        if i:  # "a" is the blocking field: its m is seen through blocking only
+            np.testing.assert_allclose(model.m[i][1:][::-1], m, atol=0.03)
+
+
+def test_matches_among_random_pairs_are_taken_out_of_u() -> None:
+    # 1,000 random pairs, 100 of them matches that all agree (level 1 of 2)
+    counts = np.array([0.0, 900.0 * 0.9, 900.0 * 0.1 + 100.0])
+    m = np.array([0.0, 0.0, 1.0])
+    naive = u_from_random_pairs(counts, m, 0.0)
+    corrected = u_from_random_pairs(counts, m, 0.1)
+    assert naive[2] > 0.18
+    assert abs(corrected[2] - 0.1) < 0.005
+    assert corrected[0] == 0.0 and abs(corrected.sum() - 1.0) < 1e-12
+
+
+def test_a_level_no_match_shows_keeps_a_bounded_weight() -> None:
+    levels = _simulate(20_000, 0.3, seed=4)
+    levels[:, 2] = np.where(levels[:, 2] == 0, 1, levels[:, 2])  # nobody disagrees on "c"
+    levels[:5, 2] = 0  # ... but five non-matching pairs do
+    patterns, counts = pattern_counts(levels)
+    model = estimate_model(COMPARISONS, patterns, counts, max_iterations=200)
+    assert model.m[2][1] >= M_FLOOR * 0.99
+    assert model.weights()[2][1] > -15
+
+
 def test_null_levels_carry_no_weight() -> None:
     levels = _simulate(20_000, 0.3, seed=3)
     patterns, counts = pattern_counts(levels)
@@ -65,7 +112,7 @@ def test_null_levels_carry_no_weight() -> None:
     assert all(w[0] == 0.0 for w in model.weights())
     params = model.parameters()
     assert list(params.columns) == ["comparison", "level", "label", "m", "u", "weight"]
-    assert len(params) == 3 + 2 + 2 + 3
+    assert len(params) == 4 + 2 + 2 + 4
 
 
 def test_pattern_counts_round_trip() -> None:

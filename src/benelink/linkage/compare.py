@@ -109,14 +109,23 @@ def encode_records(records: pd.DataFrame) -> RecordArrays:
 
 
 def similarity(kind: Similarity, vocab: Strings, a: Codes, b: Codes) -> Floats:
-    """Scores of aligned code pairs, NaN where either is missing; once per distinct pair."""
+    """Scores of aligned code pairs, NaN where either is missing; once per distinct pair.
+
+    Equal codes are not scored (a similarity of a value with itself is the
+    top score, 1 or distance 0); distinct pairs are found by hashing
+    (``pd.factorize``), which is much faster than sorting at millions of pairs.
+    """
     out = np.full(len(a), np.nan)
-    ok = (a >= 0) & (b >= 0)
+    present = (a >= 0) & (b >= 0)
+    same = present & (a == b)
+    out[same] = 0.0 if kind == "osa_distance" else 1.0
+    ok = present & ~same
     if not ok.any():
         return out
     lo = np.minimum(a[ok], b[ok]).astype(np.int64)
     hi = np.maximum(a[ok], b[ok]).astype(np.int64)
-    distinct, inverse = np.unique(lo * len(vocab) + hi, return_inverse=True)
+    inverse, distinct = pd.factorize(lo * len(vocab) + hi)
+    distinct = np.asarray(distinct, dtype=np.int64)
     first = vocab[distinct // len(vocab)].tolist()
     second = vocab[distinct % len(vocab)].tolist()
     scores = process.cpdist(first, second, scorer=SIMILARITIES[kind], workers=-1)
@@ -160,6 +169,23 @@ def name_levels(arr: RecordArrays, part: str, left: Codes, right: Codes) -> Leve
         [NULL_LEVEL, 3, 2, 1],
         0,
     ).astype(np.int8)
+
+
+SWAPPED_LEVEL: Final = 2
+
+
+def first_name_levels(arr: RecordArrays, part: str, left: Codes, right: Codes) -> Levels:
+    """As names, plus level 2 "swapped": first and family name exchanged between the records.
+
+    Clerks and forms put the family name first ("Haddad Mohammad"); the family
+    comparison of such a pair is set to null by :func:`compare_pairs`, so the
+    swap is weighed once, here.
+    """
+    base = name_levels(arr, part, left, right)
+    kf, kl = arr.key["first"], arr.key["family"]
+    swapped = _equal(kf[left], kl[right]) & _equal(kl[left], kf[right]) & (base < 2)
+    out = np.where(base >= 2, base + 1, np.where(swapped, SWAPPED_LEVEL, base))
+    return np.where(base == NULL_LEVEL, NULL_LEVEL, out).astype(np.int8)
 
 
 def father_levels(arr: RecordArrays, part: str, left: Codes, right: Codes) -> Levels:
@@ -210,11 +236,11 @@ def birth_date_levels(arr: RecordArrays, part: str, left: Codes, right: Codes) -
 
 
 def national_number_levels(arr: RecordArrays, part: str, left: Codes, right: Codes) -> Levels:
-    """2 exact, 1 one digit differing or two adjacent digits swapped, 0 else."""
+    """3 exact, 2 one digit differing or two adjacent digits swapped, 1 two such edits, 0 else."""
     a, b = arr.national_number[left], arr.national_number[right]
     distance = similarity("osa_distance", arr.national_number_vocab, a, b)
     return np.select(
-        [(a < 0) | (b < 0), _equal(a, b), distance <= 1], [NULL_LEVEL, 2, 1], 0
+        [(a < 0) | (b < 0), _equal(a, b), distance <= 1, distance <= 2], [NULL_LEVEL, 3, 2, 1], 0
     ).astype(np.int8)
 
 
@@ -225,11 +251,12 @@ def exact_levels(arr: RecordArrays, column: str, left: Codes, right: Codes) -> L
 
 
 ComparisonKind = Literal[
-    "name", "father_name", "family_name", "birth_date", "national_number", "exact"
+    "name", "first_name", "father_name", "family_name", "birth_date", "national_number", "exact"
 ]
 LevelFunction = Callable[[RecordArrays, str, Codes, Codes], Levels]
 LEVEL_FUNCTIONS: Final[Mapping[ComparisonKind, LevelFunction]] = {
     "name": name_levels,
+    "first_name": first_name_levels,
     "father_name": father_levels,
     "family_name": family_levels,
     "birth_date": birth_date_levels,
@@ -239,6 +266,13 @@ LEVEL_FUNCTIONS: Final[Mapping[ComparisonKind, LevelFunction]] = {
 _NAME_LABELS = {3: "exact", 2: "jaro_winkler>=0.92", 1: "jaro_winkler>=0.8", 0: "else"}
 LEVEL_LABELS: Final[Mapping[ComparisonKind, Mapping[int, str]]] = {
     "name": _NAME_LABELS,
+    "first_name": {
+        4: "exact",
+        3: "jaro_winkler>=0.92",
+        2: "first/family swapped",
+        1: "jaro_winkler>=0.8",
+        0: "else",
+    },
     "father_name": {
         4: "exact",
         3: "jaro_winkler>=0.92",
@@ -262,7 +296,12 @@ LEVEL_LABELS: Final[Mapping[ComparisonKind, Mapping[int, str]]] = {
         1: "year ±1",
         0: "else",
     },
-    "national_number": {2: "exact", 1: "one digit or transposition", 0: "else"},
+    "national_number": {
+        3: "exact",
+        2: "one digit or transposition",
+        1: "two digits or transpositions",
+        0: "else",
+    },
     "exact": {1: "exact", 0: "else"},
 }
 
@@ -293,7 +332,7 @@ class Comparison:
 
 
 COMPARISONS: Final[tuple[Comparison, ...]] = (
-    Comparison("first_name", "name", "first", term_frequency=True, anchor=True),
+    Comparison("first_name", "first_name", "first", term_frequency=True, anchor=True),
     Comparison("father_name", "father_name", "father", term_frequency=True, household=True),
     Comparison("grandfather_name", "name", "grandfather", term_frequency=True, household=True),
     Comparison("family_name", "family_name", "family", term_frequency=True, household=True),
@@ -318,10 +357,13 @@ def compare_pairs(
     out = np.empty((len(left), len(comparisons)), dtype=np.int8)
     for i, comparison in enumerate(comparisons):
         out[:, i] = LEVEL_FUNCTIONS[comparison.kind](arr, comparison.field, left, right)
-    first = [i for i, c in enumerate(comparisons) if c.kind == "name" and c.field == "first"]
+    first = [i for i, c in enumerate(comparisons) if c.field == "first"]
     if first:
         differ = out[:, first[0]] == 0
+        swapped = (out[:, first[0]] == SWAPPED_LEVEL) & (comparisons[first[0]].kind == "first_name")
         for i, comparison in enumerate(comparisons):
             if comparison.household:
                 out[differ, i] = NULL_LEVEL
+            if comparison.field == "family":
+                out[swapped, i] = NULL_LEVEL
     return out

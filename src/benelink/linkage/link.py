@@ -33,10 +33,17 @@ from benelink.linkage.compare import (
     compare_pairs,
     encode_records,
 )
+from benelink.linkage.random_pairs import (
+    DEFAULT_U_PAIRS,
+    DEFAULT_U_SEED,
+    all_pairs_count,
+    random_pairs,
+)
 from benelink.linkage.score import (
     Model,
     TermFrequencies,
     estimate_model,
+    level_counts,
     match_probability,
     match_weights,
     pattern_counts,
@@ -103,12 +110,30 @@ def _fill_components(
     return fl[new], fr[new]
 
 
-def _id_typo(levels: Levels, comparisons: Sequence[Comparison]) -> npt.NDArray[np.bool_]:
-    """Pairs whose national numbers differ by one digit or one transposition only."""
-    at = [i for i, c in enumerate(comparisons) if c.kind == "national_number"]
-    if not at:
-        return np.zeros(len(levels), dtype=bool)
-    out: npt.NDArray[np.bool_] = levels[:, at[0]] == 1
+def _ids_overridable(levels: Levels, comparisons: Sequence[Comparison]) -> npt.NDArray[np.bool_]:
+    """Pairs that may join clusters holding two different exclusive ids.
+
+    Two different national numbers (or UNHCR individual ids) keep clusters
+    apart: it is the classic sign of chaining, and of siblings, who share
+    every household field. Two cases are let through (and the cluster is
+    flagged as a conflict for review): the numbers differ by a typo (one or
+    two digits), or the pair agrees on what tells one member of a household
+    from another — the first name (exact or Jaro-Winkler ≥ 0.92) *and* the full
+    birth date (exact or day/month swapped) — so the number itself is what is
+    wrong (FEBRL replaces whole id numbers in its duplicates; clerks type a
+    relative's number).
+    """
+    out = np.zeros(len(levels), dtype=bool)
+    first = birth = None
+    for i, c in enumerate(comparisons):
+        if c.kind == "national_number":
+            out |= (levels[:, i] > 0) & (levels[:, i] < c.top_level)
+        elif c.field == "first":
+            first = levels[:, i] >= c.top_level - 1
+        elif c.kind == "birth_date":
+            birth = levels[:, i] >= c.top_level - 1
+    if first is not None and birth is not None:
+        out |= first & birth
     return out
 
 
@@ -171,11 +196,15 @@ def link_records(
     comparisons: Sequence[Comparison] = COMPARISONS,
     max_block_size: int = DEFAULT_MAX_BLOCK_SIZE,
     decisions: pd.DataFrame | None = None,
+    u_pairs: int = DEFAULT_U_PAIRS,
+    u_seed: int = DEFAULT_U_SEED,
 ) -> LinkResult:
     """Link and de-duplicate standardised records (positions 0..n-1) into beneficiaries.
 
     ``decisions`` holds reviewers' decisions as record positions ``left``,
     ``right`` and ``decision`` ("accept" or "reject"); they override the model.
+    u comes from ``u_pairs`` random pairs drawn with ``u_seed``; m and the prior
+    from EM over the candidate pairs.
     """
     n = len(records)
     arr = encode_records(records)
@@ -184,7 +213,16 @@ def link_records(
 
     levels = compare_partitions(arr, left, right, comparisons)
     patterns, counts = pattern_counts(levels)
-    model = estimate_model(comparisons, patterns, counts, settings.em_max_iterations)
+    u_left, u_right = random_pairs(n, u_pairs, u_seed)
+    random_counts = level_counts(comparisons, compare_partitions(arr, u_left, u_right, comparisons))
+    model = estimate_model(
+        comparisons,
+        patterns,
+        counts,
+        settings.em_max_iterations,
+        random_counts=random_counts,
+        population_pairs=all_pairs_count(n),
+    )
     tf = term_frequencies(arr, comparisons)
     weight = np.concatenate(
         [
@@ -221,7 +259,7 @@ def link_records(
         match_threshold=settings.match_threshold,
         cohesion_threshold=settings.review_threshold,
         exclusive=(arr.national_number, arr.exact["unhcr_individual_id"]),
-        tolerated=_id_typo(levels, comparisons),
+        tolerated=_ids_overridable(levels, comparisons),
         reviewed=reviewed,
     )
 

@@ -1,12 +1,13 @@
-"""Fellegi–Sunter scoring: m and u per comparison level by EM, term-frequency adjusted.
+"""Fellegi–Sunter scoring: u from random pairs, m by EM, term-frequency adjusted.
 
 For each comparison level, ``m`` is the chance a true match shows it and
-``u`` the chance a non-match (among candidate pairs) does; ``log2(m/u)`` is
-the level's weight and a pair's match weight is the sum over its comparisons
-(null levels add nothing). With the prior λ (share of matches among
-candidates) the match probability is ``1 / (1 + 2^-(log2(λ/(1-λ)) + weight))``.
+``u`` the chance a non-match does; ``log2(m/u)`` is the level's weight and a
+pair's match weight is the sum over its comparisons (null levels add
+nothing). With the prior λ (the chance two random records match) the match
+probability is ``1 / (1 + 2^-(log2(λ/(1-λ)) + weight))``.
 
-m, u and λ are estimated without labels by expectation–maximisation. EM only
+u comes from the level counts of random pairs (:func:`u_from_random_pairs`),
+m and λ from expectation–maximisation over the candidates — no labels. EM only
 needs how often each *distinct* comparison vector occurs, so it runs on a
 few thousand patterns whatever the number of pairs.
 
@@ -39,6 +40,7 @@ TF_MIN_ADJUSTMENT = -8.0
 TF_MAX_ADJUSTMENT = 4.0
 INITIAL_PRIOR = 0.05
 _TOLERANCE = 1e-6
+M_FLOOR = 1e-3
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,22 @@ def _level_distribution(column: Levels, counts: Floats, slots: int) -> Floats:
     return out
 
 
+def _m_distribution(column: Levels, match_weights: Floats, slots: int) -> Floats:
+    """m per level, each level kept at or above ``M_FLOOR``.
+
+    A level no match shows in this data set (a governorate that differs, a
+    UNHCR id two records never share) would otherwise get m ≈ 0 and a
+    disagreement weight of −20 bits or more, vetoing every future pair that
+    shows it whatever else agrees. The floor says "at least one match in a
+    thousand may show any level", which bounds that veto near −10 bits.
+    """
+    m = _level_distribution(column, match_weights, slots)
+    m[1:] = np.maximum(m[1:], M_FLOOR)
+    m[1:] /= m[1:].sum()
+    m[0] = 0.0
+    return m
+
+
 def _posterior(patterns: Levels, m: Sequence[Floats], u: Sequence[Floats], lam: float) -> Floats:
     """P(match | pattern) under the current parameters (null levels skipped)."""
     log_ratio = np.zeros(len(patterns))
@@ -133,13 +151,51 @@ def _posterior(patterns: Levels, m: Sequence[Floats], u: Sequence[Floats], lam: 
     return out
 
 
+def level_counts(comparisons: Sequence[Comparison], levels: Levels) -> tuple[Floats, ...]:
+    """How often each level (slot 0 = null) occurs among the given comparison vectors."""
+    return tuple(
+        np.bincount(levels[:, i].astype(np.int64) + 1, minlength=_n_slots(c))[: _n_slots(c)].astype(
+            np.float64
+        )
+        for i, c in enumerate(comparisons)
+    )
+
+
+def u_from_random_pairs(counts: Floats, m: Floats, lambda_: float) -> Floats:
+    """u of one comparison from its level counts among random pairs.
+
+    Random pairs are a mixture: a share λ of them are matches (in FEBRL3, half
+    the records are duplicates and a random pair sharing an id number is
+    usually one). Their expected counts, λ·m per non-null pair, are taken
+    out. One pseudo-count per level keeps a level never seen among random
+    pairs finite: its weight is then bounded by how many pairs were drawn.
+    """
+    observed = counts[1:]
+    expected_matches = lambda_ * observed.sum() * m[1:]
+    kept = np.maximum(observed - expected_matches, 0.0) + 1.0
+    out: Floats = np.r_[0.0, kept / kept.sum()]
+    return out
+
+
 def estimate_model(
     comparisons: Sequence[Comparison],
     patterns: Levels,
     counts: npt.NDArray[np.int64],
     max_iterations: int,
+    *,
+    random_counts: Sequence[Floats] | None = None,
+    population_pairs: int | None = None,
 ) -> Model:
-    """EM over distinct comparison vectors; u starts from the candidate set, m from priors.
+    """EM over distinct comparison vectors; m starts from priors.
+
+    Without ``random_counts``, u is estimated too, starting from the candidate
+    set, and λ is the share of matches among the candidates. With
+    ``random_counts`` (level counts among random pairs, :func:`level_counts`)
+    u comes from them (:func:`u_from_random_pairs`), and λ is the chance that
+    two records drawn from all ``population_pairs`` pairs match:
+    blocking chose the candidates *by* their agreement, so P(match | vector) is
+    the same among candidates as among all pairs, and every match is assumed
+    to be among the candidates.
 
     Candidate pairs hold two kinds of "similar" pairs: the same person, and
     members of one household (same father, family, phone, case). Left free, EM
@@ -151,24 +207,37 @@ def estimate_model(
     comps = tuple(comparisons)
     weights = counts.astype(np.float64)
     slots = [_n_slots(c) for c in comps]
-    u = [_level_distribution(patterns[:, i], weights, slots[i]) for i in range(len(comps))]
     m = [_initial_m(c) for c in comps]
-    lam = INITIAL_PRIOR
+    if random_counts is None:
+        u = [_level_distribution(patterns[:, i], weights, slots[i]) for i in range(len(comps))]
+        population = max(weights.sum(), 1.0)
+        lam = INITIAL_PRIOR
+    else:
+        population = float(max(population_pairs or 0, weights.sum(), 1.0))
+        lam = float(np.clip(INITIAL_PRIOR * weights.sum() / population, _EPS**2, 1 - _EPS))
+        u = [u_from_random_pairs(c, mi, lam) for c, mi in zip(random_counts, m, strict=True)]
     iterations = 0
     while iterations < max_iterations:
         iterations += 1
         match_w = _posterior(patterns, m, u, lam) * weights
         new_m = [
-            m[i] if c.anchor else _level_distribution(patterns[:, i], match_w, slots[i])
+            m[i] if c.anchor else _m_distribution(patterns[:, i], match_w, slots[i])
             for i, c in enumerate(comps)
         ]
-        new_u = [
-            _level_distribution(patterns[:, i], weights - match_w, slots[i])
-            for i in range(len(comps))
-        ]
-        new_lam = float(np.clip(match_w.sum() / max(weights.sum(), 1.0), _EPS, 1 - _EPS))
+        new_lam = float(np.clip(match_w.sum() / population, _EPS**2, 1 - _EPS))
+        new_u = (
+            [
+                _level_distribution(patterns[:, i], weights - match_w, slots[i])
+                for i in range(len(comps))
+            ]
+            if random_counts is None
+            else [
+                u_from_random_pairs(c, mi, new_lam)
+                for c, mi in zip(random_counts, new_m, strict=True)
+            ]
+        )
         change = max(
-            abs(new_lam - lam),
+            abs(new_lam - lam) / lam,
             *(float(np.abs(a - b).max()) for a, b in zip(new_m + new_u, m + u, strict=True)),
         )
         m, u, lam = new_m, new_u, new_lam
@@ -177,7 +246,7 @@ def estimate_model(
     if len(patterns):
         match_w = _posterior(patterns, m, u, lam) * weights
         m = [
-            _level_distribution(patterns[:, i], match_w, slots[i]) if c.anchor else m[i]
+            _m_distribution(patterns[:, i], match_w, slots[i]) if c.anchor else m[i]
             for i, c in enumerate(comps)
         ]
     for mi, ui in zip(m, u, strict=True):
