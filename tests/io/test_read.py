@@ -11,7 +11,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from benelink.errors import UnreadableFileError
+from benelink.config.model import FileFormat
+from benelink.errors import ConfigError, UnreadableFileError
 from benelink.io.read import cell_text, decode, file_sha256, read_file, sniff_delimiter
 
 ARABIC_CSV = "رقم السجل,الاسم الأول,الرقم الوطني\n1,محمد,0123456789\n2,فاطمة,9876543210\n"
@@ -101,10 +102,19 @@ def test_quoted_newlines_stay_in_one_row_and_row_numbers_follow_records(tmp_path
     assert list(raw.frame.index) == [2, 4]
 
 
-def test_ragged_csv_names_the_line(tmp_path: Path) -> None:
-    path = _write(tmp_path, "r.csv", b"a,b\n1,2\n1,2,3\n")
-    with pytest.raises(UnreadableFileError, match=r"r\.csv: broken CSV .*line 3"):
+def test_lines_with_too_many_fields_are_set_aside_with_their_row_numbers(tmp_path: Path) -> None:
+    path = _write(tmp_path, "r.csv", b'a,b\n1,2\n1,2,3\n"x\ny",5\n6,7,8,9\n10,11\n')
+    raw = read_file(path, "csv", label="r.csv")
+    assert raw.bad_rows == (3, 5)
+    assert list(raw.frame.index) == [2, 4, 6]
+    assert raw.frame["a"].tolist() == ["1", "x\ny", "10"]
+
+
+def test_unterminated_quote_names_the_row_not_the_text(tmp_path: Path) -> None:
+    path = _write(tmp_path, "r.csv", b'a,b\n1,2\n"Secret Name,3\n')
+    with pytest.raises(UnreadableFileError, match=r"r\.csv: broken CSV \(EOF inside string") as c:
         read_file(path, "csv", label="r.csv")
+    assert "Secret" not in str(c.value)
 
 
 def test_missing_empty_and_header_only_files(tmp_path: Path) -> None:
@@ -162,16 +172,94 @@ def test_xlsx_sheet_by_name_and_position(tmp_path: Path) -> None:
     path = _workbook(tmp_path, [["id", "name"], ["1", "A"]], title="Data")
     assert read_file(path, "xlsx", label="x", sheet="Data").frame["name"].tolist() == ["A"]
     assert read_file(path, "xlsx", label="x", sheet=0).frame["name"].tolist() == ["A"]
-    with pytest.raises(UnreadableFileError, match=r"no sheet named 'Other'.*Data"):
+    with pytest.raises(ConfigError, match=r"no sheet named 'Other'.*Data"):
         read_file(path, "xlsx", label="x", sheet="Other")
-    with pytest.raises(UnreadableFileError, match="no sheet number 3"):
+    with pytest.raises(ConfigError, match="no sheet number 3"):
         read_file(path, "xlsx", label="x", sheet=3)
 
 
 def test_not_a_workbook_is_unreadable(tmp_path: Path) -> None:
     path = _write(tmp_path, "naf.xlsx", b"id,name\n1,A\n")
-    with pytest.raises(UnreadableFileError, match=r"naf\.xlsx: is not a valid \.xlsx"):
+    with pytest.raises(
+        UnreadableFileError, match=r'naf\.xlsx: is a text \(CSV\) file.*format = "csv"'
+    ):
         read_file(path, "xlsx", label="naf.xlsx")
+    broken = _write(tmp_path, "zip.xlsx", b"PK\x03\x04" + b"\x00" * 40)
+    with pytest.raises(UnreadableFileError, match=r"zip\.xlsx: is not a valid \.xlsx"):
+        read_file(broken, "xlsx", label="zip.xlsx")
+
+
+@pytest.mark.parametrize(
+    ("data", "file_format", "pattern"),
+    [
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64,
+            "xlsx",
+            r"old Excel 97-2003 \.xls.*save it as \.xlsx",
+        ),
+        (b"<html><table><tr><td>1</td></tr></table></html>", "xlsx", r"web page"),
+        (b"%PDF-1.4 ...", "xlsx", r"PDF document"),
+        (b"PK\x03\x04" + b"\x00" * 40, "csv", r'\.xlsx workbook, not a CSV.*format = "xlsx"'),
+        (b"PAR1" + b"\x00" * 40, "csv", r'Parquet file.*format = "parquet"'),
+        (b"id,name\n1,A\n", "parquet", r'text \(CSV\) file.*format = "csv"'),
+    ],
+    ids=["xls", "html", "pdf", "xlsx-as-csv", "parquet-as-csv", "csv-as-parquet"],
+)
+def test_a_file_that_is_not_what_its_name_says(
+    tmp_path: Path, data: bytes, file_format: FileFormat, pattern: str
+) -> None:
+    with pytest.raises(UnreadableFileError, match=pattern):
+        read_file(_write(tmp_path, "f", data), file_format, label="f")
+
+
+def test_utf16_without_bom_and_nul_bytes(tmp_path: Path) -> None:
+    raw = read_file(_write(tmp_path, "u.csv", ARABIC_CSV.encode("utf-16-le")), "csv", label="u")
+    assert raw.frame["الاسم الأول"].tolist() == ["محمد", "فاطمة"]
+    raw = read_file(_write(tmp_path, "n.csv", b"id,name\n1,Ab\x00cd\n"), "csv", label="n")
+    assert raw.frame["name"].tolist() == ["Ab\ufffdcd"]  # kept whole, flagged by validation
+
+
+def test_csv_title_line_above_the_header(tmp_path: Path) -> None:
+    text = "NAF list;;\nNovember 2026\nid;name\n1;A\n2;B\n"
+    raw = read_file(
+        _write(tmp_path, "t.csv", text.encode()), "csv", label="t", expected_headers=["id", "name"]
+    )
+    assert raw.frame["name"].tolist() == ["A", "B"]
+    assert list(raw.frame.index) == [4, 5]
+
+
+def test_a_configured_header_twice_is_refused(tmp_path: Path) -> None:
+    path = _write(tmp_path, "d.csv", b"id,name,other,Name,other\n1,A,x,B,y\n")
+    with pytest.raises(UnreadableFileError, match=r"d\.csv: column 'name' appears 2 times.*2, 4"):
+        read_file(path, "csv", label="d.csv", expected_headers=["id", "name"])
+    frame = read_file(path, "csv", label="d.csv", expected_headers=["id"]).frame
+    assert list(frame.columns) == ["id", "name", "other", "Name.1", "other.1"]
+
+
+def test_the_data_sheet_is_found_behind_a_notes_sheet(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    notes = book.active
+    notes.title = "Notes"
+    notes.append(["Read me first"])
+    data = book.create_sheet("Data")
+    data.append(["id", "name"])
+    data.append(["1", "A"])
+    book.save(tmp_path / "s.xlsx")
+    raw = read_file(tmp_path / "s.xlsx", "xlsx", label="s", expected_headers=["id", "name"])
+    assert raw.frame["name"].tolist() == ["A"]
+
+
+def test_formulas_without_saved_results_are_refused_in_mapped_columns(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["id", "name", "note"])
+    sheet.append(["1", "A", "=1+1"])
+    sheet.append(["2", "=B2", "=1+2"])
+    book.save(tmp_path / "f.xlsx")
+    with pytest.raises(UnreadableFileError, match=r"f: column 'name' holds 1 formula.*rows 3-3"):
+        read_file(tmp_path / "f.xlsx", "xlsx", label="f", expected_headers=["id", "name"])
+    raw = read_file(tmp_path / "f.xlsx", "xlsx", label="f", expected_headers=["id"])
+    assert raw.frame["id"].tolist() == ["1", "2"]
 
 
 def test_parquet_columns_become_strings(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from benelink.anonymize.keys import load_key
@@ -63,8 +64,10 @@ def validate(
         )
     out.print(table)
     for c in checks:
-        if c.error:
-            err.print(f"[bold red]error:[/] {c.error}", highlight=False, soft_wrap=True)
+        if not c.ok:
+            err.print(
+                f"[bold red]error:[/] {escape(c.problem or '')}", highlight=False, soft_wrap=True
+            )
     if not all(c.ok for c in checks):
         raise typer.Exit(3)
 

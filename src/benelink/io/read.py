@@ -17,31 +17,64 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import unicodedata
-import zipfile
-from collections.abc import Collection, Iterator
-from dataclasses import dataclass
-from datetime import date, datetime, time
+import re
+import warnings
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
 import pandas as pd
 
 from benelink.config.model import FileFormat
-from benelink.errors import UnreadableFileError
+from benelink.errors import UnreadableFileError, UsageError
+from benelink.io.excel import (
+    HEADER_SEARCH_ROWS,
+    cell_text,
+    header_hits,
+    normal_header,
+    read_xlsx,
+    unique_headers,
+)
+
+__all__ = ["RawFile", "cell_text", "decode", "file_sha256", "normal_header", "read_file"]
 
 DELIMITERS: Final = (",", ";", "\t", "|")
 _SAMPLE_BYTES: Final = 1 << 20
-_HEADER_SEARCH_ROWS: Final = 30
 _FIX: Final = "save it as UTF-8 CSV or .xlsx and try again"
+_SKIPPED: Final = re.compile(r"Skipping line (\d+)")
+# (leading bytes, what the file really is, what to do) for files named as something else
+_SIGNATURES: Final = (
+    (b"PK\x03\x04", "xlsx", "an Excel .xlsx workbook", 'set format = "xlsx" for this source'),
+    (
+        b"\xd0\xcf\x11\xe0",
+        "xls",
+        "an old Excel 97-2003 .xls workbook",
+        "open it in Excel and save it as .xlsx (Excel Workbook)",
+    ),
+    (b"PAR1", "parquet", "a Parquet file", 'set format = "parquet" for this source'),
+    (b"%PDF", "pdf", "a PDF document", "ask the partner for the data as .xlsx or CSV"),
+)
+_HTML: Final = (b"<!doctype html", b"<html", b"<table", b"<?xml")
+_FORMAT_NAMES: Final[dict[str, str]] = {
+    "csv": "a CSV text file",
+    "xlsx": "an .xlsx workbook",
+    "parquet": "a Parquet file",
+}
 
 
 @dataclass(frozen=True)
 class RawFile:
-    """A file's bytes fingerprint and its cells as strings."""
+    """A file's bytes fingerprint, its cells as strings, and the lines that could not be split.
+
+    ``bad_rows`` are CSV lines holding more fields than the header: they are
+    not in ``frame`` but are reported as rejected rows, so nothing is lost
+    silently and a single stray delimiter does not stop a month.
+    """
 
     sha256: str
     frame: pd.DataFrame  # native headers; object columns of str; index = row number
+    bad_rows: tuple[int, ...] = field(default=())
 
 
 def read_file(
@@ -56,8 +89,9 @@ def read_file(
 ) -> RawFile:
     """Read ``path`` as ``file_format``; any failure is an ``UnreadableFileError``.
 
-    ``expected_headers`` (the native names the configuration maps) lets an
-    Excel reader skip a title row placed above the real header.
+    ``expected_headers`` (the native names the configuration maps) lets the
+    readers skip a title row placed above the real header, pick the data sheet
+    of a workbook, and refuse a configured header that appears twice.
     """
     if not path.is_file():
         raise UnreadableFileError(f"{label}: file not found at {path}; put the partner file there")
@@ -69,14 +103,17 @@ def read_file(
         ) from exc
     if not data.strip():
         raise UnreadableFileError(f"{label}: the file is empty; ask the partner to resend it")
+    refuse_wrong_kind(data, file_format, label)
+    wanted = {normal_header(h) for h in expected_headers}
+    bad_rows: tuple[int, ...] = ()
     try:
         if file_format == "csv":
-            frame = _read_csv(data, label, encoding, delimiter)
+            frame, bad_rows = _read_csv(data, label, encoding, delimiter, wanted)
         elif file_format == "xlsx":
-            frame = _read_xlsx(data, label, sheet, expected_headers)
+            frame = read_xlsx(data, label, sheet, expected_headers)
         else:
             frame = _read_parquet(data)
-    except UnreadableFileError:
+    except (UnreadableFileError, UsageError):
         raise
     except Exception as exc:  # any reader failure becomes one actionable line
         raise UnreadableFileError(
@@ -84,17 +121,42 @@ def read_file(
         ) from exc
     frame = _drop_blank_rows(frame)
     if frame.empty:
-        raise UnreadableFileError(
-            f"{label}: has no data rows (only a header); ask the partner to resend it"
-        )
-    return RawFile(sha256=hashlib.sha256(data).hexdigest(), frame=frame)
+        what = "no readable data rows" if bad_rows else "no data rows (only a header)"
+        raise UnreadableFileError(f"{label}: has {what}; ask the partner to resend it")
+    return RawFile(sha256=hashlib.sha256(data).hexdigest(), frame=frame, bad_rows=bad_rows)
+
+
+def refuse_wrong_kind(data: bytes, file_format: FileFormat, label: str) -> None:
+    """Stop with the real kind of a file whose name (or ``format``) says something else."""
+    head = data[:512].lstrip()
+    found = next((sig for sig in _SIGNATURES if head.startswith(sig[0])), None)
+    if found is not None:
+        if found[1] == file_format:
+            return
+        what, fix = found[2], found[3]
+    elif head.lower().startswith(_HTML):
+        what = "a web page (HTML or XML export)"
+        fix = "open it in Excel and save it as .xlsx (Excel Workbook)"
+    elif file_format == "csv":
+        return
+    else:
+        what, fix = "a text (CSV) file", 'set format = "csv" for this source'
+    then = (
+        " in the configuration, or send the file in that format"
+        if "format =" in fix
+        else ", then try again"
+    )
+    raise UnreadableFileError(
+        f"{label}: is {what}, not {_FORMAT_NAMES[file_format]} as its name or the "
+        f"configuration says; {fix}{then}"
+    )
 
 
 # --- CSV -------------------------------------------------------------------------------
 
 
 def decode(data: bytes, label: str, encoding: str | None = None) -> str:
-    """The file's text: BOMs first, then strict UTF-8, then a checked guess.
+    """The file's text: BOMs first, then UTF-16 without a BOM, strict UTF-8, a checked guess.
 
     A strict UTF-8 decode comes first because charset detection on short Arabic
     files is a guess; UTF-8 that decodes cleanly is never wrong. A non-UTF-8
@@ -112,6 +174,9 @@ def decode(data: bytes, label: str, encoding: str | None = None) -> str:
         return _decode_or_fail(data, "utf-16", label)
     if data.startswith(b"\xef\xbb\xbf"):
         return _decode_or_fail(data, "utf-8-sig", label)
+    utf16 = _utf16_without_bom(data[:_SAMPLE_BYTES])
+    if utf16 is not None:
+        return _decode_or_fail(data, utf16, label)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -120,6 +185,20 @@ def decode(data: bytes, label: str, encoding: str | None = None) -> str:
     if guess is None:
         raise UnreadableFileError(f"{label}: the text encoding is not recognised; {_FIX}")
     return _decode_or_fail(data, guess, label)
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """UTF-16 saved without its BOM: a NUL in most odd (LE) or even (BE) byte positions."""
+    pairs = len(sample) // 2
+    if pairs < 4:
+        return None
+    odd_nuls = sample[1 : 2 * pairs : 2].count(0)
+    even_nuls = sample[0 : 2 * pairs : 2].count(0)
+    if odd_nuls > 0.3 * pairs and even_nuls < 0.05 * pairs:
+        return "utf-16-le"
+    if even_nuls > 0.3 * pairs and odd_nuls < 0.05 * pairs:
+        return "utf-16-be"
+    return None
 
 
 def _guess_encoding(sample: bytes) -> str | None:
@@ -160,139 +239,74 @@ def sniff_delimiter(header_line: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def _read_csv(data: bytes, label: str, encoding: str | None, delimiter: str | None) -> pd.DataFrame:
-    text = decode(data, label, encoding).lstrip("\ufeff")
+def _header_line(lines: list[str], wanted: set[str], delimiter: str | None) -> int:
+    """The line holding the configured headers (a title line may sit above it)."""
+    best, best_hits = 0, 0
+    for i, line in enumerate(lines):
+        sep = delimiter or sniff_delimiter(line)
+        cells = next(csv.reader([line], delimiter=sep), [])
+        hits = header_hits(cells, wanted)
+        if wanted and hits == len(wanted):
+            return i
+        if hits > best_hits:
+            best, best_hits = i, hits
+    return best
+
+
+def _read_csv(
+    data: bytes, label: str, encoding: str | None, delimiter: str | None, wanted: set[str]
+) -> tuple[pd.DataFrame, tuple[int, ...]]:
+    # The C parser ends a field at NUL; U+FFFD keeps the value whole and is flagged later.
+    text = decode(data, label, encoding).lstrip("\ufeff").replace("\x00", "\ufffd")
+    lines = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
+    skip = _header_line(lines, wanted, delimiter)
+    if skip:
+        text = text.split("\n", skip)[-1]
     sep = delimiter or sniff_delimiter(text.split("\n", 1)[0])
     try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=sep,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            quoting=csv.QUOTE_MINIMAL,
-            engine="c",
-        )
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            cells = pd.read_csv(
+                io.StringIO(text),
+                sep=sep,
+                header=None,
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                skip_blank_lines=False,
+                quoting=csv.QUOTE_MINIMAL,
+                engine="c",
+                on_bad_lines="warn",
+            )
     except pd.errors.ParserError as exc:
-        detail = str(exc).splitlines()[-1].replace("C error: ", "")
         raise UnreadableFileError(
-            f"{label}: broken CSV ({detail}); check quotes and delimiters on that line"
+            f"{label}: broken CSV ({_parser_detail(exc)}); check quotes and delimiters there"
         ) from exc
     except pd.errors.EmptyDataError as exc:
         raise UnreadableFileError(
             f"{label}: the file is empty; ask the partner to resend it"
         ) from exc
-    frame = frame.fillna("")
-    frame.index = pd.RangeIndex(2, len(frame) + 2, name="row_number")
-    return frame
+    skipped = sorted(int(n) + skip for w in caught for n in _SKIPPED.findall(str(w.message)))
+    cells = cells.fillna("")
+    header = [str(v) for v in cells.iloc[0].tolist()]
+    body = cells.iloc[1:]
+    body.columns = pd.Index(unique_headers(header, wanted, label))
+    total = 1 + len(body) + len(skipped)
+    bad = set(skipped)
+    rows = [r for r in range(2 + skip, total + 1 + skip) if r not in bad]
+    body.index = pd.Index(rows, dtype="int64", name="row_number")
+    return body, tuple(skipped)
 
 
-# --- XLSX ------------------------------------------------------------------------------
-
-
-def cell_text(value: Any) -> str:
-    """One Excel cell as the text the officer sees (dates ISO, whole numbers without .0)."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, time):
-        return value.isoformat()
-    if isinstance(value, float):
-        if value != value:  # NaN
-            return ""
-        return str(int(value)) if value.is_integer() else repr(value)
-    return str(value)
-
-
-def normal_header(text: str) -> str:
-    """A header as compared: NFC, no BOM, single spaces, case-folded (Arabic headers too)."""
-    return " ".join(unicodedata.normalize("NFC", text).replace("\ufeff", "").split()).casefold()
-
-
-def _read_xlsx(
-    data: bytes, label: str, sheet: str | int | None, expected: Collection[str]
-) -> pd.DataFrame:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except zipfile.BadZipFile as exc:
-        raise UnreadableFileError(f"{label}: is not a valid .xlsx workbook; {_FIX}") from exc
-    try:
-        names = list(book.sheetnames)
-        if sheet is None:
-            sheet_name = names[0]
-        elif isinstance(sheet, int):
-            if not 0 <= sheet < len(names):
-                raise UnreadableFileError(
-                    f"{label}: has {len(names)} sheet(s), no sheet number {sheet} "
-                    "(0 is the first); fix `sheet` for this source"
-                )
-            sheet_name = names[sheet]
-        elif sheet in names:
-            sheet_name = sheet
-        else:
-            raise UnreadableFileError(
-                f"{label}: no sheet named {sheet!r} (sheets: {', '.join(names)}); "
-                "fix `sheet` for this source"
-            )
-        rows: Iterator[tuple[Any, ...]] = book[sheet_name].iter_rows(values_only=True)
-        return _sheet_frame(rows, expected, label)
-    finally:
-        book.close()
-
-
-def _sheet_frame(
-    rows: Iterator[tuple[Any, ...]], expected: Collection[str], label: str
-) -> pd.DataFrame:
-    """Find the header row (the first holding the expected headers), then the data below."""
-    wanted = {normal_header(h) for h in expected}
-    head: list[list[str]] = []
-    header_at = -1
-    best_hits = 0
-    for row in rows:
-        head.append([cell_text(v) for v in row])
-        hits = len(wanted & {normal_header(c) for c in head[-1] if c})
-        if wanted and hits == len(wanted):
-            header_at = len(head) - 1
-            break
-        if hits > best_hits:
-            best_hits, header_at = hits, len(head) - 1
-        if len(head) >= _HEADER_SEARCH_ROWS:
-            break
-    if header_at < 0:  # nothing matched: take the first non-blank row as the header
-        header_at = next((i for i, r in enumerate(head) if any(c.strip() for c in r)), -1)
-    if header_at < 0:
-        raise UnreadableFileError(f"{label}: the sheet is empty; ask the partner to resend it")
-    header = head[header_at]
-    body = head[header_at + 1 :] + [[cell_text(v) for v in row] for row in rows]
-    width = max([len(header), *(len(r) for r in body)])
-    columns = _unique_headers(header + [""] * (width - len(header)))
-    records = [r + [""] * (width - len(r)) for r in body]
-    first = header_at + 2  # 1-based sheet row of the first data row
-    index = pd.RangeIndex(first, first + len(records), name="row_number")
-    frame = pd.DataFrame(records, columns=columns, index=index, dtype=object)
-    unnamed = [c for c in columns if c.startswith("(column ") and not frame[c].str.strip().any()]
-    return frame.drop(columns=unnamed)
-
-
-def _unique_headers(header: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out: list[str] = []
-    for i, name in enumerate(header):
-        name = name.strip() or f"(column {i + 1})"
-        count = seen.get(name, 0)
-        seen[name] = count + 1
-        out.append(name if count == 0 else f"{name}.{count}")
-    return out
+def _parser_detail(exc: Exception) -> str:
+    """Where the parser stopped, without quoting the file (its text may be personal)."""
+    last = str(exc).splitlines()[-1] if str(exc) else ""
+    found = re.search(
+        r"(Expected \d+ fields in line \d+, saw \d+|EOF inside string starting "
+        r"at row \d+|line \d+)",
+        last,
+    )
+    return found[0] if found else "the parser could not split it"
 
 
 # --- Parquet ---------------------------------------------------------------------------

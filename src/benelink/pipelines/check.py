@@ -3,6 +3,7 @@
 This is what an officer runs the day a partner file arrives: every source is
 read and validated, every problem is collected (one unreadable file does not
 hide the others), and nothing is written — no snapshot, no rejects file.
+``SourceCheck.problem`` is the same one line ``benelink run`` would stop with.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from benelink.config.model import BenelinkConfig
 from benelink.errors import InputError
 from benelink.pipelines.ingest import load_source
-from benelink.pipelines.validate import validate_source
+from benelink.pipelines.validate import reject_limit_message, validate_source
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class SourceCheck:
     reasons: dict[str, int] = field(default_factory=dict)
     max_reject_rate: float = 0.0
     error: str | None = None
+    limit_message: str | None = None  # the run's one-line refusal when over the limit
 
     @property
     def reject_rate(self) -> float:
@@ -35,6 +37,13 @@ class SourceCheck:
     @property
     def ok(self) -> bool:
         return self.error is None and self.reject_rate <= self.max_reject_rate
+
+    @property
+    def problem(self) -> str | None:
+        """One line for the officer when the source would stop a run, else None."""
+        if self.error is not None:
+            return self.error
+        return None if self.ok else self.limit_message
 
 
 def check_month(cfg: BenelinkConfig, month: str) -> list[SourceCheck]:
@@ -64,6 +73,11 @@ def check_month(cfg: BenelinkConfig, month: str) -> list[SourceCheck]:
                 dropped_values=len(dropped),
                 reasons={str(k): int(v) for k, v in reasons.items()},
                 max_reject_rate=settings.max_reject_rate,
+                limit_message=(
+                    reject_limit_message(validated, settings.max_reject_rate, settings.file)
+                    if validated.reject_rate > settings.max_reject_rate
+                    else None
+                ),
             )
         )
     return checks

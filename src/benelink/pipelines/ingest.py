@@ -47,6 +47,7 @@ class SourceFile:
     sha256: str
     n_rows: int
     frame: pd.DataFrame  # source, row_number, then mapped canonical columns ("string" dtype)
+    bad_rows: tuple[int, ...] = ()  # lines that could not be split into the header's columns
 
 
 def check_month_files(cfg: BenelinkConfig, month: str) -> list[str]:
@@ -79,8 +80,9 @@ def load_source(
         kind=settings.kind,
         path=path,
         sha256=raw.sha256,
-        n_rows=len(frame),
+        n_rows=len(frame) + len(raw.bad_rows),
         frame=frame,
+        bad_rows=raw.bad_rows,
     )
 
 
@@ -102,14 +104,13 @@ def map_columns(
     present: dict[str, str] = {}
     for header in raw.columns:
         present.setdefault(normal_header(str(header)), str(header))
-    missing = [
-        native
-        for native in dict.fromkeys(settings.columns.values())
-        if normal_header(native) not in present
-    ]
+    mapped = list(dict.fromkeys(settings.columns.values()))
+    missing = [native for native in mapped if normal_header(native) not in present]
     if missing:
         raise MissingColumnsError(
-            _missing_message(missing, list(present.values()), name, file_label, config_label)
+            _missing_message(
+                missing, list(present.values()), len(mapped), name, file_label, config_label
+            )
         )
     columns: dict[str, pd.Series] = {
         SOURCE: pd.Series(name, index=raw.index, dtype="string"),
@@ -146,8 +147,26 @@ def _check_mapping(name: str, settings: SourceSettings, config_label: str) -> No
 
 
 def _missing_message(
-    missing: list[str], present: list[str], name: str, file_label: str, config_label: str
+    missing: list[str],
+    present: list[str],
+    n_mapped: int,
+    name: str,
+    file_label: str,
+    config_label: str,
 ) -> str:
+    """Names the closest header present, but only when the header row was found at all.
+
+    A file without its header row has a data row where the header should be;
+    quoting its "closest" cell would print a person's name or number.
+    """
+    where = f"the [sources.{name}.columns] map in {config_label}"
+    if len(missing) == n_mapped:
+        shown = ", ".join(f"'{m}'" for m in missing[:3]) + (", ..." if len(missing) > 3 else "")
+        return (
+            f"{file_label}: none of the {n_mapped} configured headers ({shown}) is in the "
+            f"file: its header row is missing or it is another file; add the header row, "
+            f"or fix {where}"
+        )
     parts = []
     for native in missing:
         hit = process.extractOne(
@@ -156,5 +175,5 @@ def _missing_message(
         parts.append(f"'{native}'" + (f" (closest: '{hit[0]}')" if hit else ""))
     return (
         f"{file_label}: column(s) {', '.join(parts)} not found; fix the header in the file "
-        f"or the [sources.{name}.columns] map in {config_label}"
+        f"or {where}"
     )

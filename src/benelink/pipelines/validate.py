@@ -28,6 +28,7 @@ invalid_phone (< 8 or > 15 digits)       phone                          value_dr
 invalid_sex                              sex                            value_dropped
 over_long_value (> 200 chars)            any                            row_rejected in a key
 control_characters (NUL, ESC ...)        any                            column, else value_dropped
+malformed_line (more fields than header) (whole row)                    row_rejected
 =======================================  =============================  ==============
 
 Key columns: ``source_record_id`` always, ``national_number`` for NAF,
@@ -65,8 +66,22 @@ ROW_REASONS: Final = frozenset(
         "missing_name",
         "missing_national_number",
         "missing_unhcr_id",
+        "malformed_line",
     }
 )
+WHOLE_ROW: Final = "(whole row)"
+# What the partner should do, for the reasons a whole file usually fails on.
+_HINTS: Final[dict[str, str]] = {
+    "national_number_in_scientific_notation": (
+        "Excel turned the numbers into 9.87E+09: format the column as Text and re-export"
+    ),
+    "invalid_national_number": (
+        "national numbers have 10 digits: if leading zeros were lost, format the column as Text"
+    ),
+    "malformed_line": "those lines hold more fields than the header: check delimiters and quotes",
+    "missing_record_id": "every row needs its record id",
+    "missing_name": "every row needs a name",
+}
 _NAME_COLUMNS: Final = ("full_name", *NAME_PART_COLUMNS)
 
 
@@ -110,8 +125,35 @@ def validate_source(source: SourceFile, *, today: date | None = None) -> Validat
     failures = _failures(cases, frame, source.name)
     rejects = _rejects(failures, frame, source.kind, source.name)
     valid = _apply(frame, rejects, failures)
+    if source.bad_rows:
+        rejects = pd.concat([rejects, _malformed(source)], ignore_index=True).sort_values(
+            [ROW_NUMBER, "column", "reason"], kind="stable", ignore_index=True
+        )
     return ValidatedSource(
-        name=source.name, kind=source.kind, valid=valid, rejects=rejects, n_rows=len(frame)
+        name=source.name,
+        kind=source.kind,
+        valid=valid,
+        rejects=rejects,
+        n_rows=len(frame) + len(source.bad_rows),
+    )
+
+
+def _malformed(source: SourceFile) -> pd.DataFrame:
+    """Rejects for the lines ingest could not split: counted, never silently dropped."""
+    n = len(source.bad_rows)
+
+    def text(value: str) -> pd.Series:
+        return pd.Series([value] * n, dtype="string")
+
+    return pd.DataFrame(
+        {
+            SOURCE: text(source.name),
+            ROW_NUMBER: pd.Series(source.bad_rows, dtype="int64"),
+            "column": text(WHOLE_ROW),
+            "reason": text("malformed_line"),
+            "action": text("row_rejected"),
+            "masked_value": text("<more fields than the header>"),
+        }
     )
 
 
@@ -139,6 +181,9 @@ def _rejects(
         return pd.DataFrame(empty).astype({ROW_NUMBER: "int64"})
     masked = pd.Series("", index=failures.index, dtype="string")
     for column, group in failures.groupby("column", sort=False):
+        if str(column) not in frame.columns:  # missing_name where no name column is mapped
+            masked.loc[group.index] = "<empty>"
+            continue
         values = frame[str(column)].iloc[group["index"].to_numpy()]
         masked.loc[group.index] = mask_series(values, str(column)).to_numpy()
     actions = [
@@ -191,6 +236,8 @@ def reject_limit_message(
         )
     )
     first = ", ".join(str(r) for r in sorted(rows[ROW_NUMBER].unique())[:5])
+    hint = next((_HINTS[k[0]] for k in top.index.tolist() if k[0] in _HINTS), None)
+    advice = f"{hint}; " if hint else ""
     where = (
         str(rejects_path)
         if rejects_path
@@ -198,7 +245,7 @@ def reject_limit_message(
     )
     return (
         f"{file_label}: {v.rejected_rows} of {v.n_rows} rows rejected ({v.reject_rate:.1%}, "
-        f"limit {limit:.1%}); top reasons: {reasons}; first rows: {first}; the rows, rules "
-        f"and masked values are in {where} - send it to the partner to fix the file, or "
+        f"limit {limit:.1%}); top reasons: {reasons}; first rows: {first}; {advice}"
+        f"the rows, rules and masked values are in {where} - send it to the partner to fix the file, or "
         f"raise max_reject_rate for [sources.{v.name}]"
     )

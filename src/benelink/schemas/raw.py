@@ -36,7 +36,8 @@ ACCEPTED_SEX: Final[frozenset[str]] = frozenset(
 _ARABIC_DIGITS: Final = "٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹"
 _TO_ASCII_DIGITS: Final = str.maketrans(_ARABIC_DIGITS, "0123456789" * 2)
 # RE2 patterns (Arrow's regex engine)
-_CONTROL: Final = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+# C0/C1 controls, and U+FFFD, which ingest puts where a NUL byte was
+_CONTROL: Final = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\x{fffd}]"
 _SCIENTIFIC: Final = r"^\d+(\.\d+)?[eE][+-]?\d+$"
 _TIME: Final = r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _ISO: Final = re.compile(rf"(\d{{4}})[-/](\d{{1,2}})[-/](\d{{1,2}}){_TIME}", re.ASCII)
@@ -156,7 +157,7 @@ def is_sex(value: str) -> bool:
 
 
 def has_no_control_characters(values: pd.Series) -> pd.Series:
-    """NUL, bell, escape ... (tabs and line breaks are left to standardisation)."""
+    """NUL (read as U+FFFD), bell, escape ... (tabs and line breaks are left to standardisation)."""
     return _verdict(pc.invert(pc.match_substring_regex(_arrow(values), _CONTROL)), values)
 
 

@@ -1,0 +1,213 @@
+"""Reading an .xlsx workbook into a frame of strings, the way an officer sees it.
+
+Workbooks arrive with a notes sheet in front of the data, a title or merged
+group labels above the header, and formulas whose results were never saved
+(files written by scripts and never opened in Excel). The sheet and the header
+row are found by looking for the configured headers; formula cells without a
+saved result are detected in the sheet's XML, because ``openpyxl`` reads them
+as empty cells and the run would otherwise reject every row for a "missing"
+value that is really a formula.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Collection, Iterator
+from datetime import date, datetime, time
+from typing import Any, Final
+
+import pandas as pd
+
+from benelink.errors import ConfigError, UnreadableFileError
+
+HEADER_SEARCH_ROWS: Final = 30
+_FIX: Final = "save it as UTF-8 CSV or .xlsx and try again"
+# A formula cell whose <v> is absent or empty: the result was never computed and saved.
+_UNSAVED_FORMULA: Final = re.compile(
+    rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*'
+    rb"(?:<v\s*/>|<v>\s*</v>)?\s*</c>"
+)
+
+
+def cell_text(value: Any) -> str:
+    """One Excel cell as the text the officer sees (dates ISO, whole numbers without .0)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.isoformat()
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return ""
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def normal_header(text: str) -> str:
+    """A header as compared: NFC, no BOM, single spaces, case-folded (Arabic headers too)."""
+    return " ".join(unicodedata.normalize("NFC", text).replace("\ufeff", "").split()).casefold()
+
+
+def header_hits(row: list[str], wanted: set[str]) -> int:
+    """How many of the wanted (normalised) headers a row holds."""
+    return len(wanted & {normal_header(c) for c in row if c})
+
+
+def read_xlsx(
+    data: bytes, label: str, sheet: str | int | None, expected: Collection[str]
+) -> pd.DataFrame:
+    """The data sheet as strings; index = the sheet's row number of each data row."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except zipfile.BadZipFile as exc:
+        raise UnreadableFileError(f"{label}: is not a valid .xlsx workbook; {_FIX}") from exc
+    try:
+        wanted = {normal_header(h) for h in expected}
+        sheet_name = _pick_sheet(book, list(book.sheetnames), sheet, wanted, label)
+        worksheet = book[sheet_name]
+        rows: Iterator[tuple[Any, ...]] = worksheet.iter_rows(values_only=True)
+        frame, letters = _sheet_frame(rows, wanted, label)
+        sheet_path = str(getattr(worksheet, "_worksheet_path", ""))
+    finally:
+        book.close()
+    _refuse_unsaved_formulas(data, sheet_path, letters, wanted, label)
+    return frame
+
+
+def _pick_sheet(
+    book: Any, names: list[str], sheet: str | int | None, wanted: set[str], label: str
+) -> str:
+    """The configured sheet, else the sheet whose top rows hold most expected headers."""
+    if isinstance(sheet, int):
+        if not 0 <= sheet < len(names):
+            raise ConfigError(
+                f"{label}: has {len(names)} sheet(s), no sheet number {sheet} "
+                "(0 is the first); fix `sheet` for this source"
+            )
+        return names[sheet]
+    if isinstance(sheet, str):
+        if sheet not in names:
+            raise ConfigError(
+                f"{label}: no sheet named {sheet!r} (sheets: {', '.join(names)}); "
+                "fix `sheet` for this source"
+            )
+        return sheet
+    if len(names) == 1 or not wanted:
+        return names[0]
+    best, best_hits = names[0], -1
+    for name in names:
+        hits = 0
+        for i, row in enumerate(book[name].iter_rows(values_only=True)):
+            hits = max(hits, header_hits([cell_text(v) for v in row], wanted))
+            if hits == len(wanted) or i + 1 >= HEADER_SEARCH_ROWS:
+                break
+        if hits > best_hits:
+            best, best_hits = name, hits
+    return best
+
+
+def _sheet_frame(
+    rows: Iterator[tuple[Any, ...]], wanted: set[str], label: str
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Find the header row (the first holding the expected headers), then the data below.
+
+    Also returns the column letter of each kept header, to place formula cells.
+    """
+    head: list[list[str]] = []
+    header_at = -1
+    best_hits = 0
+    for row in rows:
+        head.append([cell_text(v) for v in row])
+        hits = header_hits(head[-1], wanted)
+        if wanted and hits == len(wanted):
+            header_at = len(head) - 1
+            break
+        if hits > best_hits:
+            best_hits, header_at = hits, len(head) - 1
+        if len(head) >= HEADER_SEARCH_ROWS:
+            break
+    if header_at < 0:  # nothing matched: take the first non-blank row as the header
+        header_at = next((i for i, r in enumerate(head) if any(c.strip() for c in r)), -1)
+    if header_at < 0:
+        raise UnreadableFileError(f"{label}: the sheet is empty; ask the partner to resend it")
+    header = head[header_at]
+    body = head[header_at + 1 :] + [[cell_text(v) for v in row] for row in rows]
+    width = max([len(header), *(len(r) for r in body)])
+    columns = unique_headers(header + [""] * (width - len(header)), wanted, label)
+    records = [r + [""] * (width - len(r)) for r in body]
+    first = header_at + 2  # 1-based sheet row of the first data row
+    index = pd.RangeIndex(first, first + len(records), name="row_number")
+    frame = pd.DataFrame(records, columns=columns, index=index, dtype=object)
+    unnamed = [c for c in columns if c.startswith("(column ") and not frame[c].str.strip().any()]
+    letters = {_column_letter(i): c for i, c in enumerate(columns)}
+    return frame.drop(columns=unnamed), letters
+
+
+def unique_headers(header: list[str], wanted: set[str], label: str) -> list[str]:
+    """Headers made unique; a configured header found twice is refused, not guessed."""
+    seen: dict[str, list[int]] = {}
+    out: list[str] = []
+    for i, name in enumerate(header):
+        name = name.strip() or f"(column {i + 1})"
+        positions = seen.setdefault(normal_header(name), [])
+        positions.append(i + 1)
+        out.append(name if len(positions) == 1 else f"{name}.{len(positions) - 1}")
+    for key, positions in seen.items():
+        if key in wanted and len(positions) > 1:
+            name = out[positions[0] - 1]
+            where = ", ".join(str(p) for p in positions)
+            raise UnreadableFileError(
+                f"{label}: column '{name}' appears {len(positions)} times in the header "
+                f"(columns {where}); rename or delete the extra one so benelink knows "
+                "which to use, then try again"
+            )
+    return out
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    n = index + 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _refuse_unsaved_formulas(
+    data: bytes, sheet_path: str, letters: dict[str, str], wanted: set[str], label: str
+) -> None:
+    """Stop when a configured column holds formulas whose results were never saved."""
+    if not sheet_path:
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            xml = archive.read(sheet_path.lstrip("/"))
+    except (KeyError, zipfile.BadZipFile):
+        return
+    if b"<f" not in xml:
+        return
+    found: dict[str, list[int]] = {}
+    for match in _UNSAVED_FORMULA.finditer(xml):
+        header = letters.get(match[1].decode("ascii"))
+        if header is not None and normal_header(header) in wanted:
+            found.setdefault(header, []).append(int(match[2]))
+    if not found:
+        return
+    name, rows = max(found.items(), key=lambda item: len(item[1]))
+    raise UnreadableFileError(
+        f"{label}: column '{name}' holds {len(rows):,} formula cell(s) whose results were "
+        f"never saved (rows {min(rows)}-{max(rows)}); open the file in Excel or LibreOffice, "
+        "save it (or paste the column as values) and try again"
+    )
