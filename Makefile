@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 CONFIG := config/benelink.toml
 DEMO_KEY := .demo/benelink.key
 
-.PHONY: setup demo test lint format typecheck unit browser sample bench golden clean
+.PHONY: setup demo test lint format typecheck unit browser sample bench bench-scale golden clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -63,6 +63,11 @@ sample: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m bench.run --out bench/RESULTS.md
+
+## bench-scale: a full run at 10k / 100k / 1M people beside Splink -> bench/SCALE.md
+bench-scale: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m bench.scale --out bench/SCALE.md
 
 clean:
 	rm -rf out .demo
