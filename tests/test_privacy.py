@@ -153,7 +153,9 @@ def test_no_personal_value_leaks_on_generated_extracts(seed: int) -> None:
         generate_sample(root / "in", people=80, seed=seed, months=["2026-10", "2026-11"])
         config = config_for(root / "in", root / "out", root / "b.toml")
         # a tiny population makes the sample's few invalid rows a large share
-        config.write_text(config.read_text().replace("max_reject_rate = 0.05", "max_reject_rate = 0.5"))
+        config.write_text(
+            config.read_text().replace("max_reject_rate = 0.05", "max_reject_rate = 0.5")
+        )
         needles = personal_values(root / "in")
         messages = []
         for command, month in (("validate", "2026-10"), ("run", "2026-10"), ("run", "2026-11")):
