@@ -1,0 +1,425 @@
+"""The link stage on PySpark (``--engine spark``): the same functions, distributed.
+
+Nothing here compares or scores a pair itself. The driver encodes the
+records and blocks them exactly as :func:`benelink.linkage.link.link_records`
+does; the candidate pairs are cut into contiguous chunks of at most
+``PARTITION_PAIRS`` and shipped as an RDD; the encoded record arrays
+(:class:`RecordArrays`) are broadcast once. On the executors each chunk runs
+:func:`compare_pairs`, then :func:`pattern_counts` (EM needs only how often
+each comparison vector occurs), and later :func:`match_weights` and
+:func:`match_probability` with the fitted model. The driver fits the model
+with :func:`estimate_model` on the summed counts, and clusters with
+:func:`cluster_records` — so the links are the local engine's, bit for bit.
+
+Only the pairs the driver needs come back: those at or above the review floor
+(every match edge among them), then — once their match components are known
+— the lower pairs inside those components, because clustering averages over
+*every* scored pair between two groups. The other pairs never leave the
+executors.
+
+Privacy: the broadcast holds normalised names and id numbers. ``spark_session``
+turns on Spark's local-disk I/O encryption so that a spilled or broadcast
+block never lands on disk in the clear; on a cluster also enable
+authentication and RPC encryption (docs/spark.md).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+import warnings
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Generic, TypeVar, cast
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from benelink.config.model import LinkageSettings
+from benelink.errors import ConfigError
+from benelink.linkage.block import DEFAULT_MAX_BLOCK_SIZE, DEFAULT_RULES, BlockingRule
+from benelink.linkage.block import candidate_pairs as block_candidates
+from benelink.linkage.cluster import cluster_records, connected_components
+from benelink.linkage.compare import (
+    COMPARISONS,
+    Codes,
+    Comparison,
+    Floats,
+    Levels,
+    RecordArrays,
+    compare_pairs,
+    encode_records,
+)
+from benelink.linkage.link import (
+    PARTITION_PAIRS,
+    LinkResult,
+    _apply_decisions,
+    _decisions,
+    _fill_components,
+    _ids_overridable,
+    score_partition,
+)
+from benelink.linkage.random_pairs import (
+    DEFAULT_U_PAIRS,
+    DEFAULT_U_SEED,
+    all_pairs_count,
+    random_pairs,
+)
+from benelink.linkage.score import (
+    Model,
+    TermFrequencies,
+    estimate_model,
+    level_counts,
+    match_probability,
+    match_weights,
+    pattern_counts,
+    term_frequencies,
+)
+
+if TYPE_CHECKING:
+    from pyspark import RDD, Broadcast, SparkContext
+    from pyspark.sql import SparkSession
+
+T = TypeVar("T")
+Counts = npt.NDArray[np.int64]
+Chunk = tuple[Codes, Codes]
+Compared = tuple[Codes, Codes, Levels]
+Scored = tuple[Codes, Codes, Levels, Floats, Floats]
+
+INSTALL_HINT = "install the extra: pip install 'benelink[spark]' (PySpark needs Java 17+)"
+
+
+def spark_session(
+    master: str = "local[2]", app_name: str = "benelink", *, driver_memory: str = "2g"
+) -> SparkSession:
+    """A Spark session for the link stage: local mode by default, or an existing cluster.
+
+    ``master`` is anything ``spark-submit --master`` takes (``local[4]``,
+    ``spark://host:7077``, ``yarn``). In local mode the Python workers are
+    this interpreter, so they see the installed benelink; on a cluster they
+    run ``PYSPARK_PYTHON``, which must have benelink installed (docs/spark.md).
+    The UI is off, shuffles are small (the stage shuffles nothing big) and
+    local-disk I/O is encrypted because broadcast records hold personal data.
+    """
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise ConfigError(f"--engine spark needs PySpark: {INSTALL_HINT}") from exc
+    local = master.startswith("local")
+    if local:
+        # a bare "python3" on PATH would lack numpy and benelink; only this one has them
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    builder = (
+        SparkSession.builder.master(master)
+        .appName(app_name)
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "8")
+        .config("spark.io.encryption.enabled", "true")
+        .config("spark.python.worker.reuse", "true")
+        .config("spark.driver.memory", driver_memory)
+    )
+    if local:
+        builder = builder.config("spark.driver.bindAddress", "127.0.0.1").config(
+            "spark.driver.host", "127.0.0.1"
+        )
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def link_records_spark(
+    records: pd.DataFrame,
+    settings: LinkageSettings,
+    spark: SparkSession,
+    *,
+    partitions: int | None = None,
+    rules: Sequence[BlockingRule] = DEFAULT_RULES,
+    comparisons: Sequence[Comparison] = COMPARISONS,
+    max_block_size: int = DEFAULT_MAX_BLOCK_SIZE,
+    decisions: pd.DataFrame | None = None,
+    u_pairs: int = DEFAULT_U_PAIRS,
+    u_seed: int = DEFAULT_U_SEED,
+) -> LinkResult:
+    """:func:`benelink.linkage.link.link_records`, with the pair work on ``spark``.
+
+    ``partitions`` is the number of Spark partitions of the candidate pairs
+    (default: the cluster's parallelism, or more so that none holds over
+    ``PARTITION_PAIRS`` pairs). The other arguments and the result are those
+    of ``link_records``, and so are the links and clusters.
+    """
+    from pyspark import StorageLevel
+
+    if partitions is not None and partitions < 1:
+        raise ConfigError("the Spark link stage needs at least one partition")
+    n = len(records)
+    comps = tuple(comparisons)
+    arr = encode_records(records)
+    candidates = block_candidates(records, settings.max_candidate_pairs, rules, max_block_size)
+    sc = spark.sparkContext
+    parts = partitions or max(sc.defaultParallelism, -(-len(candidates) // PARTITION_PAIRS))
+
+    shared = _share(sc, arr)
+    compared: RDD[Compared] = (
+        _pairs_rdd(spark, candidates.left, candidates.right, parts)
+        .mapPartitions(partial(_compare_chunks, shared, comps))
+        .persist(StorageLevel.MEMORY_AND_DISK)
+    )
+    scoring: _Shared[tuple[Model, TermFrequencies]] | None = None
+    component: _Shared[npt.NDArray[np.int64]] | None = None
+    try:
+        patterns, counts = _merged_patterns(compared.map(_chunk_patterns).collect(), len(comps))
+        u_left, u_right = random_pairs(n, u_pairs, u_seed)
+        random_counts = _summed_level_counts(
+            _pairs_rdd(spark, u_left, u_right, parts)
+            .mapPartitions(partial(_random_level_counts, shared, comps))
+            .collect(),
+            comps,
+        )
+        model = estimate_model(
+            comps,
+            patterns,
+            counts,
+            settings.em_max_iterations,
+            random_counts=random_counts,
+            population_pairs=all_pairs_count(n),
+        )
+        tf = term_frequencies(arr, comps)
+        scoring = _share(sc, (model, tf))
+        floor = settings.review_threshold
+        high = _concat(
+            compared.mapPartitions(partial(_scored_chunks, shared, scoring, floor, None)).collect(),
+            len(comps),
+        )
+        component = _share(sc, _reachable(n, high, settings.match_threshold, decisions))
+        low = _concat(
+            compared.mapPartitions(
+                partial(_scored_chunks, shared, scoring, floor, component)
+            ).collect(),
+            len(comps),
+        )
+    finally:
+        compared.unpersist()
+        for broadcast in (shared, scoring, component):
+            if broadcast is not None:
+                broadcast.broadcast.destroy()
+
+    left, right, levels, weight, probability = _in_pair_order(high, low)
+    scored = (left, right, levels, weight, probability)
+    return _finish(arr, settings, comps, decisions, model, tf, len(candidates), scored)
+
+
+def _pairs_rdd(spark: SparkSession, left: Codes, right: Codes, parts: int) -> RDD[Chunk]:
+    """Contiguous chunks of pair positions: neighbouring pairs share values, so each
+    chunk's distinct-value similarity work stays small."""
+    size = max(1, min(PARTITION_PAIRS, -(-len(left) // parts)))
+    chunks = [(left[s : s + size], right[s : s + size]) for s in range(0, len(left), size)]
+    with _unclosed_sockets_ignored():
+        return spark.sparkContext.parallelize(chunks, parts)
+
+
+@dataclass(frozen=True)
+class _Shared(Generic[T]):
+    """A broadcast value shipped as one pickled ``bytes``.
+
+    PySpark's encrypted broadcast cannot write pickle's out-of-band buffers
+    (numpy arrays over a few kB), so the value is pickled here first; each
+    task unpickles it once per partition.
+    """
+
+    broadcast: Broadcast[bytes]
+
+    def value(self) -> T:
+        return cast(T, pickle.loads(self.broadcast.value))
+
+
+def _share(sc: SparkContext, value: T) -> _Shared[T]:
+    with _unclosed_sockets_ignored():
+        return _Shared(sc.broadcast(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
+
+
+@contextmanager
+def _unclosed_sockets_ignored() -> Iterator[None]:
+    """PySpark's encrypted hand-over (broadcast, parallelize) leaves its socket to the
+    garbage collector, which warns; the data has been sent and the socket is done."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "unclosed <socket", ResourceWarning)
+        yield
+
+
+def _compare_chunks(
+    shared: _Shared[RecordArrays], comparisons: tuple[Comparison, ...], chunks: Iterable[Chunk]
+) -> Iterator[Compared]:
+    arr = shared.value()
+    for left, right in chunks:
+        yield left, right, compare_pairs(arr, left, right, comparisons)
+
+
+def _chunk_patterns(chunk: Compared) -> tuple[Levels, Counts]:
+    return pattern_counts(chunk[2])
+
+
+def _random_level_counts(
+    shared: _Shared[RecordArrays], comparisons: tuple[Comparison, ...], chunks: Iterable[Chunk]
+) -> Iterator[tuple[Floats, ...]]:
+    arr = shared.value()
+    for left, right in chunks:
+        yield level_counts(comparisons, compare_pairs(arr, left, right, comparisons))
+
+
+def _scored_chunks(
+    shared: _Shared[RecordArrays],
+    scoring: _Shared[tuple[Model, TermFrequencies]],
+    floor: float,
+    component: _Shared[npt.NDArray[np.int64]] | None,
+    chunks: Iterable[Compared],
+) -> Iterator[Scored]:
+    """Scored pairs at or above ``floor``; with ``component``, those below it whose
+    records share a component instead."""
+    arr = shared.value()
+    model, tf = scoring.value()
+    labels = None if component is None else component.value()
+    for left, right, levels in chunks:
+        weight = match_weights(levels, model, tf, arr, left)
+        probability = match_probability(weight, model.lambda_)
+        if labels is None:
+            keep = probability >= floor
+        else:
+            keep = (probability < floor) & (labels[left] == labels[right])
+        yield left[keep], right[keep], levels[keep], weight[keep], probability[keep]
+
+
+def _merged_patterns(parts: Sequence[tuple[Levels, Counts]], width: int) -> tuple[Levels, Counts]:
+    """Per-chunk pattern counts summed, in ``pattern_counts``' own (lexicographic) order,
+    so EM sees exactly the arrays the local engine gives it."""
+    if not parts:
+        return np.zeros((0, width), dtype=np.int8), np.zeros(0, dtype=np.int64)
+    stacked = np.concatenate([p for p, _ in parts])
+    if len(stacked) == 0:
+        return stacked.astype(np.int8), np.zeros(0, dtype=np.int64)
+    patterns, inverse = np.unique(stacked, axis=0, return_inverse=True)
+    counts = np.zeros(len(patterns), dtype=np.int64)
+    np.add.at(counts, inverse.reshape(-1), np.concatenate([c for _, c in parts]))
+    return patterns.astype(np.int8), counts
+
+
+def _summed_level_counts(
+    parts: Sequence[tuple[Floats, ...]], comparisons: Sequence[Comparison]
+) -> tuple[Floats, ...]:
+    if not parts:
+        return level_counts(comparisons, np.zeros((0, len(comparisons)), dtype=np.int8))
+    return tuple(np.sum([p[i] for p in parts], axis=0) for i in range(len(comparisons)))
+
+
+def _concat(parts: Sequence[Scored], width: int) -> Scored:
+    if not parts:
+        empty = np.zeros(0, dtype=np.int32)
+        floats = np.zeros(0, dtype=np.float64)
+        return empty, empty, np.zeros((0, width), dtype=np.int8), floats, floats
+    left, right, levels, weight, probability = zip(*parts, strict=True)
+    return (
+        np.concatenate(left),
+        np.concatenate(right),
+        np.concatenate(levels),
+        np.concatenate(weight),
+        np.concatenate(probability),
+    )
+
+
+def _reachable(
+    n: int, high: Scored, match_threshold: float, decisions: pd.DataFrame | None
+) -> npt.NDArray[np.int64]:
+    """Components of the model's match edges plus reviewers' accepted pairs.
+
+    They contain every component clustering will see (a reviewer's rejection
+    only removes edges), so the pairs inside them are all the pairs it needs.
+    """
+    left, right, _, _, probability = high
+    is_match = probability >= match_threshold
+    lefts, rights = [left[is_match]], [right[is_match]]
+    if decisions is not None and not decisions.empty:
+        accepted = decisions[decisions["decision"] == "accept"]
+        lefts.append(accepted["left"].to_numpy(dtype=np.int32))
+        rights.append(accepted["right"].to_numpy(dtype=np.int32))
+    return connected_components(n, np.concatenate(lefts), np.concatenate(rights))
+
+
+def _in_pair_order(high: Scored, low: Scored) -> Scored:
+    """Both collections as one, sorted by (left, right) like the candidate pairs."""
+    left, right, levels, weight, probability = (
+        np.concatenate([a, b]) for a, b in zip(high, low, strict=True)
+    )
+    order = np.lexsort((right, left))
+    return left[order], right[order], levels[order], weight[order], probability[order]
+
+
+def _finish(
+    arr: RecordArrays,
+    settings: LinkageSettings,
+    comparisons: Sequence[Comparison],
+    decisions: pd.DataFrame | None,
+    model: Model,
+    tf: TermFrequencies,
+    n_candidate_pairs: int,
+    scored: Scored,
+) -> LinkResult:
+    """The tail of ``link_records`` after scoring, on the pairs collected from Spark.
+
+    Kept in step with ``link.py`` by the equality test; to be replaced by a
+    shared ``link._finish`` once link.py exposes one (see docs/spark.md).
+    """
+    n = len(arr)
+    left, right, levels, weight, probability = scored
+    extra_left, extra_right = _fill_components(
+        n, left, right, probability, settings.match_threshold
+    )
+    if extra_left.size:
+        extra_levels, extra_weight, extra_probability = score_partition(
+            arr, extra_left, extra_right, model, tf
+        )
+        left = np.concatenate([left, extra_left])
+        right = np.concatenate([right, extra_right])
+        levels = np.concatenate([levels, extra_levels])
+        weight = np.concatenate([weight, extra_weight])
+        probability = np.concatenate([probability, extra_probability])
+
+    left, right, levels, weight, probability, reviewed = _apply_decisions(
+        decisions, arr, model, tf, left, right, levels, weight, probability
+    )
+    clustering = cluster_records(
+        n,
+        left,
+        right,
+        probability,
+        match_threshold=settings.match_threshold,
+        cohesion_threshold=settings.review_threshold,
+        exclusive=(arr.national_number, arr.exact["unhcr_individual_id"]),
+        tolerated=_ids_overridable(levels, comparisons),
+        reviewed=reviewed,
+    )
+    kept = (probability >= settings.review_threshold) | (reviewed != 0)
+    pairs = pd.DataFrame(
+        {
+            "left": left[kept].astype(np.int64),
+            "right": right[kept].astype(np.int64),
+            "probability": probability[kept],
+            "match_weight": weight[kept],
+            **{f"level_{c.name}": levels[kept, i] for i, c in enumerate(comparisons)},
+            "decision": _decisions(probability[kept], settings),
+            "decided_by": np.where(reviewed[kept] != 0, "reviewed", "auto").astype(object),
+        }
+    )
+    pairs = pairs.sort_values(["left", "right"], kind="stable").reset_index(drop=True)
+    return LinkResult(
+        pairs=pairs,
+        n_candidate_pairs=n_candidate_pairs,
+        parameters=model.parameters(),
+        lambda_=model.lambda_,
+        cluster=clustering.cluster,
+        record_probability=clustering.record_probability,
+        conflict=clustering.conflict,
+    )

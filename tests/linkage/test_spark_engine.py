@@ -1,0 +1,217 @@
+"""The Spark engine gives the local engine's links, on the committed sample.
+
+Skipped unless PySpark is installed (``pip install -e '.[spark]'``, Java 17+);
+``pytest -m spark`` selects these tests alone.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Iterator
+from typing import Any, cast
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+pytest.importorskip("pyspark")
+
+from pyspark.sql import SparkSession
+
+from benelink.anonymize.keys import parse_key
+from benelink.anonymize.tokens import pseudonymize
+from benelink.config.load import load_config
+from benelink.config.model import LinkageSettings
+from benelink.errors import ConfigError
+from benelink.linkage.block import candidate_pairs
+from benelink.linkage.cluster import connected_components
+from benelink.linkage.compare import COMPARISONS, compare_pairs, encode_records
+from benelink.linkage.link import LinkResult, link_records
+from benelink.linkage.score import (
+    estimate_model,
+    match_probability,
+    match_weights,
+    pattern_counts,
+    term_frequencies,
+)
+from benelink.linkage.spark import (
+    _concat,
+    _in_pair_order,
+    _merged_patterns,
+    _reachable,
+    _scored_chunks,
+    _Shared,
+    link_records_spark,
+    spark_session,
+)
+from benelink.pipelines.ingest import load_source
+from benelink.pipelines.standardize import standardize
+from benelink.pipelines.validate import validate_source
+from tests.helpers import REPO, SAMPLE, TEST_KEY
+
+pytestmark = pytest.mark.spark
+
+U_PAIRS = 200_000  # fewer random pairs than the default keeps both engines quick
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[SparkSession]:
+    session = spark_session("local[2]", "benelink-tests")
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="module")
+def records() -> pd.DataFrame:
+    """November of the committed sample, through the stages in run_month's order."""
+    cfg = load_config(REPO / "config" / "benelink.toml")
+    parts = []
+    for name, source in cfg.sources.items():
+        validated = validate_source(load_source(name, source, SAMPLE / "2026-11"))
+        parts.append(standardize(validated.valid, validated.kind))
+    return pseudonymize(pd.concat(parts, ignore_index=True), parse_key(TEST_KEY, "the tests"))
+
+
+@pytest.fixture(scope="module")
+def local(records: pd.DataFrame) -> LinkResult:
+    return link_records(records, LinkageSettings(), u_pairs=U_PAIRS)
+
+
+def assert_same(expected: LinkResult, actual: LinkResult) -> None:
+    a, b = expected.pairs, actual.pairs
+    assert list(a.columns) == list(b.columns)
+    assert len(a) == len(b)
+    for column in ("left", "right", "decision", "decided_by"):
+        assert a[column].tolist() == b[column].tolist(), column
+    levels = [c for c in a.columns if c.startswith("level_")]
+    assert np.array_equal(a[levels].to_numpy(), b[levels].to_numpy())
+    np.testing.assert_allclose(b["probability"], a["probability"], rtol=0, atol=1e-9)
+    np.testing.assert_allclose(b["match_weight"], a["match_weight"], rtol=0, atol=1e-9)
+    assert np.array_equal(expected.cluster, actual.cluster)
+    np.testing.assert_allclose(actual.record_probability, expected.record_probability, atol=1e-9)
+    assert np.array_equal(expected.conflict, actual.conflict)
+    assert actual.n_candidate_pairs == expected.n_candidate_pairs
+    assert actual.lambda_ == pytest.approx(expected.lambda_, rel=1e-12)
+    pd.testing.assert_frame_equal(actual.parameters, expected.parameters)
+
+
+def test_same_links_as_local_engine_on_the_sample(
+    spark: SparkSession, records: pd.DataFrame, local: LinkResult
+) -> None:
+    result = link_records_spark(records, LinkageSettings(), spark, u_pairs=U_PAIRS)
+    assert (local.pairs["decision"] == "match").sum() > 300  # the sample really links
+    assert (local.pairs["decision"] == "review").sum() > 0
+    assert_same(local, result)
+
+
+def test_partitioning_and_reviewer_decisions_change_nothing(
+    spark: SparkSession, records: pd.DataFrame, local: LinkResult
+) -> None:
+    """Decisions on a match, a review pair, a candidate below the floor and a pair
+    blocking never proposed; 5 partitions of uneven chunks."""
+    settings = LinkageSettings()
+    pairs = local.pairs
+    match = pairs[pairs["decision"] == "match"].iloc[0]
+    review = pairs[pairs["decision"] == "review"].iloc[0]
+    candidates = candidate_pairs(records, settings.max_candidate_pairs)
+    scored = set(zip(pairs["left"], pairs["right"], strict=True))
+    below = next(
+        (int(a), int(b))
+        for a, b in zip(candidates.left, candidates.right, strict=True)
+        if (a, b) not in scored
+    )
+    proposed = set(zip(candidates.left.tolist(), candidates.right.tolist(), strict=True))
+    unproposed = next((0, b) for b in range(1, len(records)) if (0, b) not in proposed)
+    decisions = pd.DataFrame(
+        {
+            "left": [match["left"], review["right"], below[0], unproposed[0]],
+            "right": [match["right"], review["left"], below[1], unproposed[1]],
+            "decision": ["reject", "accept", "accept", "reject"],
+        }
+    )
+    expected = link_records(records, settings, decisions=decisions, u_pairs=U_PAIRS)
+    actual = link_records_spark(
+        records, settings, spark, partitions=5, decisions=decisions, u_pairs=U_PAIRS
+    )
+    assert (expected.pairs["decided_by"] == "reviewed").sum() == 4
+    assert_same(expected, actual)
+
+
+def test_records_without_candidate_pairs(spark: SparkSession, records: pd.DataFrame) -> None:
+    few = records.iloc[[0, 1500, 3000]].reset_index(drop=True)
+    expected = link_records(few, LinkageSettings())
+    actual = link_records_spark(few, LinkageSettings(), spark, partitions=2)
+    assert_same(expected, actual)
+    assert actual.cluster.tolist() == [0, 1, 2]
+
+
+def test_partitions_must_be_positive(spark: SparkSession, records: pd.DataFrame) -> None:
+    with pytest.raises(ConfigError, match="partition"):
+        link_records_spark(records.iloc[:10], LinkageSettings(), spark, partitions=0)
+
+
+def test_session_keeps_personal_data_off_the_disk_in_clear(spark: SparkSession) -> None:
+    conf = spark.sparkContext.getConf()
+    assert conf.get("spark.io.encryption.enabled") == "true"
+    assert conf.get("spark.ui.enabled") == "false"
+
+
+@settings(max_examples=40)
+@given(
+    st.lists(st.lists(st.integers(-1, 4), min_size=3, max_size=3), max_size=60),
+    st.lists(st.integers(1, 20), min_size=1, max_size=5),
+)
+def test_merged_chunk_patterns_equal_the_whole(rows: list[list[int]], sizes: list[int]) -> None:
+    levels = np.asarray(rows, dtype=np.int8).reshape(-1, 3)
+    cuts = np.cumsum(sizes)
+    chunks = [pattern_counts(part) for part in np.split(levels, cuts[cuts < len(levels)])]
+    patterns, counts = _merged_patterns(chunks, 3)
+    whole_patterns, whole_counts = pattern_counts(levels)
+    assert np.array_equal(patterns, whole_patterns.reshape(-1, 3))
+    assert np.array_equal(counts, whole_counts)
+    assert patterns.dtype == np.int8 and counts.dtype == np.int64
+
+
+class _Value:
+    """Stands in for a Spark broadcast: the executor side reads only ``.value``."""
+
+    def __init__(self, value: bytes) -> None:
+        self.value = value
+
+
+def _shared(value: object) -> _Shared[Any]:
+    return _Shared(cast(Any, _Value(pickle.dumps(value))))
+
+
+def test_collected_pairs_are_every_pair_clustering_looks_at(records: pd.DataFrame) -> None:
+    """Above the floor, or below it with both records in one match component: the
+    pairs the local engine's clustering reads, and no others."""
+    settings = LinkageSettings()
+    floor, n, width = settings.review_threshold, len(records), len(COMPARISONS)
+    arr = encode_records(records)
+    candidates = candidate_pairs(records, settings.max_candidate_pairs)
+    left, right = candidates.left, candidates.right
+    levels = compare_pairs(arr, left, right)
+    model = estimate_model(COMPARISONS, *pattern_counts(levels), settings.em_max_iterations)
+    tf = term_frequencies(arr, COMPARISONS)
+    probability = match_probability(match_weights(levels, model, tf, arr, left), model.lambda_)
+    chunks = [
+        (left[s : s + 4000], right[s : s + 4000], levels[s : s + 4000])
+        for s in range(0, len(left), 4000)
+    ]
+    arr_b, scoring = _shared(arr), _shared((model, tf))
+
+    high = _concat(list(_scored_chunks(arr_b, scoring, floor, None, chunks)), width)
+    component = _reachable(n, high, settings.match_threshold, None)
+    low = _concat(list(_scored_chunks(arr_b, scoring, floor, _shared(component), chunks)), width)
+    got_left, got_right, got_levels, _, got_probability = _in_pair_order(high, low)
+
+    is_match = probability >= settings.match_threshold
+    labels = connected_components(n, left[is_match], right[is_match])
+    wanted = (probability >= floor) | (labels[left] == labels[right])
+    assert len(low[0]) > 0 and (low[4] < floor).all()
+    assert np.array_equal(got_left, left[wanted]) and np.array_equal(got_right, right[wanted])
+    assert np.array_equal(got_levels, levels[wanted])
+    assert np.array_equal(got_probability, probability[wanted])
