@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 CONFIG := config/benelink.toml
 DEMO_KEY := .demo/benelink.key
 
-.PHONY: setup demo test lint format typecheck unit browser sample bench bench-scale golden clean
+.PHONY: setup demo test test-spark lint format typecheck unit browser sample bench bench-scale golden clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ demo: $(STAMP) $(DEMO_KEY)
 
 ## test: lint, type-check and the whole test suite
 test: lint typecheck browser unit
+
+## test-spark: the PySpark engine's tests (installs the spark extra; needs Java 17+)
+test-spark: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
+	$(BIN)/pytest -m spark
 
 # the report is tested in a real headless browser: Debian's chromium, installed when missing
 browser:

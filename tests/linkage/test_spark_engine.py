@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, cast
 
 import numpy as np
@@ -215,3 +216,28 @@ def test_collected_pairs_are_every_pair_clustering_looks_at(records: pd.DataFram
     assert np.array_equal(got_left, left[wanted]) and np.array_equal(got_right, right[wanted])
     assert np.array_equal(got_levels, levels[wanted])
     assert np.array_equal(got_probability, probability[wanted])
+
+
+def test_cli_run_with_spark_engine_writes_the_same_snapshot(tmp_path: Path) -> None:
+    """`benelink run --engine spark` and the local engine give identical tables."""
+    from typer.testing import CliRunner
+
+    from benelink.cli import app
+    from tests.helpers import SAMPLE, TEST_KEY, config_for
+
+    tables = {}
+    for engine in ("local", "spark"):
+        config = config_for(SAMPLE, tmp_path / engine, tmp_path / f"{engine}.toml")
+        result = CliRunner().invoke(
+            app,
+            ["run", "--config", str(config), "--month", "2026-11", "--quiet", "--engine", engine],
+            env={"BENELINK_KEY": TEST_KEY},
+        )
+        assert result.exit_code == 0, result.output
+        folder = tmp_path / engine / "snapshots" / "month=2026-11"
+        tables[engine] = {
+            n: pd.read_parquet(folder / f"{n}.parquet")
+            for n in ("records", "links", "beneficiaries")
+        }
+    for name, frame in tables["local"].items():
+        pd.testing.assert_frame_equal(tables["spark"][name], frame)

@@ -26,7 +26,7 @@ from benelink.cli.app import ConfigOption, MonthOption, app, guarded, out, resol
 from benelink.config.load import load_config
 from benelink.errors import BenelinkError
 from benelink.io.runlog import RunLog
-from benelink.pipelines.monthly import MonthResult, run_month
+from benelink.pipelines.monthly import Engine, MonthResult, run_month
 from benelink.pipelines.progress import Observers, StageEvent
 
 
@@ -35,6 +35,16 @@ def run(
     config: ConfigOption = Path("config/benelink.toml"),
     month: MonthOption = "previous",
     quiet: Annotated[bool, typer.Option(help="Print errors only (for cron).")] = False,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            help="Where the link stage runs: local, or spark (pip install 'benelink[spark]')."
+        ),
+    ] = "local",
+    spark_master: Annotated[
+        str,
+        typer.Option(help="Spark master with --engine spark: local[N], spark://host:7077, yarn."),
+    ] = "local[2]",
 ) -> None:
     """Run the monthly merge and write snapshots/month=YYYY-MM/."""
 
@@ -46,11 +56,20 @@ def run(
         log.write("run_started", month=resolved, version=__version__)
         try:
             if quiet:
-                result = run_month(cfg, resolved, key, observer=log)
+                result = run_month(
+                    cfg, resolved, key, observer=log, engine=engine, spark_master=spark_master
+                )
             else:
                 out.print(f"[bold]benelink {__version__}[/] — monthly merge for {resolved}")
                 with RichProgress(out) as bars:
-                    result = run_month(cfg, resolved, key, observer=Observers([log, bars]))
+                    result = run_month(
+                        cfg,
+                        resolved,
+                        key,
+                        observer=Observers([log, bars]),
+                        engine=engine,
+                        spark_master=spark_master,
+                    )
             log.write(
                 "run_finished",
                 month=resolved,

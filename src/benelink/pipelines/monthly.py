@@ -8,10 +8,12 @@ the calls in ``run_month`` is reading the pipeline.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -19,12 +21,12 @@ from benelink import __version__
 from benelink.anonymize.disclosure import protect
 from benelink.anonymize.keys import key_fingerprint
 from benelink.anonymize.tokens import TOKEN_VERSION, pseudonymize
-from benelink.config.model import BenelinkConfig
+from benelink.config.model import BenelinkConfig, LinkageSettings
 from benelink.errors import KeyError_, RejectLimitError, UnreadableFileError
 from benelink.io import review as review_io
 from benelink.io import snapshot, state
 from benelink.io.lock import run_lock
-from benelink.linkage.link import link_records
+from benelink.linkage.link import LinkResult, link_records
 from benelink.pipelines.ingest import check_month_files, load_source
 from benelink.pipelines.outputs import build_beneficiaries, build_links, build_records
 from benelink.pipelines.persist import IdentityChanges, assign_ids
@@ -35,6 +37,8 @@ from benelink.pipelines.review import decisions_by_position, record_decisions, r
 from benelink.pipelines.standardize import standardize
 from benelink.pipelines.validate import ValidatedSource, reject_limit_message, validate_source
 from benelink.schemas import outputs as dictionary
+
+Engine = Literal["local", "spark"]
 
 
 @dataclass(frozen=True)
@@ -54,10 +58,18 @@ def run_month(
     *,
     observer: RunObserver | None = None,
     now: datetime | None = None,
+    engine: Engine = "local",
+    spark_master: str = "local[2]",
 ) -> MonthResult:
-    """Run the whole monthly merge for ``month`` and write its snapshot, under the lock."""
+    """Run the whole monthly merge for ``month`` and write its snapshot, under the lock.
+
+    ``engine="spark"`` runs the link stage's comparisons and scoring on PySpark
+    (``spark_master``: ``local[N]``, ``spark://host:7077``, ``yarn``); every other
+    stage, and the result, is the same.
+    """
+    linker = functools.partial(_link, engine=engine, spark_master=spark_master)
     with run_lock(cfg.out_dir, month):
-        return _run_locked(cfg, month, key, observer, now)
+        return _run_locked(cfg, month, key, observer, now, linker)
 
 
 def _run_locked(
@@ -66,6 +78,7 @@ def _run_locked(
     key: bytes,
     observer: RunObserver | None,
     now: datetime | None,
+    linker: Callable[[pd.DataFrame, LinkageSettings, pd.DataFrame | None], LinkResult],
 ) -> MonthResult:
     stages = Stages(observer)
     out_dir = cfg.out_dir
@@ -124,10 +137,8 @@ def _run_locked(
 
     with stages.stage("link") as st:
         decisions = review_io.read_decisions(out_dir)
-        linked = link_records(
-            records,
-            cfg.linkage,
-            decisions=decisions_by_position(decisions, records["record_token"]),
+        linked = linker(
+            records, cfg.linkage, decisions_by_position(decisions, records["record_token"])
         )
         st.counts.update(
             candidate_pairs=linked.n_candidate_pairs,
@@ -221,6 +232,26 @@ def _run_locked(
         )
         review_io.write_review_queue(out_dir, month, queue)
     return MonthResult(month=month, snapshot=written, report=report, manifest=manifest)
+
+
+def _link(
+    records: pd.DataFrame,
+    settings: LinkageSettings,
+    decisions: pd.DataFrame | None,
+    *,
+    engine: Engine,
+    spark_master: str,
+) -> LinkResult:
+    """The link stage on the chosen engine; PySpark is imported only when asked for."""
+    if engine == "local":
+        return link_records(records, settings, decisions=decisions)
+    from benelink.linkage.spark import link_records_spark, spark_session
+
+    spark = spark_session(master=spark_master)
+    try:
+        return link_records_spark(records, settings, spark, decisions=decisions)
+    finally:
+        spark.stop()
 
 
 def _rejected_rows(v: ValidatedSource) -> int:
