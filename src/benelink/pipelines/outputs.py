@@ -123,8 +123,9 @@ def _age_at_month_end(work: pd.DataFrame, month: str) -> pd.Series:
 
 
 def build_links(records: pd.DataFrame, pairs: pd.DataFrame, review_floor: float) -> pd.DataFrame:
-    """links.parquet: scored pairs at or above the review floor, by record token."""
-    kept = pairs[pairs["probability"] >= review_floor]
+    """links.parquet: scored pairs at or above the review floor, and every reviewed pair."""
+    reviewed = pairs["decided_by"] == "reviewed" if "decided_by" in pairs else False
+    kept = pairs[(pairs["probability"] >= review_floor) | reviewed]
     left = kept["left"].to_numpy()
     right = kept["right"].to_numpy()
     tokens = records["record_token"].to_numpy()

@@ -83,7 +83,10 @@ def data_dictionary_markdown() -> str:
     tables = (
         ("beneficiaries.parquet — one row per person", BENEFICIARIES),
         ("records.parquet — one row per source record", RECORDS),
-        ("links.parquet — one row per scored pair at or above the review threshold", LINKS),
+        (
+            "links.parquet — one row per scored pair at or above the review threshold, and per reviewed pair",
+            LINKS,
+        ),
     )
     for title, table in tables:
         lines += [f"## {title}", "", "| column | meaning |", "|---|---|"]
