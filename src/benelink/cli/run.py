@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -55,21 +56,13 @@ def run(
         log = RunLog(cfg.out_dir, resolved)
         log.write("run_started", month=resolved, version=__version__)
         try:
-            if quiet:
-                result = run_month(
-                    cfg, resolved, key, observer=log, engine=engine, spark_master=spark_master
-                )
-            else:
+            if not quiet:
                 out.print(f"[bold]benelink {__version__}[/] — monthly merge for {resolved}")
-                with RichProgress(out) as bars:
-                    result = run_month(
-                        cfg,
-                        resolved,
-                        key,
-                        observer=Observers([log, bars]),
-                        engine=engine,
-                        spark_master=spark_master,
-                    )
+            with nullcontext(None) if quiet else RichProgress(out) as bars:
+                observer = log if bars is None else Observers([log, bars])
+                result = run_month(
+                    cfg, resolved, key, observer=observer, engine=engine, spark_master=spark_master
+                )
             log.write(
                 "run_finished",
                 month=resolved,
@@ -124,6 +117,15 @@ class RichProgress:
         self.progress.update(task, total=total or 1, completed=total or 1)
 
 
+def _measures(title: str, rows: list[tuple[str, str]]) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
 def render_summary(result: MonthResult) -> None:
     """The officer's summary: inputs, rejects, links, beneficiaries, where things went."""
     report: dict[str, Any] = result.report
@@ -140,27 +142,34 @@ def render_summary(result: MonthResult) -> None:
         )
     out.print(inputs)
     linkage = report["linkage"]
-    links = Table(title="Links", title_justify="left")
-    links.add_column("measure")
-    links.add_column("value", justify="right")
-    links.add_row("candidate pairs compared", f"{linkage['candidate_pairs']:,}")
-    links.add_row(f"matches (p ≥ {linkage['match_threshold']})", f"{linkage['matches']:,}")
-    links.add_row(f"review band (p ≥ {linkage['review_threshold']})", f"{linkage['review_band']:,}")
-    for pair, decisions in linkage["links_by_source_pair"].items():
-        links.add_row(f"  {pair}", ", ".join(f"{k} {v:,}" for k, v in decisions.items()))
-    out.print(links)
-    people = report["beneficiaries"]
-    table = Table(title="Beneficiaries", title_justify="left")
-    table.add_column("measure")
-    table.add_column("value", justify="right")
-    table.add_row("total", f"{people['total']:,}")
-    for combo, n in people["by_sources"].items():
-        table.add_row(f"  in {combo}", f"{n:,}")
-    table.add_row(
-        "new / continuing / exited",
-        f"{people['new']:,} / {people['continuing']:,} / {people['exited']:,}",
+    out.print(
+        _measures(
+            "Links",
+            [
+                ("candidate pairs compared", f"{linkage['candidate_pairs']:,}"),
+                (f"matches (p ≥ {linkage['match_threshold']})", f"{linkage['matches']:,}"),
+                (f"review band (p ≥ {linkage['review_threshold']})", f"{linkage['review_band']:,}"),
+                *[
+                    (f"  {pair}", ", ".join(f"{k} {v:,}" for k, v in decisions.items()))
+                    for pair, decisions in linkage["links_by_source_pair"].items()
+                ],
+            ],
+        )
     )
-    table.add_row("merges / splits", f"{len(people['merges'])} / {len(people['splits'])}")
-    table.add_row("with conflicting ids", f"{people['with_conflict']:,}")
-    out.print(table)
-    out.print(f"snapshot: [bold]{result.snapshot}[/]")
+    people = report["beneficiaries"]
+    changes = f"{people['new']:,} / {people['continuing']:,} / {people['returning']:,} / {people['exited']:,}"
+    out.print(
+        _measures(
+            "Beneficiaries",
+            [
+                ("total", f"{people['total']:,}"),
+                *[(f"  in {combo}", f"{n:,}") for combo, n in people["by_sources"].items()],
+                ("new / continuing / returning / exited", changes),
+                ("merges / splits", f"{len(people['merges'])} / {len(people['splits'])}"),
+                ("with conflicting ids", f"{people['with_conflict']:,}"),
+            ],
+        )
+    )
+    review = report["review"]
+    out.print(f"review queue: {review['queue']:,} pairs in [bold]{review['queue_file']}[/]")
+    out.print(f"snapshot: [bold]{result.snapshot}[/] (report.html to send on)")
