@@ -13,8 +13,9 @@ FEBRL has no Arabic naming chain, no phone and no UNHCR ids: given name and
 surname become the first and family name parts, the 7-digit social security
 id is put in ``national_number`` as is (it fails benelink's 10-digit check,
 but it is the same kind of evidence), and the Australian state is put in
-``governorate``. Street, suburb and postcode have no standardised column and
-are withheld from every tool.
+``governorate``. Suburb and postcode become one ``locality`` string (the
+standardised place below the governorate); street number and street lines
+have no standardised column and are withheld from every tool.
 """
 
 from __future__ import annotations
@@ -99,6 +100,13 @@ def _finish(standard: pd.DataFrame, record_key: pd.Series) -> pd.DataFrame:
 # --- FEBRL ----------------------------------------------------------------------------------
 
 
+def _febrl_locality(text: pd.DataFrame) -> pd.Series:
+    """Suburb and postcode as one place string; either alone when the other is missing."""
+    parts = text[["suburb", "postcode"]]
+    joined = parts["suburb"].fillna("") + " " + parts["postcode"].fillna("")
+    return joined.str.strip().replace("", pd.NA).astype("string")
+
+
 def _febrl_standard(raw: pd.DataFrame, source: str) -> pd.DataFrame:
     """FEBRL columns -> benelink's standardised columns, names through benelink's own rules."""
     text = raw.astype("string").apply(lambda c: c.str.strip().replace("", pd.NA))
@@ -114,6 +122,7 @@ def _febrl_standard(raw: pd.DataFrame, source: str) -> pd.DataFrame:
             "first_name": text["given_name"],
             "family_name": text["surname"],
             "date_of_birth": iso,
+            "locality": _febrl_locality(text),
         }
     )
     standard = standardize(canonical, "unhcr")

@@ -171,8 +171,9 @@ def render(
         "`standardize` (rows the validation rejects are dropped for every tool). FEBRL is "
         "mapped by `bench/datasets.py` (given name -> first, surname -> family, both through "
         "benelink's `standardize`; date of birth -> birth y/m/d; soc_sec_id -> national_number "
-        "as is; state -> governorate; street, suburb and postcode withheld from every tool, so "
-        "peers score below their published FEBRL figures that use the address).",
+        "as is; state -> governorate; suburb + postcode -> `locality` (one string, through "
+        "benelink's `standardize`); street number and street lines withheld from every tool, "
+        "so peers may score below published FEBRL figures that use the full address).",
         "",
     ]
     for tool, description in descriptions.items():

@@ -47,23 +47,30 @@ NOTES = [
     "settings here are the straightforward ones, described below.",
     "- **Jordan, Arabic vs Latin.** All three tools meet across scripts only through "
     "benelink's `key_*` columns; see the naf~unhcr / jobseekers~naf / jobseekers~unhcr "
-    "columns. benelink's naf~unhcr F1 is its weakest pair.",
-    "- **FEBRL3, benelink's recall.** benelink estimates u as well as m by EM over its "
-    "candidate pairs. FEBRL3's blocks are nearly half true matches (estimated prior ~0.47), "
-    "so EM's non-match class is not the random-pair population: u(first name exact) ~0.62 "
-    "and u(national number exact) ~0.72, so full agreement gains little weight and many true "
-    "duplicates stay under 0.9 (reported to the linkage owner). Splink estimates u from "
-    "random pairs and does not have this problem.",
-    "- **Scale.** At 100k people benelink's recall drops (0.96 -> 0.87 in the recorded run). "
-    "It compared fewer candidates than Splink (blocks over 400 records are refined or "
-    "skipped; Splink has no cap); whether that is the cause has not been checked. Splink was "
-    "the faster of the two there, at more memory; recordlinkage's pandas comparisons took "
-    "the most time and memory.",
+    "columns.",
+    "- **FEBRL, what is left.** FEBRL replaces whole fields in its duplicates. benelink's "
+    "remaining misses are mostly pairs whose first name *and* social security number were "
+    "both replaced while the birth date stayed: to benelink they look like twins (same "
+    "household fields and birth date, different first name and id), whose household "
+    "fields it deliberately sets to null when the first names disagree, which is what keeps "
+    "its Jordan precision near 1. Pairs agreeing on an id number keep their household "
+    "fields; a cluster may take a second id number only through a pair agreeing on first "
+    "name and full birth date.",
+    "- **Locality.** Street-level address stays withheld; suburb and postcode reach every "
+    "tool as one `locality` string (benelink: exact / Jaro-Winkler levels and a blocking "
+    "rule; Splink: `JaroWinklerAtThresholds` and a blocking rule; recordlinkage: a "
+    "Jaro-Winkler feature and a `Block`). Jordan data has no locality, so the column is "
+    "empty there and no tool uses it.",
+    "- **Scale.** At 100k people benelink compares fewer candidates than Splink (blocks "
+    "over 400 records are refined or skipped; Splink has no cap); about 2 s of each benelink "
+    "run is the comparison of its 1,000,000 random pairs for u. Compare the seconds and "
+    "memory columns; recordlinkage's pandas comparisons take the most of both.",
     "- Splink's EM once failed on a 2,000-person Jordan sample during development "
     "(`m_probability ... below the minimum allowed value of 1e-300`) and succeeded on the "
     "next identical run; a failure is reported in the table, not retried.",
-    "- FEBRL4 is a link task: Splink and recordlinkage were run link-only, benelink "
-    "de-duplicates A+B (it has no link-only mode); all are scored on A~B pairs.",
+    "- FEBRL4 is a link task: all three tools were run link-only (benelink with "
+    "`link_records(..., link_only=True)`: candidate, random and component pairs within one "
+    "file are dropped); all are scored on A~B pairs.",
     "- recordlinkage's ECM output is pairwise (no clustering), so its predicted pairs are not "
     "closed transitively; the clustering tools are scored on all pairs their clusters imply.",
 ]

@@ -22,6 +22,7 @@ from bench.tools.output import ToolOutput
 
 STRING_THRESHOLD = 0.85
 NAME_PARTS = ("first", "father", "grandfather", "family")
+TEXT = ("locality",)
 BLOCKS: tuple[tuple[str, ...], ...] = (
     ("national_number",),
     ("unhcr_individual_id",),
@@ -29,6 +30,7 @@ BLOCKS: tuple[tuple[str, ...], ...] = (
     ("key_first", "birth_year"),
     ("key_family", "key_first"),
     ("birth_year", "birth_month", "birth_day", "sex"),
+    ("locality",),
 )
 # sorted neighbourhood on the family key within the same first-name key (window 5)
 NEIGHBOURHOOD = ("key_family", "key_first", 5)
@@ -46,9 +48,9 @@ EXACT = (
 DESCRIPTION = (
     "recordlinkage 0.16, following its tutorials. Index (union): `Block` on national "
     "number; UNHCR individual id; phone; first-name key+birth year; family+first key; "
-    "full birth date+sex; plus `SortedNeighbourhood(key_family, window=5, "
+    "full birth date+sex; locality; plus `SortedNeighbourhood(key_family, window=5, "
     "block_on=key_first)`. Compare (binary features): `string(method='jarowinkler', "
-    "threshold=0.85)` on each name part's cross-script key; `exact` on the ISO date of birth, "
+    "threshold=0.85)` on each name part's cross-script key and on the locality; `exact` on the ISO date of birth, "
     "national number, UNHCR individual and case id, phone, sex, governorate, nationality "
     "(features on columns empty in a dataset are left out). Classifier: `ECMClassifier()` "
     "(unsupervised EM on the binary features); its predicted pairs are scored as pairs, "
@@ -84,6 +86,11 @@ def _compare(frame: pd.DataFrame) -> recordlinkage.Compare:
         key = f"key_{part}"
         if _present(frame, (key,)):
             compare.string(key, key, method="jarowinkler", threshold=STRING_THRESHOLD, label=key)
+    for column in TEXT:
+        if _present(frame, (column,)):
+            compare.string(
+                column, column, method="jarowinkler", threshold=STRING_THRESHOLD, label=column
+            )
     for column in EXACT:
         if _present(frame, (column,)):
             compare.exact(column, column, label=column)

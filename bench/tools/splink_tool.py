@@ -36,6 +36,7 @@ PREDICTION_RULES: tuple[tuple[str, ...], ...] = (
     ("key_first", "key_father"),
     ("key_father", "key_family", "birth_year"),
     ("birth_year", "birth_month", "birth_day", "sex"),
+    ("locality",),
 )
 EM_RULES: tuple[tuple[str, ...], ...] = (
     ("key_first", "key_family"),
@@ -57,6 +58,7 @@ COLUMNS = (
     "birth_month",
     "birth_day",
     "national_number",
+    "locality",
     *EXACT,
 )
 
@@ -67,8 +69,9 @@ DESCRIPTION = (
     "Jaro-Winkler >= 0.92 on name / on key / >= 0.8 on name / on key / else); "
     "`DateOfBirthComparison` on the ISO date (null when only the year is known); "
     "`LevenshteinAtThresholds(national_number, 1)`; `ExactMatch` on UNHCR individual and "
-    "case id, phone, sex, governorate, nationality. Columns that are empty in a dataset are "
-    "left out. Blocking for prediction: the same 8 rules as benelink (union), without a "
+    "case id, phone, sex, governorate, nationality; `JaroWinklerAtThresholds(locality, "
+    "[0.92, 0.8])`. Columns that are empty in a dataset are left out (locality is empty on "
+    "Jordan data). Blocking for prediction: the same 9 rules as benelink (union), without a "
     "block-size cap. Training: prior by `estimate_probability_two_random_records_match` "
     "(national number / UNHCR id / first+family key+dob, recall 0.7), u by "
     "`estimate_u_using_random_sampling(max_pairs=1e7, seed=42)`, m by EM on blocks "
@@ -107,6 +110,8 @@ def _comparisons(frame: pd.DataFrame) -> list[Any]:
     if _present(frame, ("national_number",)):
         out.append(cl.LevenshteinAtThresholds("national_number", 1))
     out.extend(cl.ExactMatch(c) for c in EXACT if _present(frame, (c,)))
+    if _present(frame, ("locality",)):
+        out.append(cl.JaroWinklerAtThresholds("locality", [0.92, 0.8]))
     return out
 
 

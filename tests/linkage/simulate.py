@@ -162,7 +162,7 @@ def make_records(people: pd.DataFrame, seed: int, typo_rate: float = 0.06) -> pd
     frame["source_record_id"] = [f"R{i}" for i in range(len(frame))]
     frame["row_number"] = np.arange(len(frame)) + 2
     frame["name_script"] = pd.NA
-    for column in ("officer", "registration_date", "employment_status"):
+    for column in ("locality", "officer", "registration_date", "employment_status"):
         frame[column] = pd.NA
     for column in ("birth_year", "birth_month", "birth_day"):
         frame[column] = frame[column].astype("Int64")

@@ -71,3 +71,20 @@ def test_budget_error_names_the_worst_rule_and_the_remedy() -> None:
     message = str(caught.value)
     assert "'phone'" in message and "max_candidate_pairs" in message
     assert "mhmd" not in message and "+962791" not in message
+
+
+def test_locality_rule_finds_pairs_that_share_only_the_place() -> None:
+    records = pd.DataFrame(
+        {
+            "key_first": ["jk", "smr", "ali", "mhmd"],
+            "locality": ["frenchs forest 6728", "frenchs forest 6728", "penola 6168", pd.NA],
+        },
+        dtype="string",
+    )
+    found = candidate_pairs(records, 1000)
+    assert list(zip(found.left.tolist(), found.right.tolist(), strict=True)) == [(0, 1)]
+    counts = {c.rule: c.pairs for c in found.counts}
+    assert counts["locality"] == 1
+    assert counts["locality"] == found.n_counted
+    no_locality = candidate_pairs(records.drop(columns="locality"), 1000)
+    assert len(no_locality) == 0

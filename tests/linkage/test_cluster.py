@@ -74,3 +74,23 @@ def test_labels_do_not_depend_on_edge_order() -> None:
             range(max(runs[-1]) + 1)
         )
     assert runs[0] == runs[1] == runs[2]
+
+
+def test_group_holding_two_numbers_accepts_a_record_with_either() -> None:
+    # 0 and 1 merged through a tolerated edge (two numbers); 2 carries 0's number
+    # and links to 1 only: sharing one of the group's numbers is no conflict
+    left, right, p = _edges([(0, 1, 0.999), (1, 2, 0.99), (0, 2, 0.6), (2, 3, 0.95)])
+    national = np.array([10, 11, 10, 12], dtype=np.int32)
+    result = cluster_records(
+        4,
+        left,
+        right,
+        p,
+        match_threshold=0.9,
+        cohesion_threshold=0.5,
+        exclusive=(national,),
+        tolerated=np.array([True, False, False, False]),
+    )
+    # 3 carries a third number and no tolerated edge: kept apart
+    assert result.cluster.tolist() == [0, 0, 0, 1]
+    assert result.conflict.tolist() == [True, True, True, False]

@@ -107,3 +107,41 @@ def test_national_number_typo_levels_and_exact_fields() -> None:
     levels = _levels(rows)
     assert levels["national_number"].tolist() == [3, 2, 2, 0, 1]
     assert levels["sex"][0] == 0 and levels["phone"][0] == -1
+
+
+def test_locality_levels_exact_fuzzy_else_and_null() -> None:
+    pairs = [
+        ("frenchs forest 6728", "frenchs forest 6728", 3),
+        ("frenchs forest 6728", "frenchs ofrest 6728", 2),
+        ("sandy bay 2768", "sandy bya 2786", 2),
+        ("ascot park 4107", "newcomb 4107", 0),
+        ("ascot park 4107", None, -1),
+    ]
+    rows = []
+    for a, b, _ in pairs:
+        rows += [{"locality": a}, {"locality": b}]
+    assert _levels(rows)["locality"].tolist() == [lvl for *_, lvl in pairs]
+
+
+def test_locality_missing_as_a_column_is_null() -> None:
+    assert _levels([{"key_first": "mhmd"}, {"key_first": "mhmd"}])["locality"][0] == -1
+
+
+def test_household_fields_count_again_when_an_id_number_agrees() -> None:
+    person = {"key_family": "khld", "name_family": "khalid", "locality": "hashmi", "phone": "+1"}
+    rows = [
+        # siblings: first names differ, numbers differ -> household fields null
+        {**person, "key_first": "mhmd", "name_first": "mhmd", "national_number": "9861000001"},
+        {**person, "key_first": "smr", "name_first": "smr", "national_number": "2000457731"},
+        # the same number (or one digit off): first name replaced, household fields count
+        {**person, "key_first": "mhmd", "name_first": "mhmd", "national_number": "9861000001"},
+        {**person, "key_first": "smr", "name_first": "smr", "national_number": "9861000001"},
+        {**person, "key_first": "mhmd", "name_first": "mhmd", "national_number": "9861000001"},
+        {**person, "key_first": "smr", "name_first": "smr", "national_number": "9861000007"},
+    ]
+    levels = _levels(rows)
+    assert levels["first_name"].tolist() == [0, 0, 0]
+    assert levels["national_number"].tolist() == [0, 3, 2]
+    for column in ("family_name", "locality", "phone"):
+        assert levels[column].tolist() == [-1, levels[column][1], levels[column][2]]
+        assert levels[column][1] > 0 and levels[column][2] > 0

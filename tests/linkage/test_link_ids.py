@@ -38,3 +38,15 @@ def test_typo_or_same_first_name_and_birth_date_override_but_siblings_do_not() -
         False,
         False,
     ]
+
+
+def test_swapped_or_missing_first_name_counts_as_agreement_with_the_birth_date() -> None:
+    rows = np.stack(
+        [
+            _pair(national_number=0, first_name=2, birth_date=6),  # first/family swapped
+            _pair(national_number=0, first_name=-1, birth_date=6),  # first name missing
+            _pair(national_number=0, first_name=-1, birth_date=0),  # nothing tells them apart
+            _pair(national_number=0, first_name=2, birth_date=-1),  # birth date missing
+        ]
+    )
+    assert _ids_overridable(rows, COMPARISONS).tolist() == [True, True, False, False]

@@ -10,11 +10,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from benelink.schemas.columns import CANONICAL_COLUMNS, SourceKind
 
-FileFormat = Literal["csv", "xlsx", "parquet"]
+# "encoded": a file written by `benelink encode` (tokens and name encodings, docs/encoding.md)
+FileFormat = Literal["csv", "xlsx", "parquet", "encoded"]
 
 
 class _Frozen(BaseModel):
@@ -43,21 +51,23 @@ class SourceSettings(_Frozen):
     kind: SourceKind
     format: FileFormat | None = None
     max_reject_rate: float = Field(default=0.05, ge=0.0, le=1.0)
-    columns: dict[str, str]
+    columns: dict[str, str] = Field(default_factory=dict, validate_default=True)
     sheet: str | int | None = None
     encoding: str | None = None
     delimiter: str | None = None
 
     @field_validator("columns")
     @classmethod
-    def _known_canonical_names(cls, columns: dict[str, str]) -> dict[str, str]:
+    def _known_canonical_names(
+        cls, columns: dict[str, str], info: ValidationInfo
+    ) -> dict[str, str]:
         unknown = sorted(set(columns) - set(CANONICAL_COLUMNS))
         if unknown:
             raise ValueError(
                 f"unknown canonical column(s) {', '.join(unknown)}; "
                 f"allowed: {', '.join(CANONICAL_COLUMNS)}"
             )
-        if "source_record_id" not in columns:
+        if "source_record_id" not in columns and info.data.get("format") != "encoded":
             raise ValueError("source_record_id must be mapped to a column of the file")
         return columns
 
@@ -80,6 +90,8 @@ class LinkageSettings(_Frozen):
     match_threshold: float = Field(default=0.9, gt=0.0, lt=1.0)
     review_threshold: float = Field(default=0.5, gt=0.0, lt=1.0)
     max_candidate_pairs: int = Field(default=20_000_000, gt=0)
+    # blocks larger than this are refined or skipped (benelink.linkage.block.DEFAULT_MAX_BLOCK_SIZE)
+    max_block_size: int = Field(default=400, ge=2)
     em_max_iterations: int = Field(default=50, gt=0)
 
     @model_validator(mode="after")

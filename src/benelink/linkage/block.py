@@ -45,7 +45,9 @@ class BlockingRule:
 # seekers share national numbers, UNHCR registrations share individual ids, a
 # phone often survives when names do not); the name rules catch the pairs with
 # no shared id (most NAF~UNHCR pairs); the birth-date rule catches names whose
-# cross-script keys failed; the father/family rules catch first-name typos.
+# cross-script keys failed; the father/family rules catch first-name typos; a shared
+# locality (a village, a suburb with its postcode: small blocks, refined by the first
+# name and birth year when large) catches records whose names and ids were both changed.
 DEFAULT_RULES: tuple[BlockingRule, ...] = (
     BlockingRule("national_number", ("national_number",)),
     BlockingRule("unhcr_individual_id", ("unhcr_individual_id",)),
@@ -59,6 +61,7 @@ DEFAULT_RULES: tuple[BlockingRule, ...] = (
         ("birth_year", "birth_month", "birth_day"),
         ("sex", "governorate", "key_family"),
     ),
+    BlockingRule("locality", ("locality",), ("key_first", "birth_year")),
 )
 
 

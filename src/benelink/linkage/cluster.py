@@ -6,9 +6,11 @@ just above the threshold, A and D clearly different people). So within each
 component the records are re-agglomerated, strongest edge first, and two
 groups merge only when
 
-* they hold no two different values of an exclusive identifier (national
-  number, UNHCR individual id) — two of those in one cluster is the classic
-  sign of chaining, so it is a cannot-link; and
+* they share a value of an exclusive identifier (national number, UNHCR
+  individual id), or one of them has none — two groups with only different
+  values is the classic sign of chaining, so it is a cannot-link (a group
+  that took a second value through a tolerated edge, a typo or a clerk's
+  slip, keeps both, and a record carrying either may join it); and
 * the *average* probability over all scored pairs between the two groups is
   at least ``cohesion_threshold`` — one strong edge cannot outvote many pairs
   that say "different people". The link stage scores every pair inside small
@@ -91,6 +93,8 @@ class _Agglomeration:
         self.parent = list(range(n))
         self.size = [1] * n
         self.ids = [c.tolist() for c in exclusive]
+        # a group that merged through a tolerated edge holds several ids: the rest live here
+        self.more_ids: list[dict[int, set[int]]] = [{} for _ in exclusive]
         self.links: dict[int, dict[int, list[float]]] = {}
 
     def find(self, x: int) -> int:
@@ -117,18 +121,31 @@ class _Agglomeration:
             return False  # a reviewer said some record of one group is not one of the other
         if forced:
             return True  # a reviewer said these two records are the same person
-        for ids in self.ids:
-            if not tolerated and ids[a] >= 0 and ids[b] >= 0 and ids[a] != ids[b]:
-                return False
+        if not tolerated and any(
+            self._id_set(k, a).isdisjoint(self._id_set(k, b))
+            for k in range(len(self.ids))
+            if self.ids[k][a] >= 0 and self.ids[k][b] >= 0
+        ):
+            return False
         return entry is not None and entry[0] / entry[1] >= cohesion
+
+    def _id_set(self, k: int, root: int) -> set[int]:
+        """Every id of exclusive ``k`` the group of ``root`` holds (one, unless tolerated)."""
+        return self.more_ids[k].get(root) or {self.ids[k][root]}
 
     def merge(self, a: int, b: int) -> None:
         keep, gone = (a, b) if len(self.links.get(a, {})) >= len(self.links.get(b, {})) else (b, a)
         self.parent[gone] = keep
         self.size[keep] += self.size[gone]
-        for ids in self.ids:
+        for k, ids in enumerate(self.ids):
             if ids[keep] < 0:
                 ids[keep] = ids[gone]
+                if gone in self.more_ids[k]:
+                    self.more_ids[k][keep] = self.more_ids[k].pop(gone)
+            elif ids[gone] >= 0:
+                held = self._id_set(k, keep) | self.more_ids[k].pop(gone, {ids[gone]})
+                if len(held) > 1:
+                    self.more_ids[k][keep] = held
         kept = self.links.setdefault(keep, {})
         kept.pop(gone, None)
         for other, entry in self.links.pop(gone, {}).items():

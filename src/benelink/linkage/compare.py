@@ -15,7 +15,7 @@ labels are in ``LEVEL_LABELS``. The model learns how much each level weighs.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 import numpy as np
@@ -24,6 +24,7 @@ import pandas as pd
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, JaroWinkler
 
+from benelink.linkage.encoded import ENCODED_LEVEL_FUNCTIONS, ENCODED_LEVEL_LABELS, EncodedKind
 from benelink.schemas.columns import NAME_PARTS
 
 Codes = npt.NDArray[np.int32]
@@ -49,6 +50,8 @@ EXACT_FIELDS: Final = (
     "governorate",
     "nationality",
 )
+# free-text fields compared by exact agreement and Jaro-Winkler, each with its own vocabulary
+TEXT_FIELDS: Final = ("locality",)
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,8 @@ class RecordArrays:
     national_number_vocab: Strings
     national_number: Codes
     exact: Mapping[str, Codes]
+    text: Mapping[str, Codes] = field(default_factory=dict)
+    text_vocab: Mapping[str, Strings] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.national_number)
@@ -105,7 +110,19 @@ def encode_records(records: pd.DataFrame) -> RecordArrays:
             birth[part] = np.full(len(records), -1, dtype=np.int32)
     nn_codes, nn_vocab = _factorize(_text(records, "national_number"))
     exact = {c: _factorize(_text(records, c))[0] for c in EXACT_FIELDS}
-    return RecordArrays(key_vocab, name_vocab, key, name, birth, nn_vocab, nn_codes, exact)
+    text = {c: _factorize(_text(records, c)) for c in TEXT_FIELDS}
+    return RecordArrays(
+        key_vocab,
+        name_vocab,
+        key,
+        name,
+        birth,
+        nn_vocab,
+        nn_codes,
+        exact,
+        text={c: codes for c, (codes, _) in text.items()},
+        text_vocab={c: vocab for c, (_, vocab) in text.items()},
+    )
 
 
 def similarity(kind: Similarity, vocab: Strings, a: Codes, b: Codes) -> Floats:
@@ -244,6 +261,19 @@ def national_number_levels(arr: RecordArrays, part: str, left: Codes, right: Cod
     ).astype(np.int8)
 
 
+def text_levels(arr: RecordArrays, column: str, left: Codes, right: Codes) -> Levels:
+    """3 exact, 2 Jaro-Winkler ≥ 0.92, 1 ≥ 0.8, 0 else (a place name with a typo still counts)."""
+    if column not in arr.text:
+        return np.full(len(left), NULL_LEVEL, dtype=np.int8)
+    a, b = arr.text[column][left], arr.text[column][right]
+    sim = similarity("jaro_winkler", arr.text_vocab[column], a, b)
+    return np.select(
+        [(a < 0) | (b < 0), _equal(a, b), sim >= HIGH_SIMILARITY, sim >= LOW_SIMILARITY],
+        [NULL_LEVEL, 3, 2, 1],
+        0,
+    ).astype(np.int8)
+
+
 def exact_levels(arr: RecordArrays, column: str, left: Codes, right: Codes) -> Levels:
     """1 equal, 0 different."""
     a, b = arr.exact[column][left], arr.exact[column][right]
@@ -251,7 +281,15 @@ def exact_levels(arr: RecordArrays, column: str, left: Codes, right: Codes) -> L
 
 
 ComparisonKind = Literal[
-    "name", "first_name", "father_name", "family_name", "birth_date", "national_number", "exact"
+    "name",
+    "first_name",
+    "father_name",
+    "family_name",
+    "birth_date",
+    "national_number",
+    "exact",
+    "text",
+    EncodedKind,  # levels on encoded records (linkage/encoded.py)
 ]
 LevelFunction = Callable[[RecordArrays, str, Codes, Codes], Levels]
 LEVEL_FUNCTIONS: Final[Mapping[ComparisonKind, LevelFunction]] = {
@@ -262,6 +300,8 @@ LEVEL_FUNCTIONS: Final[Mapping[ComparisonKind, LevelFunction]] = {
     "birth_date": birth_date_levels,
     "national_number": national_number_levels,
     "exact": exact_levels,
+    "text": text_levels,
+    **ENCODED_LEVEL_FUNCTIONS,
 }
 _NAME_LABELS = {3: "exact", 2: "jaro_winkler>=0.92", 1: "jaro_winkler>=0.8", 0: "else"}
 LEVEL_LABELS: Final[Mapping[ComparisonKind, Mapping[int, str]]] = {
@@ -303,6 +343,8 @@ LEVEL_LABELS: Final[Mapping[ComparisonKind, Mapping[int, str]]] = {
         0: "else",
     },
     "exact": {1: "exact", 0: "else"},
+    "text": _NAME_LABELS,
+    **ENCODED_LEVEL_LABELS,
 }
 
 
@@ -316,7 +358,10 @@ class Comparison:
     when the first names disagree, because then its agreement says "same
     household", not "same person", and would otherwise outvote the first name
     and birth date that tell siblings apart (Fellegi–Sunter assumes the fields
-    independent; in a household they are not).
+    independent; in a household they are not). ``identifier`` marks a personal
+    id (national number, UNHCR individual id): when the pair agrees on one,
+    siblings are ruled out and the household fields count again, so a record
+    whose first name was replaced or mistyped beyond recognition is still found.
     """
 
     name: str
@@ -325,6 +370,12 @@ class Comparison:
     term_frequency: bool = False
     anchor: bool = False
     household: bool = False
+    identifier: bool = False
+
+    @property
+    def agreement_level(self) -> int:
+        """The lowest level that still says "the same value" (exact, or one edit away)."""
+        return max(self.top_level - 1, 1)
 
     @property
     def top_level(self) -> int:
@@ -337,13 +388,14 @@ COMPARISONS: Final[tuple[Comparison, ...]] = (
     Comparison("grandfather_name", "name", "grandfather", term_frequency=True, household=True),
     Comparison("family_name", "family_name", "family", term_frequency=True, household=True),
     Comparison("birth_date", "birth_date", "birth", anchor=True),
-    Comparison("national_number", "national_number", "national_number"),
-    Comparison("unhcr_individual_id", "exact", "unhcr_individual_id"),
+    Comparison("national_number", "national_number", "national_number", identifier=True),
+    Comparison("unhcr_individual_id", "exact", "unhcr_individual_id", identifier=True),
     Comparison("unhcr_case_id", "exact", "unhcr_case_id", household=True),
     Comparison("phone", "exact", "phone", household=True),
     Comparison("sex", "exact", "sex"),
     Comparison("nationality", "exact", "nationality"),
     Comparison("governorate", "exact", "governorate", household=True),
+    Comparison("locality", "text", "locality", household=True),
 )
 
 
@@ -359,7 +411,11 @@ def compare_pairs(
         out[:, i] = LEVEL_FUNCTIONS[comparison.kind](arr, comparison.field, left, right)
     first = [i for i, c in enumerate(comparisons) if c.field == "first"]
     if first:
-        differ = out[:, first[0]] == 0
+        same_id = np.zeros(len(left), dtype=bool)
+        for i, comparison in enumerate(comparisons):
+            if comparison.identifier:
+                same_id |= out[:, i] >= comparison.agreement_level
+        differ = (out[:, first[0]] == 0) & ~same_id
         swapped = (out[:, first[0]] == SWAPPED_LEVEL) & (comparisons[first[0]].kind == "first_name")
         for i, comparison in enumerate(comparisons):
             if comparison.household:

@@ -25,6 +25,8 @@ from benelink.linkage.block import candidate_pairs as block_candidates
 from benelink.linkage.cluster import cluster_records, connected_components
 from benelink.linkage.compare import (
     COMPARISONS,
+    NULL_LEVEL,
+    SWAPPED_LEVEL,
     Codes,
     Comparison,
     Floats,
@@ -49,6 +51,7 @@ from benelink.linkage.score import (
     pattern_counts,
     term_frequencies,
 )
+from benelink.schemas.columns import SOURCE
 
 PARTITION_PAIRS = 1_000_000
 # components up to this size get every internal pair scored before clustering
@@ -118,7 +121,8 @@ def _ids_overridable(levels: Levels, comparisons: Sequence[Comparison]) -> npt.N
     every household field. Two cases are let through (and the cluster is
     flagged as a conflict for review): the numbers differ by a typo (one or
     two digits), or the pair agrees on what tells one member of a household
-    from another — the first name (exact or Jaro-Winkler ≥ 0.92) *and* the full
+    from another — the first name (exact, Jaro-Winkler ≥ 0.92, swapped with
+    the family name, or missing on one side) *and* the full
     birth date (exact or day/month swapped) — so the number itself is what is
     wrong (FEBRL replaces whole id numbers in its duplicates; clerks type a
     relative's number).
@@ -129,7 +133,10 @@ def _ids_overridable(levels: Levels, comparisons: Sequence[Comparison]) -> npt.N
         if c.kind == "national_number":
             out |= (levels[:, i] > 0) & (levels[:, i] < c.top_level)
         elif c.field == "first":
-            first = levels[:, i] >= c.top_level - 1
+            # a missing first name cannot tell two people apart, so it does not count against
+            first = (levels[:, i] >= c.top_level - 1) | (levels[:, i] == NULL_LEVEL)
+            if c.kind == "first_name":
+                first |= levels[:, i] == SWAPPED_LEVEL
         elif c.kind == "birth_date":
             birth = levels[:, i] >= c.top_level - 1
     if first is not None and birth is not None:
@@ -180,6 +187,26 @@ def _apply_decisions(
     return left, right, levels, weight, probability, reviewed
 
 
+def _source_codes(records: pd.DataFrame) -> Codes:
+    """One integer per source name (missing sources share one code)."""
+    codes, _ = pd.factorize(records[SOURCE].astype("string").fillna(""))
+    return np.asarray(codes, dtype=np.int32)
+
+
+def _across(source: Codes | None, left: Codes, right: Codes) -> tuple[Codes, Codes]:
+    """The pairs joining two different sources (all pairs when ``source`` is None)."""
+    if source is None:
+        return left, right
+    keep = source[left] != source[right]
+    return left[keep], right[keep]
+
+
+def _across_count(source: Codes) -> int:
+    """Pairs of records from two different sources."""
+    sizes = np.bincount(source).astype(np.int64)
+    return int((sizes.sum() ** 2 - (sizes**2).sum()) // 2)
+
+
 def _decisions(probability: Floats, settings: LinkageSettings) -> npt.NDArray[np.object_]:
     return np.select(
         [probability >= settings.match_threshold, probability >= settings.review_threshold],
@@ -198,22 +225,29 @@ def link_records(
     decisions: pd.DataFrame | None = None,
     u_pairs: int = DEFAULT_U_PAIRS,
     u_seed: int = DEFAULT_U_SEED,
+    link_only: bool = False,
 ) -> LinkResult:
     """Link and de-duplicate standardised records (positions 0..n-1) into beneficiaries.
 
     ``decisions`` holds reviewers' decisions as record positions ``left``,
     ``right`` and ``decision`` ("accept" or "reject"); they override the model.
     u comes from ``u_pairs`` random pairs drawn with ``u_seed``; m and the prior
-    from EM over the candidate pairs.
+    from EM over the candidate pairs. ``link_only`` compares records of different
+    ``source`` only (a link task between files that are each free of duplicates,
+    as FEBRL4): pairs within one source are dropped from the candidates, the
+    random pairs and the prior's population.
     """
     n = len(records)
     arr = encode_records(records)
     candidates = block_candidates(records, settings.max_candidate_pairs, rules, max_block_size)
     left, right = candidates.left, candidates.right
+    source = _source_codes(records) if link_only else None
+    left, right = _across(source, left, right)
+    n_candidates = len(left)
 
     levels = compare_partitions(arr, left, right, comparisons)
     patterns, counts = pattern_counts(levels)
-    u_left, u_right = random_pairs(n, u_pairs, u_seed)
+    u_left, u_right = _across(source, *random_pairs(n, u_pairs, u_seed))
     random_counts = level_counts(comparisons, compare_partitions(arr, u_left, u_right, comparisons))
     model = estimate_model(
         comparisons,
@@ -221,7 +255,7 @@ def link_records(
         counts,
         settings.em_max_iterations,
         random_counts=random_counts,
-        population_pairs=all_pairs_count(n),
+        population_pairs=all_pairs_count(n) if source is None else _across_count(source),
     )
     tf = term_frequencies(arr, comparisons)
     weight = np.concatenate(
@@ -235,8 +269,8 @@ def link_records(
     )
     probability = match_probability(weight, model.lambda_)
 
-    extra_left, extra_right = _fill_components(
-        n, left, right, probability, settings.match_threshold
+    extra_left, extra_right = _across(
+        source, *_fill_components(n, left, right, probability, settings.match_threshold)
     )
     if extra_left.size:
         extra_levels, extra_weight, extra_probability = score_partition(
@@ -278,7 +312,7 @@ def link_records(
     pairs = pairs.sort_values(["left", "right"], kind="stable").reset_index(drop=True)
     return LinkResult(
         pairs=pairs,
-        n_candidate_pairs=len(candidates),
+        n_candidate_pairs=n_candidates,
         parameters=model.parameters(),
         lambda_=model.lambda_,
         cluster=clustering.cluster,

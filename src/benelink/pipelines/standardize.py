@@ -38,6 +38,7 @@ _FIELDS: dict[str, tuple[str, Callable[[str], str | None]]] = {
     "unhcr_case_id": ("unhcr_case_id", identifiers.unhcr_id),
     "phone": ("phone", phones.e164),
     "governorate": ("governorate", places.governorate),
+    "locality": ("locality", places.locality),
     "nationality": ("nationality", places.nationality),
     "officer": ("officer", lambda v: " ".join(v.split()).casefold()),
     "registration_date": ("registration_date", dates.iso_date),

@@ -28,6 +28,7 @@ CANONICAL_COLUMNS: Final[tuple[str, ...]] = (
     "unhcr_case_id",
     "phone",
     "governorate",
+    "locality",
     "nationality",
     "officer",
     "registration_date",
@@ -49,6 +50,7 @@ PERSONAL_COLUMNS: Final[frozenset[str]] = frozenset(
         "unhcr_individual_id",
         "unhcr_case_id",
         "phone",
+        "locality",  # a village or suburb with a birth date can single a person out
     }
 )
 
@@ -77,6 +79,7 @@ STANDARD_COLUMNS: Final[tuple[str, ...]] = (
     "unhcr_case_id",  # upper-case alphanumerics only, or <NA>
     "phone",  # E.164 ("+9627XXXXXXXX"), or <NA>
     "governorate",  # canonical English governorate name, or <NA>
+    "locality",  # place below the governorate (town, suburb, postcode), case-folded, or <NA>
     "nationality",  # ISO 3166 alpha-3 ("JOR", "SYR", ...), or <NA>
     "officer",  # trimmed, case-folded officer name, or <NA> (not personal data of beneficiaries)
     "registration_date",  # ISO "YYYY-MM-DD" string, or <NA>

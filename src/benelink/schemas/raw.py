@@ -193,6 +193,7 @@ class RawBase(pa.DataFrameModel):
     unhcr_case_id: Series[pd.StringDtype] | None = pa.Field(nullable=True)
     phone: Series[pd.StringDtype] | None = pa.Field(nullable=True)
     governorate: Series[pd.StringDtype] | None = pa.Field(nullable=True)
+    locality: Series[pd.StringDtype] | None = pa.Field(nullable=True)
     nationality: Series[pd.StringDtype] | None = pa.Field(nullable=True)
     officer: Series[pd.StringDtype] | None = pa.Field(nullable=True)
     registration_date: Series[pd.StringDtype] | None = pa.Field(nullable=True)

@@ -1,11 +1,19 @@
-"""Governorates and nationalities: canonical English names and ISO 3166 alpha-3 codes."""
+"""Governorates, nationalities and localities.
+
+Governorates and nationalities map to a closed vocabulary (canonical English
+names, ISO 3166 alpha-3 codes). A locality (town, village, suburb, postcode)
+has no gazetteer here, so it is only made comparable: the linkage scores it
+by exact agreement and Jaro-Winkler similarity.
+"""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Final
 
 from benelink.standardize._lookup import Vocabulary
+from benelink.standardize.arabic import has_arabic, normalize_arabic
 
 _GOVERNORATES: Final[dict[str, tuple[str, ...]]] = {
     "Amman": ("عمان", "العاصمة", "عمّان", "amman", "aman", "al asima", "capital"),
@@ -54,3 +62,18 @@ def governorate(text: str) -> str | None:
 def nationality(text: str) -> str | None:
     """ISO 3166 alpha-3 code of a nationality or country, or None."""
     return _nationalities().lookup(text)
+
+
+_LOCALITY_NOISE: Final = re.compile(r"[\s,;.\-_/]+")
+
+
+def locality(text: str) -> str | None:
+    """Trimmed, case-folded, punctuation as single spaces; Arabic script normalised.
+
+    Place names are spelt as freely as personal names ("Al-Hashmi Al-Shamali",
+    "hashmi shamali"), but without a gazetteer only the surface is unified;
+    similarity levels in the linkage absorb the rest.
+    """
+    folded = normalize_arabic(text) if has_arabic(text) else text
+    out = _LOCALITY_NOISE.sub(" ", folded.casefold()).strip()
+    return out or None
