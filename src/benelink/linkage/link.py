@@ -215,6 +215,78 @@ def _decisions(probability: Floats, settings: LinkageSettings) -> npt.NDArray[np
     ).astype(object)
 
 
+Scored = tuple[Codes, Codes, Levels, Floats, Floats]
+
+
+def finish_link(
+    arr: RecordArrays,
+    settings: LinkageSettings,
+    comparisons: Sequence[Comparison],
+    decisions: pd.DataFrame | None,
+    model: Model,
+    tf: TermFrequencies,
+    n_candidate_pairs: int,
+    scored: Scored,
+    *,
+    source: Codes | None = None,
+) -> LinkResult:
+    """Everything after scoring, shared by the local and the Spark engine: score the pairs
+    inside small match components that blocking missed, lay reviewers' decisions over
+    the model, cluster, and build the pairs frame."""
+    n = len(arr)
+    left, right, levels, weight, probability = scored
+    extra_left, extra_right = _across(
+        source, *_fill_components(n, left, right, probability, settings.match_threshold)
+    )
+    if extra_left.size:
+        extra_levels, extra_weight, extra_probability = score_partition(
+            arr, extra_left, extra_right, model, tf
+        )
+        left = np.concatenate([left, extra_left])
+        right = np.concatenate([right, extra_right])
+        levels = np.concatenate([levels, extra_levels])
+        weight = np.concatenate([weight, extra_weight])
+        probability = np.concatenate([probability, extra_probability])
+
+    left, right, levels, weight, probability, reviewed = _apply_decisions(
+        decisions, arr, model, tf, left, right, levels, weight, probability
+    )
+    clustering = cluster_records(
+        n,
+        left,
+        right,
+        probability,
+        match_threshold=settings.match_threshold,
+        cohesion_threshold=settings.review_threshold,
+        exclusive=(arr.national_number, arr.exact["unhcr_individual_id"]),
+        tolerated=_ids_overridable(levels, comparisons),
+        reviewed=reviewed,
+    )
+
+    kept = (probability >= settings.review_threshold) | (reviewed != 0)
+    pairs = pd.DataFrame(
+        {
+            "left": left[kept].astype(np.int64),
+            "right": right[kept].astype(np.int64),
+            "probability": probability[kept],
+            "match_weight": weight[kept],
+            **{f"level_{c.name}": levels[kept, i] for i, c in enumerate(comparisons)},
+            "decision": _decisions(probability[kept], settings),
+            "decided_by": np.where(reviewed[kept] != 0, "reviewed", "auto").astype(object),
+        }
+    )
+    pairs = pairs.sort_values(["left", "right"], kind="stable").reset_index(drop=True)
+    return LinkResult(
+        pairs=pairs,
+        n_candidate_pairs=n_candidate_pairs,
+        parameters=model.parameters(),
+        lambda_=model.lambda_,
+        cluster=clustering.cluster,
+        record_probability=clustering.record_probability,
+        conflict=clustering.conflict,
+    )
+
+
 def link_records(
     records: pd.DataFrame,
     settings: LinkageSettings,
@@ -269,53 +341,14 @@ def link_records(
     )
     probability = match_probability(weight, model.lambda_)
 
-    extra_left, extra_right = _across(
-        source, *_fill_components(n, left, right, probability, settings.match_threshold)
-    )
-    if extra_left.size:
-        extra_levels, extra_weight, extra_probability = score_partition(
-            arr, extra_left, extra_right, model, tf
-        )
-        left = np.concatenate([left, extra_left])
-        right = np.concatenate([right, extra_right])
-        levels = np.concatenate([levels, extra_levels])
-        weight = np.concatenate([weight, extra_weight])
-        probability = np.concatenate([probability, extra_probability])
-
-    left, right, levels, weight, probability, reviewed = _apply_decisions(
-        decisions, arr, model, tf, left, right, levels, weight, probability
-    )
-    clustering = cluster_records(
-        n,
-        left,
-        right,
-        probability,
-        match_threshold=settings.match_threshold,
-        cohesion_threshold=settings.review_threshold,
-        exclusive=(arr.national_number, arr.exact["unhcr_individual_id"]),
-        tolerated=_ids_overridable(levels, comparisons),
-        reviewed=reviewed,
-    )
-
-    kept = (probability >= settings.review_threshold) | (reviewed != 0)
-    pairs = pd.DataFrame(
-        {
-            "left": left[kept].astype(np.int64),
-            "right": right[kept].astype(np.int64),
-            "probability": probability[kept],
-            "match_weight": weight[kept],
-            **{f"level_{c.name}": levels[kept, i] for i, c in enumerate(comparisons)},
-            "decision": _decisions(probability[kept], settings),
-            "decided_by": np.where(reviewed[kept] != 0, "reviewed", "auto").astype(object),
-        }
-    )
-    pairs = pairs.sort_values(["left", "right"], kind="stable").reset_index(drop=True)
-    return LinkResult(
-        pairs=pairs,
-        n_candidate_pairs=n_candidates,
-        parameters=model.parameters(),
-        lambda_=model.lambda_,
-        cluster=clustering.cluster,
-        record_probability=clustering.record_probability,
-        conflict=clustering.conflict,
+    return finish_link(
+        arr,
+        settings,
+        comparisons,
+        decisions,
+        model,
+        tf,
+        n_candidates,
+        (left, right, levels, weight, probability),
+        source=source,
     )

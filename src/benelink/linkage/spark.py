@@ -43,7 +43,7 @@ from benelink.config.model import LinkageSettings
 from benelink.errors import ConfigError
 from benelink.linkage.block import DEFAULT_MAX_BLOCK_SIZE, DEFAULT_RULES, BlockingRule
 from benelink.linkage.block import candidate_pairs as block_candidates
-from benelink.linkage.cluster import cluster_records, connected_components
+from benelink.linkage.cluster import connected_components
 from benelink.linkage.compare import (
     COMPARISONS,
     Codes,
@@ -54,15 +54,7 @@ from benelink.linkage.compare import (
     compare_pairs,
     encode_records,
 )
-from benelink.linkage.link import (
-    PARTITION_PAIRS,
-    LinkResult,
-    _apply_decisions,
-    _decisions,
-    _fill_components,
-    _ids_overridable,
-    score_partition,
-)
+from benelink.linkage.link import PARTITION_PAIRS, LinkResult, Scored, finish_link
 from benelink.linkage.random_pairs import (
     DEFAULT_U_PAIRS,
     DEFAULT_U_SEED,
@@ -88,7 +80,6 @@ T = TypeVar("T")
 Counts = npt.NDArray[np.int64]
 Chunk = tuple[Codes, Codes]
 Compared = tuple[Codes, Codes, Levels]
-Scored = tuple[Codes, Codes, Levels, Floats, Floats]
 
 INSTALL_HINT = "install the extra: pip install 'benelink[spark]' (PySpark needs Java 17+)"
 
@@ -210,7 +201,7 @@ def link_records_spark(
 
     left, right, levels, weight, probability = _in_pair_order(high, low)
     scored = (left, right, levels, weight, probability)
-    return _finish(arr, settings, comps, decisions, model, tf, len(candidates), scored)
+    return finish_link(arr, settings, comps, decisions, model, tf, len(candidates), scored)
 
 
 def _pairs_rdd(spark: SparkSession, left: Codes, right: Codes, parts: int) -> RDD[Chunk]:
@@ -355,71 +346,3 @@ def _in_pair_order(high: Scored, low: Scored) -> Scored:
     )
     order = np.lexsort((right, left))
     return left[order], right[order], levels[order], weight[order], probability[order]
-
-
-def _finish(
-    arr: RecordArrays,
-    settings: LinkageSettings,
-    comparisons: Sequence[Comparison],
-    decisions: pd.DataFrame | None,
-    model: Model,
-    tf: TermFrequencies,
-    n_candidate_pairs: int,
-    scored: Scored,
-) -> LinkResult:
-    """The tail of ``link_records`` after scoring, on the pairs collected from Spark.
-
-    Kept in step with ``link.py`` by the equality test; to be replaced by a
-    shared ``link._finish`` once link.py exposes one (see docs/spark.md).
-    """
-    n = len(arr)
-    left, right, levels, weight, probability = scored
-    extra_left, extra_right = _fill_components(
-        n, left, right, probability, settings.match_threshold
-    )
-    if extra_left.size:
-        extra_levels, extra_weight, extra_probability = score_partition(
-            arr, extra_left, extra_right, model, tf
-        )
-        left = np.concatenate([left, extra_left])
-        right = np.concatenate([right, extra_right])
-        levels = np.concatenate([levels, extra_levels])
-        weight = np.concatenate([weight, extra_weight])
-        probability = np.concatenate([probability, extra_probability])
-
-    left, right, levels, weight, probability, reviewed = _apply_decisions(
-        decisions, arr, model, tf, left, right, levels, weight, probability
-    )
-    clustering = cluster_records(
-        n,
-        left,
-        right,
-        probability,
-        match_threshold=settings.match_threshold,
-        cohesion_threshold=settings.review_threshold,
-        exclusive=(arr.national_number, arr.exact["unhcr_individual_id"]),
-        tolerated=_ids_overridable(levels, comparisons),
-        reviewed=reviewed,
-    )
-    kept = (probability >= settings.review_threshold) | (reviewed != 0)
-    pairs = pd.DataFrame(
-        {
-            "left": left[kept].astype(np.int64),
-            "right": right[kept].astype(np.int64),
-            "probability": probability[kept],
-            "match_weight": weight[kept],
-            **{f"level_{c.name}": levels[kept, i] for i, c in enumerate(comparisons)},
-            "decision": _decisions(probability[kept], settings),
-            "decided_by": np.where(reviewed[kept] != 0, "reviewed", "auto").astype(object),
-        }
-    )
-    pairs = pairs.sort_values(["left", "right"], kind="stable").reset_index(drop=True)
-    return LinkResult(
-        pairs=pairs,
-        n_candidate_pairs=n_candidate_pairs,
-        parameters=model.parameters(),
-        lambda_=model.lambda_,
-        cluster=clustering.cluster,
-        record_probability=clustering.record_probability,
-        conflict=clustering.conflict,
-    )
