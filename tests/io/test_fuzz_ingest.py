@@ -158,7 +158,12 @@ def test_validate_never_raises_and_masks_every_personal_value(
         if row.column in MASKED_COLUMNS:
             present = row.column in by_row.columns
             value = by_row.at[row.row_number, row.column] if present else None
-            assert row.masked_value == shape(None if pd.isna(value) else str(value))
+            raw = None if pd.isna(value) else str(value)
+            # a value of white space only may be shown as it is or as missing: both are safe
+            allowed = (
+                {shape(raw), shape(None)} if raw is not None and not raw.strip() else {shape(raw)}
+            )
+            assert row.masked_value in allowed
     message = reject_limit_message(checked, 0.0, "f.csv")
     personal = [
         str(v)

@@ -103,3 +103,18 @@ def test_newer_decision_replaces_older() -> None:
     )
     merged = merge_decisions(old, new)
     assert merged["decision"].tolist() == ["reject"]
+
+
+def test_review_queue_without_doubtful_pairs_is_empty() -> None:
+    from benelink.pipelines.review import review_queue, review_sources
+
+    raw = review_sources(
+        pd.DataFrame(
+            {"source": ["naf", "naf"], "first_name": ["A", "B"], "family_name": ["C", "D"]}
+        )
+    )
+    pairs = pd.DataFrame(
+        {"left": [0], "right": [1], "probability": [0.2], "decision": ["non_match"]}
+    )
+    queue = review_queue(raw, pd.Series(["t0", "t1"]), pairs)
+    assert queue.empty and "left_full_name" in queue.columns

@@ -15,9 +15,10 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import date, datetime, time
 from typing import Any, Final
+from xml.etree import ElementTree
 
 import pandas as pd
 
@@ -67,6 +68,19 @@ def read_xlsx(
     data: bytes, label: str, sheet: str | int | None, expected: Collection[str]
 ) -> pd.DataFrame:
     """The data sheet as strings; index = the sheet's row number of each data row."""
+    wanted = {normal_header(h) for h in expected}
+    fast = _read_with_calamine(data, label, sheet, wanted)
+    if fast is not None:
+        frame, letters, sheet_path = fast
+    else:
+        frame, letters, sheet_path = _read_with_openpyxl(data, label, sheet, wanted)
+    _refuse_unsaved_formulas(data, sheet_path, letters, wanted, label)
+    return frame
+
+
+def _read_with_openpyxl(
+    data: bytes, label: str, sheet: str | int | None, wanted: set[str]
+) -> tuple[pd.DataFrame, dict[str, str], str]:
     import openpyxl
 
     try:
@@ -74,20 +88,82 @@ def read_xlsx(
     except zipfile.BadZipFile as exc:
         raise UnreadableFileError(f"{label}: is not a valid .xlsx workbook; {_FIX}") from exc
     try:
-        wanted = {normal_header(h) for h in expected}
-        sheet_name = _pick_sheet(book, list(book.sheetnames), sheet, wanted, label)
+        sheet_name = _pick_sheet(
+            lambda name: book[name].iter_rows(values_only=True),
+            list(book.sheetnames),
+            sheet,
+            wanted,
+            label,
+        )
         worksheet = book[sheet_name]
-        rows: Iterator[tuple[Any, ...]] = worksheet.iter_rows(values_only=True)
-        frame, letters = _sheet_frame(rows, wanted, label)
+        frame, letters = _sheet_frame(iter(worksheet.iter_rows(values_only=True)), wanted, label)
         sheet_path = str(getattr(worksheet, "_worksheet_path", ""))
     finally:
         book.close()
-    _refuse_unsaved_formulas(data, sheet_path, letters, wanted, label)
-    return frame
+    return frame, letters, sheet_path
+
+
+def _read_with_calamine(
+    data: bytes, label: str, sheet: str | int | None, wanted: set[str]
+) -> tuple[pd.DataFrame, dict[str, str], str] | None:
+    """The sheet read by calamine (Rust), or None to fall back on openpyxl.
+
+    openpyxl parses every cell in Python, and in read-only mode scans the whole
+    sheet once more just to size it (about 25 s per 100,000 rows of NAF's eleven
+    columns); calamine reads the same sheet some thirty times faster, with the
+    same cell types (str, int/float, bool, date/datetime) and, with
+    ``skip_empty_area=False``, the same row numbers from row 1. openpyxl stays
+    the reader of record for any workbook calamine cannot open, and says what is
+    wrong in its own way.
+    """
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError:
+        return None
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        paths = _sheet_paths(data)
+
+        def head(name: str) -> Iterator[list[Any]]:
+            rows = book.get_sheet_by_name(name).to_python(
+                skip_empty_area=False, nrows=HEADER_SEARCH_ROWS
+            )
+            return iter(rows)
+
+        sheet_name = _pick_sheet(head, list(book.sheet_names), sheet, wanted, label)
+        rows = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+    except (ConfigError, UnreadableFileError):
+        raise
+    except Exception:  # any calamine failure: openpyxl reads (or refuses) the file instead
+        return None
+    frame, letters = _sheet_frame(iter(rows), wanted, label)
+    return frame, letters, paths.get(sheet_name, "")
+
+
+def _sheet_paths(data: bytes) -> dict[str, str]:
+    """Sheet name -> its XML part in the archive, from the workbook and its relationships."""
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): str(r.get("Target", "")) for r in rels}
+    out: dict[str, str] = {}
+    for node in workbook.iter(f"{main}sheet"):
+        target = targets.get(node.get(rel), "")
+        if target:
+            out[str(node.get("name"))] = (
+                target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            )
+    return out
 
 
 def _pick_sheet(
-    book: Any, names: list[str], sheet: str | int | None, wanted: set[str], label: str
+    head: Callable[[str], Iterable[Sequence[Any]]],
+    names: list[str],
+    sheet: str | int | None,
+    wanted: set[str],
+    label: str,
 ) -> str:
     """The configured sheet, else the sheet whose top rows hold most expected headers."""
     if isinstance(sheet, int):
@@ -109,7 +185,7 @@ def _pick_sheet(
     best, best_hits = names[0], -1
     for name in names:
         hits = 0
-        for i, row in enumerate(book[name].iter_rows(values_only=True)):
+        for i, row in enumerate(head(name)):
             hits = max(hits, header_hits([cell_text(v) for v in row], wanted))
             if hits == len(wanted) or i + 1 >= HEADER_SEARCH_ROWS:
                 break
@@ -119,7 +195,7 @@ def _pick_sheet(
 
 
 def _sheet_frame(
-    rows: Iterator[tuple[Any, ...]], wanted: set[str], label: str
+    rows: Iterator[Sequence[Any]], wanted: set[str], label: str
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     """Find the header row (the first holding the expected headers), then the data below.
 

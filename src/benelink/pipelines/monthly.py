@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -20,7 +20,7 @@ import pandas as pd
 from benelink import __version__
 from benelink.anonymize.disclosure import protect
 from benelink.anonymize.keys import key_fingerprint
-from benelink.anonymize.tokens import TOKEN_VERSION, pseudonymize
+from benelink.anonymize.tokens import TOKEN_VERSION, TOKENISED_FIELDS, pseudonymize
 from benelink.config.model import BenelinkConfig, LinkageSettings
 from benelink.errors import KeyError_, RejectLimitError, UnreadableFileError
 from benelink.io import review as review_io
@@ -29,11 +29,16 @@ from benelink.io.lock import run_lock
 from benelink.linkage.link import LinkResult, link_records
 from benelink.pipelines.ingest import check_month_files, load_source
 from benelink.pipelines.outputs import build_beneficiaries, build_links, build_records
-from benelink.pipelines.persist import IdentityChanges, assign_ids
+from benelink.pipelines.persist import IdentityChanges, assign_ids, first_seen_months
 from benelink.pipelines.progress import RunObserver, Stages
 from benelink.pipelines.render import render_report
 from benelink.pipelines.report import build_report
-from benelink.pipelines.review import decisions_by_position, record_decisions, review_queue
+from benelink.pipelines.review import (
+    decisions_by_position,
+    record_decisions,
+    review_queue,
+    review_sources,
+)
 from benelink.pipelines.standardize import standardize
 from benelink.pipelines.validate import ValidatedSource, reject_limit_message, validate_source
 from benelink.schemas import outputs as dictionary
@@ -103,8 +108,10 @@ def _run_locked(
 
     with stages.stage("validate", total=n_rows, unit="rows") as st:
         validated = []
-        for source in loaded:
+        for i, source in enumerate(loaded):
             validated.append(validate_source(source))
+            # the file's frame has been validated: keep its fingerprint and counts only
+            loaded[i] = replace(source, frame=source.frame.iloc[:0])
             st.advance(source.n_rows)
         rejects = pd.concat([v.rejects for v in validated], ignore_index=True)
         st.counts.update({f"rejected_{v.name}": _rejected_rows(v) for v in validated})
@@ -123,15 +130,20 @@ def _run_locked(
             raise RejectLimitError(" | ".join(over))
 
     with stages.stage("standardize", total=sum(len(v.valid) for v in validated), unit="rows") as st:
-        parts = []
-        for v in validated:
+        parts, shown = [], []
+        for i, v in enumerate(validated):
             parts.append(standardize(v.valid, v.kind))
+            shown.append(review_sources(v.valid))
             st.advance(len(v.valid))
+            validated[i] = replace(v, valid=v.valid.iloc[:0])  # only the review fields stay
         records = pd.concat(parts, ignore_index=True)
+        del parts
+        raw = pd.concat(shown, ignore_index=True)
+        del shown
         st.counts["records"] = len(records)
 
     with stages.stage("pseudonymize", total=len(records), unit="rows") as st:
-        records = pseudonymize(records, key)
+        records = _compact_tokens(pseudonymize(records, key))
         st.advance(len(records))
         st.counts["records"] = len(records)
 
@@ -151,8 +163,7 @@ def _run_locked(
         known = state.read_registry(out_dir, month)
         ids, changes = assign_ids(records["record_token"], linked.cluster, known, key, last_ids)
         registry = state.updated_registry(known, records["record_token"], ids, month)
-        earliest = registry.groupby("beneficiary_id")["first_seen_month"].min()
-        first_seen = dict(zip(earliest.index.astype(str), earliest.astype(str), strict=True))
+        first_seen = first_seen_months(registry)
         st.counts.update(
             new=changes.new,
             continuing=changes.continuing,
@@ -200,7 +211,6 @@ def _run_locked(
                 "graduation"
             ]
         report["disclosure"] = disclosure.to_dict()
-        raw = pd.concat([v.valid for v in validated], ignore_index=True)
         queue = review_queue(raw, records["record_token"], linked.pairs)
         reviewed = linked.pairs[linked.pairs["decided_by"] == "reviewed"]
         report["review"] = {
@@ -244,14 +254,32 @@ def _link(
 ) -> LinkResult:
     """The link stage on the chosen engine; PySpark is imported only when asked for."""
     if engine == "local":
-        return link_records(records, settings, decisions=decisions)
+        return link_records(
+            records, settings, decisions=decisions, max_block_size=settings.max_block_size
+        )
     from benelink.linkage.spark import link_records_spark, spark_session
 
     spark = spark_session(master=spark_master)
     try:
-        return link_records_spark(records, settings, spark, decisions=decisions)
+        return link_records_spark(
+            records, settings, spark, decisions=decisions, max_block_size=settings.max_block_size
+        )
     finally:
         spark.stop()
+
+
+def _compact_tokens(records: pd.DataFrame) -> pd.DataFrame:
+    """Token columns as Arrow-backed strings: the same values in a third of the memory.
+
+    A Python-backed string column holds one Python object per cell (~90 bytes
+    for a 32-character token); Arrow keeps one buffer per column. The tokens are
+    read only when the output tables are built, so converting them costs the link
+    stage nothing (~0.35 GB saved at 1.3 M records). The standardised columns stay
+    as they are: the link stage reads them into NumPy object arrays, which from
+    Arrow would mean a fresh Python string per cell.
+    """
+    tokens = ["record_token", *TOKENISED_FIELDS.values()]
+    return records.astype({c: "string[pyarrow]" for c in tokens if c in records.columns})
 
 
 def _rejected_rows(v: ValidatedSource) -> int:

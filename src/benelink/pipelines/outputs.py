@@ -19,6 +19,18 @@ from benelink.schemas.outputs import BENEFICIARIES
 
 RECORD_TOKEN_COLUMNS = ["record_token", *TOKENISED_FIELDS.values()]
 BENEFICIARY_COLUMNS = list(BENEFICIARIES)
+_SUMMARISED = (
+    "source",
+    "sex",
+    "birth_year",
+    "birth_month",
+    "birth_day",
+    "governorate",
+    "nationality",
+    "employment_status",
+    "officer",
+    "registration_date",
+)
 
 
 def most_frequent(frame: pd.DataFrame, group: str, column: str) -> pd.Series:
@@ -68,19 +80,25 @@ def build_beneficiaries(
     conflict: np.ndarray,
     kinds: Mapping[str, SourceKind],
     month: str,
-    first_seen: Mapping[str, str],
+    first_seen: pd.Series,
 ) -> pd.DataFrame:
-    """beneficiaries.parquet: one row per person."""
-    work = records.assign(
-        beneficiary_id=beneficiary_id.to_numpy(),
+    """beneficiaries.parquet: one row per person.
+
+    ``first_seen`` maps beneficiary ids to their first month (absent: ``month``).
+    Only the columns summarised here are taken from ``records``, so the working
+    copy stays a fraction of the record frame at a million records.
+    """
+    # every summary groups by person: ids are ranked once (codes in id order) and the
+    # group-bys run on integers, not on a million strings factorised again each time
+    person, ids = pd.factorize(beneficiary_id.astype(str).to_numpy(), sort=True)
+    work = records[[c for c in _SUMMARISED if c in records.columns]].assign(
+        beneficiary_id=person.astype(np.int64),
         kind=records["source"].map(dict(kinds)),
         record_probability=record_probability,
         conflict=conflict,
     )
     groups = work.groupby("beneficiary_id", sort=True)
-    out = pd.DataFrame(
-        index=pd.Index(sorted(work["beneficiary_id"].unique()), name="beneficiary_id")
-    )
+    out = pd.DataFrame(index=pd.RangeIndex(len(ids), name="beneficiary_id"))
     present = work.groupby(["beneficiary_id", "kind"]).size().unstack(fill_value=0) > 0
     for kind in ("naf", "unhcr", "jobseekers"):
         flags = present[kind] if kind in present.columns else pd.Series(False, index=out.index)
@@ -96,7 +114,7 @@ def build_beneficiaries(
             "string"
         )
     out["first_seen_month"] = pd.Series(
-        out.index.map(lambda b: first_seen.get(b, month)), index=out.index
+        first_seen.reindex(ids).fillna(month).to_numpy(), index=out.index, dtype="string"
     )
     out["n_records"] = groups.size().astype("int64")
     out["min_link_probability"] = groups["record_probability"].min().round(6)
@@ -104,6 +122,7 @@ def build_beneficiaries(
     for column in ("sex", "governorate", "nationality", "first_seen_month"):
         out[column] = out[column].astype("string")
     out["region"] = region(out["governorate"])
+    out.index = pd.Index(ids, name="beneficiary_id")
     return out.reset_index()[BENEFICIARY_COLUMNS]
 
 

@@ -61,10 +61,7 @@ def assign_ids(
     last month's snapshot (all known ids if not given).
     """
     current = pd.DataFrame({"record_token": record_tokens.to_numpy(), "cluster": cluster})
-    first = current.groupby("cluster")["record_token"].min()
-    anchors: dict[int, str] = {
-        int(c): str(t) for c, t in zip(first.index.to_numpy(), first.to_numpy(), strict=True)
-    }
+    anchors = _smallest_token_per_cluster(record_tokens, cluster)
     if previous is None or previous.empty:
         previous = pd.DataFrame(
             {"record_token": pd.Series(dtype=str), "beneficiary_id": pd.Series(dtype=str)}
@@ -126,10 +123,40 @@ def assign_ids(
         new=new_count,
         exited=len(last_month - taken - absorbed),
     )
+    labels = np.fromiter(chosen.keys(), dtype=np.int64, count=len(chosen))
+    by_label = pd.Series(list(chosen.values()), index=labels, dtype="string")
     ids = pd.Series(
-        [chosen[int(c)] for c in cluster],
+        by_label.reindex(np.asarray(cluster, dtype=np.int64)).to_numpy(),
         index=record_tokens.index,
         dtype="string",
         name="beneficiary_id",
     )
     return ids, changes
+
+
+def _smallest_token_per_cluster(record_tokens: pd.Series, cluster: np.ndarray) -> dict[int, str]:
+    """Each cluster's smallest record token.
+
+    A group-by ``min`` over strings falls back to a Python loop per group in
+    pandas (16 s for 100,000 clusters); ranking the distinct tokens once and
+    taking the minimum rank per cluster is a vectorised integer reduction.
+    """
+    rank, tokens = pd.factorize(record_tokens.astype(str).to_numpy(), sort=True)
+    labels = np.asarray(cluster, dtype=np.int64)
+    first = pd.Series(rank).groupby(labels).min()
+    return dict(
+        zip(first.index.tolist(), tokens[first.to_numpy()].astype(str).tolist(), strict=True)
+    )
+
+
+def first_seen_months(registry: pd.DataFrame) -> pd.Series:
+    """Each beneficiary id's earliest ``first_seen_month`` over the registry's records.
+
+    Months are ranked once (a handful of distinct values) and the minimum rank
+    taken per id, instead of a string ``min`` per group.
+    """
+    rank, months = pd.factorize(registry["first_seen_month"].astype(str).to_numpy(), sort=True)
+    earliest = pd.Series(rank).groupby(registry["beneficiary_id"].astype(str).to_numpy()).min()
+    return pd.Series(
+        months[earliest.to_numpy()], index=earliest.index, dtype="string", name="first_seen_month"
+    )

@@ -34,6 +34,7 @@ REVIEW_FIELDS: Final[tuple[str, ...]] = (
 ACCEPT: Final = frozenset({"accept", "accepted", "same", "yes", "y", "match", "1", "نعم"})
 REJECT: Final = frozenset({"reject", "rejected", "different", "no", "n", "non_match", "0", "لا"})
 DECISION_COLUMNS: Final = ["left_token", "right_token", "decision", "month"]
+_NAME_PARTS: Final = ("first_name", "father_name", "grandfather_name", "family_name")
 
 
 def display_names(raw: pd.DataFrame) -> pd.Series:
@@ -42,15 +43,28 @@ def display_names(raw: pd.DataFrame) -> pd.Series:
         full = raw["full_name"].astype("string")
     else:
         full = pd.Series(pd.NA, index=raw.index, dtype="string")
-    parts = [
-        c for c in ("first_name", "father_name", "grandfather_name", "family_name") if c in raw
-    ]
-    if parts:
+    parts = [c for c in _NAME_PARTS if c in raw]
+    if parts and len(raw):  # a row-wise join of no rows gives a frame, not a column
         joined = (
             raw[parts].astype("string").fillna("").agg(" ".join, axis=1).str.split().str.join(" ")
         )
         full = full.fillna(joined.replace("", pd.NA))
     return full
+
+
+def review_sources(valid: pd.DataFrame) -> pd.DataFrame:
+    """What the review queue may later show of a source's validated rows, kept compactly.
+
+    The queue needs raw values only for the few records that end in the review
+    band, but which records those are is known only after linking. Keeping the
+    shown fields as Arrow-backed strings (one buffer per column rather than one
+    Python object per cell) lets the run drop the full validated frames as soon
+    as standardisation has consumed them.
+    """
+    wanted = [*REVIEW_FIELDS, *_NAME_PARTS]
+    kept = valid[[c for c in wanted if c in valid.columns]]
+    text = [c for c in kept.columns if c != "row_number"]
+    return kept.astype(dict.fromkeys(text, "string[pyarrow]"))
 
 
 def review_queue(raw: pd.DataFrame, tokens: pd.Series, pairs: pd.DataFrame) -> pd.DataFrame:
@@ -60,7 +74,12 @@ def review_queue(raw: pd.DataFrame, tokens: pd.Series, pairs: pd.DataFrame) -> p
     order as ``tokens`` and the positions in ``pairs``.
     """
     doubtful = pairs[pairs["decision"] == "review"].sort_values("probability", ascending=False)
-    shown = raw.assign(full_name=display_names(raw))
+    # only the records of doubtful pairs are read: names are joined for a few
+    # thousand rows, not for every record of the month
+    rows = np.unique(doubtful[["left", "right"]].to_numpy(dtype=np.int64).ravel())
+    subset = raw.iloc[rows]
+    shown = subset.assign(full_name=display_names(subset))
+    at = pd.Index(rows)
     queue = pd.DataFrame(
         {
             "pair": np.arange(1, len(doubtful) + 1),
@@ -69,7 +88,7 @@ def review_queue(raw: pd.DataFrame, tokens: pd.Series, pairs: pd.DataFrame) -> p
         }
     )
     for side in ("left", "right"):
-        positions = doubtful[side].to_numpy()
+        positions = at.get_indexer(pd.Index(doubtful[side].to_numpy(dtype=np.int64)))
         for field in REVIEW_FIELDS:
             values = shown[field].to_numpy()[positions] if field in shown else pd.NA
             queue[f"{side}_{field}"] = values
