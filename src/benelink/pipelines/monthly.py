@@ -9,7 +9,7 @@ the calls in ``run_month`` is reading the pipeline.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,8 +26,11 @@ from benelink.errors import KeyError_, RejectLimitError, UnreadableFileError
 from benelink.io import review as review_io
 from benelink.io import snapshot, state
 from benelink.io.lock import run_lock
+from benelink.linkage.block import DEFAULT_RULES, BlockingRule
+from benelink.linkage.compare import COMPARISONS, Comparison
 from benelink.linkage.link import LinkResult, link_records
-from benelink.pipelines.ingest import check_month_files, load_source
+from benelink.pipelines.encoded import EncodedSource, link_inputs, load_encoded_source
+from benelink.pipelines.ingest import SourceFile, check_month_files, load_source
 from benelink.pipelines.outputs import build_beneficiaries, build_links, build_records
 from benelink.pipelines.persist import IdentityChanges, assign_ids, first_seen_months
 from benelink.pipelines.progress import RunObserver, Stages
@@ -83,7 +86,16 @@ def _run_locked(
     key: bytes,
     observer: RunObserver | None,
     now: datetime | None,
-    linker: Callable[[pd.DataFrame, LinkageSettings, pd.DataFrame | None], LinkResult],
+    linker: Callable[
+        [
+            pd.DataFrame,
+            LinkageSettings,
+            pd.DataFrame | None,
+            Sequence[BlockingRule],
+            Sequence[Comparison],
+        ],
+        LinkResult,
+    ],
 ) -> MonthResult:
     stages = Stages(observer)
     out_dir = cfg.out_dir
@@ -99,11 +111,16 @@ def _run_locked(
                 f"{folder}: missing {', '.join(missing)}; put the partner files there "
                 f"or fix the file names in {cfg.path.name}"
             )
-        loaded = []
+        loaded: list[SourceFile] = []
+        encoded: list[EncodedSource] = []
         for name, settings in cfg.sources.items():
-            loaded.append(load_source(name, settings, folder, config_label=cfg.path.name))
+            if settings.file_format == "encoded":  # tokens only, from `benelink encode`
+                encoded.append(load_encoded_source(name, settings, folder, fingerprint, month))
+            else:
+                loaded.append(load_source(name, settings, folder, config_label=cfg.path.name))
             st.advance()
         st.counts.update({f"rows_{s.name}": s.n_rows for s in loaded})
+        st.counts.update({f"rows_{e.name}": e.n_rows for e in encoded})
     n_rows = sum(s.n_rows for s in loaded)
 
     with stages.stage("validate", total=n_rows, unit="rows") as st:
@@ -148,10 +165,24 @@ def _run_locked(
         st.counts["records"] = len(records)
 
     with stages.stage("link") as st:
+        link_frame, rules, comparisons = records, DEFAULT_RULES, COMPARISONS
+        if encoded:  # every record is linked in encoded form, the clear ones encoded here
+            prepared = link_inputs(records, [e.records for e in encoded], key)
+            link_frame, records = prepared.records, prepared.outputs
+            rules, comparisons = prepared.rules, prepared.comparisons
+            raw = pd.concat(
+                [raw, pd.DataFrame({"source": records["source"].iloc[len(raw) :].to_numpy()})],
+                ignore_index=True,
+            )
         decisions = review_io.read_decisions(out_dir)
         linked = linker(
-            records, cfg.linkage, decisions_by_position(decisions, records["record_token"])
+            link_frame,
+            cfg.linkage,
+            decisions_by_position(decisions, records["record_token"]),
+            rules,
+            comparisons,
         )
+        del link_frame
         st.counts.update(
             candidate_pairs=linked.n_candidate_pairs,
             matches=int((linked.pairs["decision"] == "match").sum()),
@@ -191,6 +222,16 @@ def _run_locked(
                 "rejected_rows": _rejected_rows(v),
             }
             for s, v in zip(loaded, validated, strict=True)
+        ] + [
+            {
+                "source": e.name,
+                "kind": e.kind,
+                "file": e.path.name,
+                "sha256": e.sha256,
+                "rows": e.n_rows,
+                "rejected_rows": 0,
+            }
+            for e in encoded
         ]
         report = build_report(
             month=month,
@@ -248,6 +289,8 @@ def _link(
     records: pd.DataFrame,
     settings: LinkageSettings,
     decisions: pd.DataFrame | None,
+    rules: Sequence[BlockingRule],
+    comparisons: Sequence[Comparison],
     *,
     engine: Engine,
     spark_master: str,
@@ -255,14 +298,25 @@ def _link(
     """The link stage on the chosen engine; PySpark is imported only when asked for."""
     if engine == "local":
         return link_records(
-            records, settings, decisions=decisions, max_block_size=settings.max_block_size
+            records,
+            settings,
+            decisions=decisions,
+            rules=rules,
+            comparisons=comparisons,
+            max_block_size=settings.max_block_size,
         )
     from benelink.linkage.spark import link_records_spark, spark_session
 
     spark = spark_session(master=spark_master)
     try:
         return link_records_spark(
-            records, settings, spark, decisions=decisions, max_block_size=settings.max_block_size
+            records,
+            settings,
+            spark,
+            decisions=decisions,
+            rules=rules,
+            comparisons=comparisons,
+            max_block_size=settings.max_block_size,
         )
     finally:
         spark.stop()

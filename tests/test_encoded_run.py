@@ -1,0 +1,82 @@
+"""A partner sends its file encoded (`benelink encode`); `benelink run` links it with the
+clear sources, and the result stays as good as linking everything in the clear."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from benelink.cli import app
+from tests.helpers import SAMPLE, TEST_KEY, config_for
+
+runner = CliRunner()
+ENV = {"BENELINK_KEY": TEST_KEY}
+
+
+def test_run_with_an_encoded_naf_file(tmp_path: Path) -> None:
+    incoming = tmp_path / "in"
+    shutil.copytree(SAMPLE / "2026-11", incoming / "2026-11")
+    partner = config_for(incoming, tmp_path / "partner-out", tmp_path / "partner.toml")
+    encoded = incoming / "2026-11" / "naf.encoded.parquet"
+    result = runner.invoke(
+        app,
+        [
+            "encode",
+            "--config",
+            str(partner),
+            "--source",
+            "naf",
+            "--month",
+            "2026-11",
+            "--out",
+            str(encoded),
+        ],
+        env=ENV,
+    )
+    assert result.exit_code == 0, result.output
+    (incoming / "2026-11" / "naf.xlsx").unlink()  # the raw file never reaches the run
+
+    text = partner.read_text(encoding="utf-8")
+    block = re.search(r"(?s)\[sources\.naf\].*?(?=\n# UNHCR)", text)
+    assert block is not None
+    text = text.replace(
+        block.group(0),
+        '[sources.naf]\nfile = "naf.encoded.parquet"\nkind = "naf"\nformat = "encoded"\n',
+    )
+    config = tmp_path / "b.toml"
+    config.write_text(
+        text.replace(str(tmp_path / "partner-out"), str(tmp_path / "out")), encoding="utf-8"
+    )
+    run = runner.invoke(
+        app, ["run", "--config", str(config), "--month", "2026-11", "--quiet"], env=ENV
+    )
+    assert run.exit_code == 0, run.output
+
+    target = tmp_path / "quality.json"
+    quality = runner.invoke(
+        app,
+        [
+            "evaluate",
+            "--config",
+            str(config),
+            "--month",
+            "2026-11",
+            "--truth",
+            str(SAMPLE / "truth.csv"),
+            "--json",
+            str(target),
+        ],
+        env=ENV,
+    )
+    assert quality.exit_code == 0, quality.output
+    figures = json.loads(target.read_text())
+    assert figures["f1"] >= 0.99
+    assert figures["by_source_pair"]["jobseekers~naf"]["f1"] >= 0.99
+    report = json.loads(
+        (tmp_path / "out" / "snapshots" / "month=2026-11" / "report.json").read_text()
+    )
+    assert {i["file"] for i in report["inputs"]} >= {"naf.encoded.parquet"}
