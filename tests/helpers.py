@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "data" / "sample"
@@ -19,3 +21,17 @@ def config_for(sample_dir: Path, out_dir: Path, target: Path) -> Path:
     tomllib.loads(text)
     target.write_text(text, encoding="utf-8")
     return target
+
+
+def evaluate_through_cli(config: Path, month: str, target: Path) -> dict[str, Any]:
+    """`benelink evaluate --json` against the sample's truth file; the figures written."""
+    from typer.testing import CliRunner
+
+    from benelink.cli import app
+
+    args = ["evaluate", "--config", str(config), "--month", month]
+    args += ["--truth", str(SAMPLE / "truth.csv"), "--json", str(target)]
+    result = CliRunner().invoke(app, args, env={"BENELINK_KEY": TEST_KEY})
+    assert result.exit_code == 0, result.output
+    figures: dict[str, Any] = json.loads(target.read_text())
+    return figures

@@ -11,7 +11,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from benelink.cli import app
-from tests.helpers import SAMPLE, TEST_KEY, config_for
+from tests.helpers import SAMPLE, TEST_KEY, config_for, evaluate_through_cli
 
 runner = CliRunner()
 ENV = {"BENELINK_KEY": TEST_KEY}
@@ -56,24 +56,7 @@ def test_run_with_an_encoded_naf_file(tmp_path: Path) -> None:
     )
     assert run.exit_code == 0, run.output
 
-    target = tmp_path / "quality.json"
-    quality = runner.invoke(
-        app,
-        [
-            "evaluate",
-            "--config",
-            str(config),
-            "--month",
-            "2026-11",
-            "--truth",
-            str(SAMPLE / "truth.csv"),
-            "--json",
-            str(target),
-        ],
-        env=ENV,
-    )
-    assert quality.exit_code == 0, quality.output
-    figures = json.loads(target.read_text())
+    figures = evaluate_through_cli(config, "2026-11", tmp_path / "quality.json")
     assert figures["f1"] >= 0.99
     assert figures["by_source_pair"]["jobseekers~naf"]["f1"] >= 0.99
     report = json.loads(

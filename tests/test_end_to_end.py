@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 from typer.testing import CliRunner
 
 from benelink.cli import app
-from tests.helpers import SAMPLE, TEST_KEY, config_for
+from tests.helpers import SAMPLE, TEST_KEY, config_for, evaluate_through_cli
 
 runner = CliRunner()
 ENV = {"BENELINK_KEY": TEST_KEY}
@@ -79,24 +79,7 @@ def test_rejects_are_written_masked(two_months: tuple[Path, Path]) -> None:
 
 def test_evaluate_reports_pairwise_quality(two_months: tuple[Path, Path], tmp_path: Path) -> None:
     config, _ = two_months
-    target = tmp_path / "quality.json"
-    result = runner.invoke(
-        app,
-        [
-            "evaluate",
-            "--config",
-            str(config),
-            "--month",
-            "2026-11",
-            "--truth",
-            str(SAMPLE / "truth.csv"),
-            "--json",
-            str(target),
-        ],
-        env=ENV,
-    )
-    assert result.exit_code == 0, result.output
-    figures = json.loads(target.read_text())
+    figures = evaluate_through_cli(config, "2026-11", tmp_path / "quality.json")
     assert set(figures) >= {"precision", "recall", "f1", "by_source_pair"}
     assert figures["f1"] > 0.9
     assert "jobseekers~naf" in figures["by_source_pair"]
