@@ -112,3 +112,11 @@ def test_mask_depends_on_the_shape_only(value: str, seed: int) -> None:
     a mask tells nothing about content beyond kind, length and script."""
     other = _same_shape(value, random.Random(seed))
     assert mask_value(value, "full_name") == mask_value(other, "full_name")
+
+
+def test_mask_series_keeps_empty_and_nul_apart() -> None:
+    """pandas' string hashing stops at NUL; a missing value must not take a NUL value's mask."""
+    values = pd.Series([None, "", "\x00", "9851234567"], dtype="string")
+    masks = mask_series(values, "national_number").tolist()
+    assert masks[0] == masks[1] == mask_value("", "national_number")
+    assert masks[2] == mask_value("\x00", "national_number") != masks[0]

@@ -101,10 +101,11 @@ def mask_value(value: str | None, column: str) -> str:
 
 
 def mask_series(values: pd.Series, column: str) -> pd.Series:
-    """``mask_value`` over a column, computed once per distinct value."""
-    filled = values.astype("string").fillna("")
-    codes, uniques = pd.factorize(filled)
-    masks = [mask_value(str(u), column) for u in uniques]
-    if not masks:
-        return pd.Series([], index=values.index, dtype="string")
-    return pd.Series(pd.array(masks, dtype="string")[codes], index=values.index)
+    """``mask_value`` over a column, computed once per distinct value.
+
+    Distinct values are found with a Python dict, not ``pd.factorize``: pandas'
+    string hash table stops at a NUL byte, so "" and "\\x00" would share a mask.
+    """
+    raw = ["" if pd.isna(v) else str(v) for v in values.to_numpy(dtype=object)]
+    lookup = {v: mask_value(v, column) for v in set(raw)}
+    return pd.Series([lookup[v] for v in raw], index=values.index, dtype="string")
