@@ -24,6 +24,7 @@ import pandas as pd
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, JaroWinkler
 
+from benelink.linkage.distinct import distinct_pairs
 from benelink.linkage.encoded import ENCODED_LEVEL_FUNCTIONS, ENCODED_LEVEL_LABELS, EncodedKind
 from benelink.schemas.columns import NAME_PARTS
 
@@ -129,24 +130,17 @@ def similarity(kind: Similarity, vocab: Strings, a: Codes, b: Codes) -> Floats:
     """Scores of aligned code pairs, NaN where either is missing; once per distinct pair.
 
     Equal codes are not scored (a similarity of a value with itself is the
-    top score, 1 or distance 0); distinct pairs are found by hashing
-    (``pd.factorize``), which is much faster than sorting at millions of pairs.
+    top score, 1 or distance 0).
     """
     out = np.full(len(a), np.nan)
-    present = (a >= 0) & (b >= 0)
-    same = present & (a == b)
-    out[same] = 0.0 if kind == "osa_distance" else 1.0
-    ok = present & ~same
-    if not ok.any():
-        return out
-    lo = np.minimum(a[ok], b[ok]).astype(np.int64)
-    hi = np.maximum(a[ok], b[ok]).astype(np.int64)
-    inverse, distinct = pd.factorize(lo * len(vocab) + hi)
-    distinct = np.asarray(distinct, dtype=np.int64)
-    first = vocab[distinct // len(vocab)].tolist()
-    second = vocab[distinct % len(vocab)].tolist()
-    scores = process.cpdist(first, second, scorer=SIMILARITIES[kind], workers=-1)
-    out[ok] = np.asarray(scores, dtype=np.float64)[inverse]
+    ok, first, second, inverse = distinct_pairs(
+        out, a, b, len(vocab), 0.0 if kind == "osa_distance" else 1.0
+    )
+    if first.size:
+        scores = process.cpdist(
+            vocab[first].tolist(), vocab[second].tolist(), scorer=SIMILARITIES[kind], workers=-1
+        )
+        out[ok] = np.asarray(scores, dtype=np.float64)[inverse]
     return out
 
 

@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, Final, Literal
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from benelink.linkage.block import DEFAULT_RULES, BlockingRule
+from benelink.linkage.distinct import distinct_pairs
 
 if TYPE_CHECKING:
     from benelink.linkage.compare import (
@@ -77,17 +77,9 @@ def dice(a: npt.NDArray[np.uint64], b: npt.NDArray[np.uint64]) -> Floats:
 def dice_similarity(vocab: npt.NDArray[np.object_], a: Codes, b: Codes) -> Floats:
     """Dice of aligned code pairs, NaN where either is missing; once per distinct pair."""
     out = np.full(len(a), np.nan)
-    present = (a >= 0) & (b >= 0)
-    same = present & (a == b)
-    out[same] = 1.0
-    ok = present & ~same
-    if not ok.any():
+    ok, first, second, inverse = distinct_pairs(out, a, b, len(vocab), 1.0)
+    if not first.size:
         return out
-    lo = np.minimum(a[ok], b[ok]).astype(np.int64)
-    hi = np.maximum(a[ok], b[ok]).astype(np.int64)
-    inverse, distinct = pd.factorize(lo * len(vocab) + hi)
-    distinct = np.asarray(distinct, dtype=np.int64)
-    first, second = distinct // len(vocab), distinct % len(vocab)
     used, where = np.unique(np.concatenate([first, second]), return_inverse=True)
     matrix = filter_matrix(vocab[used])
     scores = dice(matrix[where[: len(first)]], matrix[where[len(first) :]])

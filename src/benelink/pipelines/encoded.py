@@ -12,7 +12,6 @@ ones. docs/encoding.md is the specification of the file.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import uuid
 from collections.abc import Mapping, Sequence
@@ -44,6 +43,7 @@ from benelink.errors import (
     RejectLimitError,
     UnreadableFileError,
 )
+from benelink.io.read import file_sha256
 from benelink.linkage.block import BlockingRule
 from benelink.linkage.compare import COMPARISONS, Comparison, ComparisonKind
 from benelink.linkage.encoded import ENCODED_RULES
@@ -244,8 +244,9 @@ def load_encoded_source(
             f"{settings.file} was encoded for {meta.get('month')}, the run is for {month}: "
             "ask the partner for this month's file"
         )
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return EncodedSource(name, settings.kind, path, digest, len(frame), link_frame(frame, name))
+    return EncodedSource(
+        name, settings.kind, path, file_sha256(path), len(frame), link_frame(frame, name)
+    )
 
 
 def link_inputs(

@@ -22,11 +22,15 @@ HISTOGRAM_BINS = 20
 
 def source_overlap(beneficiaries: pd.DataFrame) -> dict[str, int]:
     """Beneficiaries by the combination of sources they appear in ("naf+jobseekers": n)."""
-    flags = beneficiaries[["in_naf", "in_unhcr", "in_jobseekers"]].to_numpy()
-    names = np.array(["naf", "unhcr", "jobseekers"])
-    combos = ["+".join(names[row]) or "none" for row in flags]
-    counts = pd.Series(combos).value_counts()
-    return {str(k): int(v) for k, v in sorted(counts.items())}
+    kinds = ("naf", "unhcr", "jobseekers")
+    counts = beneficiaries[[f"in_{k}" for k in kinds]].value_counts()  # at most 8 combinations
+    named: dict[str, int] = {}
+    for flags, n in counts.items():
+        combo = "+".join(
+            k for k, flag in zip(kinds, cast(tuple[bool, ...], flags), strict=True) if flag
+        )
+        named[combo or "none"] = int(n)
+    return dict(sorted(named.items()))
 
 
 def links_by_source_pair(links: pd.DataFrame) -> dict[str, dict[str, int]]:
