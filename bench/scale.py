@@ -49,11 +49,9 @@ DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 DEFAULT_TOOLS = ("benelink", "splink")
 _SIZE = re.compile(r"^(\d+)([kKmM]?)$")
 _RUN_KEYS = {"incoming": '"incoming/{month}"', "out": '"out"'}
-# The one change from config/benelink.toml: the link stage's block cap. With the default
-# (400) the blocking rules give 12.9 M candidate pairs at 100k people but 304 M at 1M
-# (a first name + birth year block of 400 records alone is 80,000 pairs); at 50 they give
-# 3.4 M and ~41 M, with the same F1 at 100k (0.995). The pair budget is raised to match.
-LINKAGE_KEYS = {"max_block_size": "50", "max_candidate_pairs": "100000000"}
+# [linkage] settings changed from config/benelink.toml: none. The shipped pair budget lowers
+# the block cap where the data needs it (400 up to 100k people, 50 at 1M; docs/linkage.md).
+LINKAGE_KEYS: dict[str, str] = {}
 
 
 def parse_sizes(text: str) -> tuple[int, ...]:

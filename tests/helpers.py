@@ -35,3 +35,36 @@ def evaluate_through_cli(config: Path, month: str, target: Path) -> dict[str, An
     assert result.exit_code == 0, result.output
     figures: dict[str, Any] = json.loads(target.read_text())
     return figures
+
+
+def november_records() -> Any:
+    """November of the committed sample, through the stages in run_month's order."""
+    import pandas as pd
+
+    from benelink.anonymize.keys import parse_key
+    from benelink.anonymize.tokens import pseudonymize
+    from benelink.config.load import load_config
+    from benelink.pipelines.ingest import load_source
+    from benelink.pipelines.standardize import standardize
+    from benelink.pipelines.validate import validate_source
+
+    cfg = load_config(REPO / "config" / "benelink.toml")
+    parts = []
+    for name, source in cfg.sources.items():
+        validated = validate_source(load_source(name, source, SAMPLE / "2026-11"))
+        parts.append(standardize(validated.valid, validated.kind))
+    return pseudonymize(pd.concat(parts, ignore_index=True), parse_key(TEST_KEY, "the tests"))
+
+
+class ProgressRecorder:
+    """Records what the link stage tells its progress bar."""
+
+    def __init__(self) -> None:
+        self.sizes: list[tuple[int, str]] = []
+        self.advanced: list[int] = []
+
+    def size(self, total: int, unit: str) -> None:
+        self.sizes.append((total, unit))
+
+    def advance(self, amount: int = 1) -> None:
+        self.advanced.append(amount)

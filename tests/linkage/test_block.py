@@ -88,3 +88,38 @@ def test_locality_rule_finds_pairs_that_share_only_the_place() -> None:
     assert counts["locality"] == found.n_counted
     no_locality = candidate_pairs(records.drop(columns="locality"), 1000)
     assert len(no_locality) == 0
+
+
+def _one_common_name() -> tuple[pd.DataFrame, tuple[BlockingRule, ...]]:
+    """100 records in one first name + year block, 25 per birth month."""
+    frame = pd.DataFrame(
+        {
+            "key_first": ["mhmd"] * 100,
+            "birth_year": [1990] * 100,
+            "birth_month": [i % 4 + 1 for i in range(100)],
+        }
+    )
+    return frame, (BlockingRule("first_year", ("key_first", "birth_year"), ("birth_month",)),)
+
+
+def test_block_cap_is_lowered_until_the_pairs_fit_the_budget() -> None:
+    frame, rules = _one_common_name()
+    assert candidate_pairs(frame, 10**6, rules, 400).max_block_size == 400
+    assert len(candidate_pairs(frame, 10**6, rules, 400)) == 100 * 99 // 2
+
+    fitted = candidate_pairs(frame, 2_000, rules, 400)  # 400 → 200 → 100 → 50
+    assert fitted.max_block_size == 50
+    explicit = candidate_pairs(frame, 10**6, rules, 50)
+    assert np.array_equal(fitted.left, explicit.left)
+    assert np.array_equal(fitted.right, explicit.right)
+    assert len(fitted) == 4 * (25 * 24 // 2)
+
+    # at the floor (20) the 25-record months are skipped too: nothing is left, within budget
+    floor = candidate_pairs(frame, 100, rules, 400)
+    assert floor.max_block_size == 20 and len(floor) == 0
+
+
+def test_budget_error_says_the_cap_was_lowered_in_vain() -> None:
+    frame = pd.DataFrame({"phone": ["+962791000000"] * 20})
+    with pytest.raises(CandidateBudgetError, match="even with blocks cut at 20 records"):
+        candidate_pairs(frame, 10, (BlockingRule("phone", ("phone",)),), 400)

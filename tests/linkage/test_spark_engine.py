@@ -6,51 +6,23 @@ Skipped unless PySpark is installed (``pip install -e '.[spark]'``, Java 17+);
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 pytest.importorskip("pyspark")
 
 from pyspark.sql import SparkSession
 
-from benelink.anonymize.keys import parse_key
-from benelink.anonymize.tokens import pseudonymize
-from benelink.config.load import load_config
 from benelink.config.model import LinkageSettings
 from benelink.errors import ConfigError
 from benelink.linkage.block import candidate_pairs
-from benelink.linkage.cluster import connected_components
-from benelink.linkage.compare import COMPARISONS, compare_pairs, encode_records
 from benelink.linkage.link import LinkResult, link_records
-from benelink.linkage.score import (
-    estimate_model,
-    match_probability,
-    match_weights,
-    pattern_counts,
-    term_frequencies,
-)
-from benelink.linkage.spark import (
-    _concat,
-    _in_pair_order,
-    _merged_patterns,
-    _reachable,
-    _scored_chunks,
-    _Shared,
-    link_records_spark,
-    spark_session,
-)
-from benelink.pipelines.ingest import load_source
-from benelink.pipelines.standardize import standardize
-from benelink.pipelines.validate import validate_source
-from tests.helpers import REPO, SAMPLE, TEST_KEY
+from benelink.linkage.spark import link_records_spark, spark_session
+from tests.helpers import ProgressRecorder, november_records
 
 pytestmark = pytest.mark.spark
 
@@ -66,13 +38,7 @@ def spark() -> Iterator[SparkSession]:
 
 @pytest.fixture(scope="module")
 def records() -> pd.DataFrame:
-    """November of the committed sample, through the stages in run_month's order."""
-    cfg = load_config(REPO / "config" / "benelink.toml")
-    parts = []
-    for name, source in cfg.sources.items():
-        validated = validate_source(load_source(name, source, SAMPLE / "2026-11"))
-        parts.append(standardize(validated.valid, validated.kind))
-    return pseudonymize(pd.concat(parts, ignore_index=True), parse_key(TEST_KEY, "the tests"))
+    return november_records()
 
 
 @pytest.fixture(scope="module")
@@ -159,67 +125,22 @@ def test_session_keeps_personal_data_off_the_disk_in_clear(spark: SparkSession) 
     assert conf.get("spark.ui.enabled") == "false"
 
 
-@settings(max_examples=40)
-@given(
-    st.lists(st.lists(st.integers(-1, 4), min_size=3, max_size=3), max_size=60),
-    st.lists(st.integers(1, 20), min_size=1, max_size=5),
-)
-def test_merged_chunk_patterns_equal_the_whole(rows: list[list[int]], sizes: list[int]) -> None:
-    levels = np.asarray(rows, dtype=np.int8).reshape(-1, 3)
-    cuts = np.cumsum(sizes)
-    chunks = [pattern_counts(part) for part in np.split(levels, cuts[cuts < len(levels)])]
-    patterns, counts = _merged_patterns(chunks, 3)
-    whole_patterns, whole_counts = pattern_counts(levels)
-    assert np.array_equal(patterns, whole_patterns.reshape(-1, 3))
-    assert np.array_equal(counts, whole_counts)
-    assert patterns.dtype == np.int8 and counts.dtype == np.int64
-
-
-class _Value:
-    """Stands in for a Spark broadcast: the executor side reads only ``.value``."""
-
-    def __init__(self, value: bytes) -> None:
-        self.value = value
-
-
-def _shared(value: object) -> _Shared[Any]:
-    return _Shared(cast(Any, _Value(pickle.dumps(value))))
-
-
-def test_collected_pairs_are_every_pair_clustering_looks_at(records: pd.DataFrame) -> None:
-    """Above the floor, or below it with both records in one match component: the
-    pairs the local engine's clustering reads, and no others."""
-    settings = LinkageSettings()
-    floor, n, width = settings.review_threshold, len(records), len(COMPARISONS)
-    arr = encode_records(records)
-    candidates = candidate_pairs(records, settings.max_candidate_pairs)
-    left, right = candidates.left, candidates.right
-    levels = compare_pairs(arr, left, right)
-    model = estimate_model(COMPARISONS, *pattern_counts(levels), settings.em_max_iterations)
-    tf = term_frequencies(arr, COMPARISONS)
-    probability = match_probability(match_weights(levels, model, tf, arr, left), model.lambda_)
-    chunks = [
-        (left[s : s + 4000], right[s : s + 4000], levels[s : s + 4000])
-        for s in range(0, len(left), 4000)
-    ]
-    arr_b, scoring = _shared(arr), _shared((model, tf))
-
-    high = _concat(list(_scored_chunks(arr_b, scoring, floor, None, chunks)), width)
-    component = _reachable(n, high, settings.match_threshold, None)
-    low = _concat(list(_scored_chunks(arr_b, scoring, floor, _shared(component), chunks)), width)
-    got_left, got_right, got_levels, _, got_probability = _in_pair_order(high, low)
-
-    is_match = probability >= settings.match_threshold
-    labels = connected_components(n, left[is_match], right[is_match])
-    wanted = (probability >= floor) | (labels[left] == labels[right])
-    assert len(low[0]) > 0 and (low[4] < floor).all()
-    assert np.array_equal(got_left, left[wanted]) and np.array_equal(got_right, right[wanted])
-    assert np.array_equal(got_levels, levels[wanted])
-    assert np.array_equal(got_probability, probability[wanted])
+def test_progress_counts_every_candidate_pair_once(
+    spark: SparkSession, records: pd.DataFrame, local: LinkResult
+) -> None:
+    progress = ProgressRecorder()
+    link_records_spark(
+        records, LinkageSettings(), spark, partitions=5, u_pairs=U_PAIRS, progress=progress
+    )
+    assert progress.sizes == [(local.n_candidate_pairs, "pairs")]
+    assert sum(progress.advanced) == local.n_candidate_pairs
+    assert all(a > 0 for a in progress.advanced)
 
 
 def test_cli_run_with_spark_engine_writes_the_same_snapshot(tmp_path: Path) -> None:
-    """`benelink run --engine spark` and the local engine give identical tables."""
+    """`benelink run --engine spark` and the local engine give identical tables.
+
+    Last in this file: the run stops the shared Spark session when it is done."""
     from typer.testing import CliRunner
 
     from benelink.cli import app

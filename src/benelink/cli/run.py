@@ -108,6 +108,9 @@ class RichProgress:
     def stage_started(self, stage: str, total: int | None, unit: str) -> None:
         self.tasks[stage] = self.progress.add_task(stage, total=total, unit=unit if total else "")
 
+    def stage_sized(self, stage: str, total: int, unit: str) -> None:
+        self.progress.update(self.tasks[stage], total=total, unit=unit)
+
     def stage_advanced(self, stage: str, amount: int) -> None:
         self.progress.advance(self.tasks[stage], amount)
 

@@ -89,7 +89,8 @@ class LinkageSettings(_Frozen):
 
     match_threshold: float = Field(default=0.9, gt=0.0, lt=1.0)
     review_threshold: float = Field(default=0.5, gt=0.0, lt=1.0)
-    max_candidate_pairs: int = Field(default=20_000_000, gt=0)
+    # the block cap is lowered (halved, down to 20) until the pairs fit; then the run stops
+    max_candidate_pairs: int = Field(default=50_000_000, gt=0)
     # blocks larger than this are refined or skipped (benelink.linkage.block.DEFAULT_MAX_BLOCK_SIZE)
     max_block_size: int = Field(default=400, ge=2)
     em_max_iterations: int = Field(default=50, gt=0)

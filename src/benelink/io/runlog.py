@@ -40,6 +40,9 @@ class RunLog:
     def stage_started(self, stage: str, total: int | None, unit: str) -> None:
         """Progress is for screens; the log records finished stages only."""
 
+    def stage_sized(self, stage: str, total: int, unit: str) -> None:
+        """Progress is for screens; the log records finished stages only."""
+
     def stage_advanced(self, stage: str, amount: int) -> None:
         """Progress is for screens; the log records finished stages only."""
 

@@ -35,12 +35,15 @@ def month_dir(out_dir: Path, month: str) -> Path:
 def to_table(frame: pd.DataFrame, descriptions: Mapping[str, str], title: str) -> pa.Table:
     """A pyarrow table carrying each column's description as field metadata."""
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    fields = []
-    for f in table.schema:
+    fields, columns = [], []
+    for f, column in zip(table.schema, table.columns, strict=True):
         text = descriptions.get(f.name, LEVEL_DESCRIPTION if f.name.startswith("level_") else "")
+        if pa.types.is_large_string(f.type):  # Arrow-backed pandas strings: one string type
+            f, column = f.with_type(pa.string()), column.cast(pa.string())
         fields.append(f.with_metadata({"description": text}))
+        columns.append(column)
     schema = pa.schema(fields, metadata={"benelink.table": title})
-    return pa.Table.from_arrays(table.columns, schema=schema)
+    return pa.Table.from_arrays(columns, schema=schema)
 
 
 def write_snapshot(

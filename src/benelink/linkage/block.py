@@ -11,8 +11,9 @@ A block bigger than ``max_block_size`` (the key of "Mohammad" with a birth
 year, an office phone shared by hundreds of job seekers) is split on the
 rule's ``refine`` columns; if it is still too big it is skipped, and the other
 rules carry the recall. Pairs are *counted* per rule before any is
-materialised, so an over-generous rule stops with a clear error instead of
-exhausting memory.
+materialised: when they exceed the budget the block cap is lowered until
+they fit, and if they still do not, the run stops with a clear error instead
+of exhausting memory.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ PositionArray = npt.NDArray[np.int32]
 CodeArray = npt.NDArray[np.int64]
 
 DEFAULT_MAX_BLOCK_SIZE = 400
+# the block cap is halved to meet the pair budget, but not below this
+MIN_BLOCK_SIZE = 20
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,7 @@ class CandidatePairs:
     left: PositionArray
     right: PositionArray
     counts: tuple[RuleCount, ...]
+    max_block_size: int = DEFAULT_MAX_BLOCK_SIZE
 
     @property
     def n_counted(self) -> int:
@@ -102,28 +106,45 @@ def _group_codes(records: pd.DataFrame, columns: Sequence[str]) -> CodeArray:
     return np.asarray(codes.to_numpy(dtype=np.int64, na_value=-1), dtype=np.int64)
 
 
-def _block_codes(
-    records: pd.DataFrame, rule: BlockingRule, max_block_size: int
-) -> tuple[CodeArray, int, int]:
-    """Block ids after splitting over-size blocks; over-size leftovers get -1 (skipped)."""
-    codes = _group_codes(records, rule.columns)
-    sizes = np.bincount(codes[codes >= 0]) if (codes >= 0).any() else np.zeros(0, np.int64)
-    big = np.flatnonzero(sizes > max_block_size)
-    if big.size == 0:
-        return codes, 0, 0
-    in_big = np.isin(codes, big)
-    refined = codes.copy()
-    if rule.refine:
-        sub = _group_codes(records, (*rule.columns, *rule.refine))
-        # offset refined ids past the unrefined ones so the two never collide
-        refined[in_big] = np.where(sub[in_big] >= 0, sub[in_big] + sizes.size, -1)
-    else:
-        refined[in_big] = -1
-    sizes2 = np.bincount(refined[refined >= 0]) if (refined >= 0).any() else sizes[:0]
-    still = np.flatnonzero(sizes2 > max_block_size)
-    dropped = np.isin(refined, still) & (refined >= 0)
-    refined[dropped] = -1
-    return refined, int(big.size), int(in_big.sum())
+class _RuleGroups:
+    """One rule's block ids, and its refined ids when a block needs splitting.
+
+    Grouping is the costly part; capping is cheap, so the ids are computed
+    once and capped as many times as :func:`candidate_pairs` needs.
+    """
+
+    def __init__(self, records: pd.DataFrame, rule: BlockingRule) -> None:
+        self.records = records
+        self.rule = rule
+        self.codes = _group_codes(records, rule.columns)
+        present = self.codes[self.codes >= 0]
+        self.sizes = np.bincount(present) if present.size else np.zeros(0, np.int64)
+        self._refined: CodeArray | None = None
+
+    def refined(self) -> CodeArray:
+        if self._refined is None:
+            self._refined = _group_codes(self.records, (*self.rule.columns, *self.rule.refine))
+        return self._refined
+
+    def capped(self, max_block_size: int) -> tuple[CodeArray, RuleCount]:
+        """Block ids after splitting over-size blocks; over-size leftovers get -1 (skipped)."""
+        codes, sizes = self.codes, self.sizes
+        big = np.flatnonzero(sizes > max_block_size)
+        if big.size == 0:
+            return codes, RuleCount(self.rule.name, _pair_count(codes), 0, 0)
+        in_big = np.isin(codes, big)
+        refined = codes.copy()
+        if self.rule.refine:
+            sub = self.refined()
+            # offset refined ids past the unrefined ones so the two never collide
+            refined[in_big] = np.where(sub[in_big] >= 0, sub[in_big] + sizes.size, -1)
+        else:
+            refined[in_big] = -1
+        sizes2 = np.bincount(refined[refined >= 0]) if (refined >= 0).any() else sizes[:0]
+        still = np.flatnonzero(sizes2 > max_block_size)
+        refined[np.isin(refined, still) & (refined >= 0)] = -1
+        count = RuleCount(self.rule.name, _pair_count(refined), int(big.size), int(in_big.sum()))
+        return refined, count
 
 
 def _pair_count(codes: CodeArray) -> int:
@@ -163,35 +184,26 @@ def pairs_within_groups(codes: CodeArray) -> tuple[PositionArray, PositionArray]
     return np.concatenate(lefts), np.concatenate(rights)
 
 
-def _rule_blocks(
-    records: pd.DataFrame, rules: Sequence[BlockingRule], max_block_size: int
-) -> list[tuple[CodeArray, RuleCount]]:
-    out = []
-    for rule in rules:
-        codes, skipped_blocks, skipped_records = _block_codes(records, rule, max_block_size)
-        out.append(
-            (codes, RuleCount(rule.name, _pair_count(codes), skipped_blocks, skipped_records))
-        )
-    return out
-
-
 def count_candidate_pairs(
     records: pd.DataFrame,
     rules: Sequence[BlockingRule] = DEFAULT_RULES,
     max_block_size: int = DEFAULT_MAX_BLOCK_SIZE,
 ) -> tuple[RuleCount, ...]:
     """Pairs per rule (sum of n·(n−1)/2 over its blocks), without building any pair."""
-    return tuple(count for _, count in _rule_blocks(records, rules, max_block_size))
+    return tuple(_RuleGroups(records, rule).capped(max_block_size)[1] for rule in rules)
 
 
-def check_budget(counts: Sequence[RuleCount], max_candidate_pairs: int) -> None:
+def check_budget(
+    counts: Sequence[RuleCount], max_candidate_pairs: int, max_block_size: int | None = None
+) -> None:
     """Stop before comparing when the rules would produce more pairs than allowed."""
     total = sum(c.pairs for c in counts)
     if total <= max_candidate_pairs:
         return
     worst = max(counts, key=lambda c: c.pairs)
+    capped = "" if max_block_size is None else f" even with blocks cut at {max_block_size} records"
     raise CandidateBudgetError(
-        f"blocking would compare up to {total:,} candidate pairs, above the cap of "
+        f"blocking would compare up to {total:,} candidate pairs{capped}, above the cap of "
         f"{max_candidate_pairs:,}; rule '{worst.rule}' alone gives {worst.pairs:,}. "
         "Raise [linkage] max_candidate_pairs in the configuration or tighten that rule"
     )
@@ -203,23 +215,40 @@ def candidate_pairs(
     rules: Sequence[BlockingRule] = DEFAULT_RULES,
     max_block_size: int = DEFAULT_MAX_BLOCK_SIZE,
 ) -> CandidatePairs:
-    """The union of the rules' pairs, checked against the budget before it is built."""
-    blocks = _rule_blocks(records, rules, max_block_size)
-    counts = tuple(count for _, count in blocks)
-    check_budget(counts, max_candidate_pairs)
+    """The union of the rules' pairs, counted against the budget before any is built.
+
+    ``max_block_size`` is the largest block kept. When the rules would give more
+    than ``max_candidate_pairs`` pairs, the cap is halved (down to
+    ``MIN_BLOCK_SIZE``) until they fit: a national register's "Mohammad" blocks
+    are cut finer, while a small file keeps the broad blocks that find its
+    harder duplicates. The cap used is returned with the pairs.
+    """
+    groups = [_RuleGroups(records, rule) for rule in rules]
+    cap = max(max_block_size, 2)
+    while True:
+        blocks = [g.capped(cap) for g in groups]
+        counts = tuple(count for _, count in blocks)
+        if sum(c.pairs for c in counts) <= max_candidate_pairs or cap <= MIN_BLOCK_SIZE:
+            break
+        cap = max(cap // 2, MIN_BLOCK_SIZE)
+    check_budget(counts, max_candidate_pairs, cap if cap < max_block_size else None)
+    del groups
     n = max(len(records), 1)
-    # one int64 per pair; one sort of all rules' pairs, duplicates dropped after it
+    # one int64 per pair, every rule's pairs written into one array sized by the counts
+    # (no second copy from concatenating), one in-place sort, duplicates dropped after it
     # (numpy's hash-based union1d is far slower on tens of millions of pairs)
-    parts = []
+    merged = np.empty(sum(c.pairs for c in counts), dtype=np.int64)
+    at = 0
     for codes, _ in blocks:
         left, right = pairs_within_groups(codes)
-        parts.append(left.astype(np.int64) * n + right)
-    merged = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        merged[at : at + left.size] = left.astype(np.int64) * n + right
+        at += left.size
+    merged = merged[:at]  # exactly the counted pairs; never unwritten slots
     merged.sort(kind="quicksort")
     if merged.size:
         merged = merged[np.r_[True, merged[1:] != merged[:-1]]]
-    return CandidatePairs(
-        left=(merged // n).astype(np.int32),
-        right=(merged % n).astype(np.int32),
-        counts=counts,
-    )
+    left = np.empty(merged.size, dtype=np.int32)
+    right = np.empty(merged.size, dtype=np.int32)
+    np.floor_divide(merged, n, out=left, casting="unsafe")
+    np.remainder(merged, n, out=right, casting="unsafe")
+    return CandidatePairs(left=left, right=right, counts=counts, max_block_size=cap)

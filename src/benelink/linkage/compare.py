@@ -81,7 +81,10 @@ class RecordArrays:
 def _text(records: pd.DataFrame, column: str) -> pd.Series:
     if column not in records.columns:
         return pd.Series(pd.NA, index=records.index, dtype="string")
-    values = records[column].astype("string").str.strip()
+    values = records[column]
+    if not isinstance(values.dtype, pd.StringDtype):
+        values = values.astype("string")
+    values = values.str.strip()
     return values.mask(values == "")
 
 

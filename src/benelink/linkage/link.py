@@ -1,14 +1,17 @@
 """The link stage wired in one place: block → compare → score → decide → cluster.
 
-``score_partition`` is the unit of work over a partition of candidate pairs
-(it needs only the encoded record arrays, the pair positions and the fitted
-model), so the same function can later run per partition on PySpark.
+The candidate pairs are compared and scored chunk by chunk
+(``benelink.linkage.chunks``): only the pairs clustering reads are ever held
+scored, so memory grows with the matches, not with the candidates. The Spark
+engine runs the same chunk functions per partition and shares everything
+after scoring (:func:`finish_link`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +25,17 @@ from benelink.linkage.block import (
     pairs_within_groups,
 )
 from benelink.linkage.block import candidate_pairs as block_candidates
+from benelink.linkage.chunks import (
+    PARTITION_PAIRS,
+    Scored,
+    chunk_bounds,
+    compare_chunk,
+    concat_scored,
+    in_pair_order,
+    kept_pairs,
+    merged_patterns,
+    reachable,
+)
 from benelink.linkage.cluster import cluster_records, connected_components
 from benelink.linkage.compare import (
     COMPARISONS,
@@ -48,14 +62,21 @@ from benelink.linkage.score import (
     level_counts,
     match_probability,
     match_weights,
-    pattern_counts,
     term_frequencies,
 )
 from benelink.schemas.columns import SOURCE
 
-PARTITION_PAIRS = 1_000_000
 # components up to this size get every internal pair scored before clustering
 FILL_COMPONENT_MAX = 60
+
+
+class PairProgress(Protocol):
+    """Who follows the link stage: told how many candidate pairs there are, then
+    how many more have been compared after each chunk (a stage handle is one)."""
+
+    def size(self, total: int, unit: str) -> None: ...
+
+    def advance(self, amount: int = 1) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -64,6 +85,7 @@ class LinkResult:
 
     pairs: pd.DataFrame
     n_candidate_pairs: int
+    max_block_size: int  # the block cap blocking used (lowered to meet the pair budget)
     parameters: pd.DataFrame
     lambda_: float
     cluster: npt.NDArray[np.int64]
@@ -215,9 +237,6 @@ def _decisions(probability: Floats, settings: LinkageSettings) -> npt.NDArray[np
     ).astype(object)
 
 
-Scored = tuple[Codes, Codes, Levels, Floats, Floats]
-
-
 def finish_link(
     arr: RecordArrays,
     settings: LinkageSettings,
@@ -225,15 +244,17 @@ def finish_link(
     decisions: pd.DataFrame | None,
     model: Model,
     tf: TermFrequencies,
-    n_candidate_pairs: int,
+    candidates: tuple[int, int],
     scored: Scored,
     *,
     source: Codes | None = None,
 ) -> LinkResult:
     """Everything after scoring, shared by the local and the Spark engine: score the pairs
     inside small match components that blocking missed, lay reviewers' decisions over
-    the model, cluster, and build the pairs frame."""
+    the model, cluster, and build the pairs frame. ``candidates``: how many candidate
+    pairs blocking gave, and the block cap it used."""
     n = len(arr)
+    n_candidate_pairs, max_block_size = candidates
     left, right, levels, weight, probability = scored
     extra_left, extra_right = _across(
         source, *_fill_components(n, left, right, probability, settings.match_threshold)
@@ -279,6 +300,7 @@ def finish_link(
     return LinkResult(
         pairs=pairs,
         n_candidate_pairs=n_candidate_pairs,
+        max_block_size=max_block_size,
         parameters=model.parameters(),
         lambda_=model.lambda_,
         cluster=clustering.cluster,
@@ -298,6 +320,8 @@ def link_records(
     u_pairs: int = DEFAULT_U_PAIRS,
     u_seed: int = DEFAULT_U_SEED,
     link_only: bool = False,
+    progress: PairProgress | None = None,
+    chunk_pairs: int = PARTITION_PAIRS,
 ) -> LinkResult:
     """Link and de-duplicate standardised records (positions 0..n-1) into beneficiaries.
 
@@ -307,48 +331,50 @@ def link_records(
     from EM over the candidate pairs. ``link_only`` compares records of different
     ``source`` only (a link task between files that are each free of duplicates,
     as FEBRL4): pairs within one source are dropped from the candidates, the
-    random pairs and the prior's population.
+    random pairs and the prior's population. ``progress`` hears of each chunk
+    of ``chunk_pairs`` pairs compared.
     """
     n = len(records)
+    comps = tuple(comparisons)
     arr = encode_records(records)
     candidates = block_candidates(records, settings.max_candidate_pairs, rules, max_block_size)
-    left, right = candidates.left, candidates.right
     source = _source_codes(records) if link_only else None
-    left, right = _across(source, left, right)
-    n_candidates = len(left)
+    left, right = _across(source, candidates.left, candidates.right)
+    cap = candidates.max_block_size
+    del candidates
+    if progress is not None:
+        progress.size(len(left), "pairs")
+    chunks = []
+    for start, stop in chunk_bounds(len(left), chunk_pairs):
+        chunks.append(compare_chunk(arr, comps, left[start:stop], right[start:stop]))
+        if progress is not None:
+            progress.advance(stop - start)
 
-    levels = compare_partitions(arr, left, right, comparisons)
-    patterns, counts = pattern_counts(levels)
+    patterns, counts = merged_patterns(((c.patterns, c.counts) for c in chunks), len(comps))
     u_left, u_right = _across(source, *random_pairs(n, u_pairs, u_seed))
-    random_counts = level_counts(comparisons, compare_partitions(arr, u_left, u_right, comparisons))
+    random_counts = level_counts(comps, compare_partitions(arr, u_left, u_right, comps))
     model = estimate_model(
-        comparisons,
+        comps,
         patterns,
         counts,
         settings.em_max_iterations,
         random_counts=random_counts,
         population_pairs=all_pairs_count(n) if source is None else _across_count(source),
     )
-    tf = term_frequencies(arr, comparisons)
-    weight = np.concatenate(
-        [
-            match_weights(
-                levels[s : s + PARTITION_PAIRS], model, tf, arr, left[s : s + PARTITION_PAIRS]
-            )
-            for s in range(0, len(left), PARTITION_PAIRS)
-        ]
-        or [np.zeros(0)]
-    )
-    probability = match_probability(weight, model.lambda_)
-
+    tf = term_frequencies(arr, comps)
+    floor = settings.review_threshold
+    high = concat_scored([kept_pairs(arr, model, tf, floor, None, c) for c in chunks], len(comps))
+    labels = reachable(n, high, settings.match_threshold, decisions)
+    low = concat_scored([kept_pairs(arr, model, tf, floor, labels, c) for c in chunks], len(comps))
+    del chunks
     return finish_link(
         arr,
         settings,
-        comparisons,
+        comps,
         decisions,
         model,
         tf,
-        n_candidates,
-        (left, right, levels, weight, probability),
+        (len(left), cap),
+        in_pair_order(high, low),
         source=source,
     )

@@ -84,20 +84,29 @@ class Model:
 
 def pattern_counts(levels: Levels) -> tuple[Levels, npt.NDArray[np.int64]]:
     """Distinct comparison vectors and their counts, via one int64 code per pair."""
+    patterns, counts, _ = pattern_index(levels)
+    return patterns, counts
+
+
+def pattern_index(
+    levels: Levels,
+) -> tuple[Levels, npt.NDArray[np.int64], npt.NDArray[np.intp]]:
+    """Distinct comparison vectors (in lexicographic order), their counts, and for each
+    pair the index of its vector: ``patterns[index]`` gives ``levels`` back."""
     n_cols = levels.shape[1]
     if len(levels) == 0:
-        return levels, np.zeros(0, np.int64)
+        return levels, np.zeros(0, np.int64), np.zeros(0, np.intp)
     radix = int(levels.max()) + 2
     code = np.zeros(len(levels), dtype=np.int64)
     for i in range(n_cols):
         code = code * radix + (levels[:, i].astype(np.int64) + 1)
-    distinct, counts = np.unique(code, return_counts=True)
+    distinct, inverse, counts = np.unique(code, return_inverse=True, return_counts=True)
     patterns = np.empty((distinct.size, n_cols), dtype=np.int8)
     rest = distinct.copy()
     for i in reversed(range(n_cols)):
         patterns[:, i] = (rest % radix - 1).astype(np.int8)
         rest //= radix
-    return patterns, counts.astype(np.int64)
+    return patterns, counts.astype(np.int64), inverse.reshape(-1)
 
 
 def _n_slots(comparison: Comparison) -> int:

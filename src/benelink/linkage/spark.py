@@ -5,17 +5,17 @@ records and blocks them exactly as :func:`benelink.linkage.link.link_records`
 does; the candidate pairs are cut into contiguous chunks of at most
 ``PARTITION_PAIRS`` and shipped as an RDD; the encoded record arrays
 (:class:`RecordArrays`) are broadcast once. On the executors each chunk runs
-:func:`compare_pairs`, then :func:`pattern_counts` (EM needs only how often
-each comparison vector occurs), and later :func:`match_weights` and
-:func:`match_probability` with the fitted model. The driver fits the model
-with :func:`estimate_model` on the summed counts, and clusters with
-:func:`cluster_records` — so the links are the local engine's, bit for bit.
+the local engine's chunk functions (``benelink.linkage.chunks``):
+:func:`compare_chunk` (kept, persisted, as distinct comparison vectors plus an
+index per pair), then, with the model fitted on the driver from the summed
+pattern counts, :func:`kept_pairs` — so the links are the local engine's, bit
+for bit.
 
 Only the pairs the driver needs come back: those at or above the review floor
 (every match edge among them), then — once their match components are known
-— the lower pairs inside those components, because clustering averages over
-*every* scored pair between two groups. The other pairs never leave the
-executors.
+— the lower pairs inside those components. The other pairs never leave the
+executors. While the pairs are compared, a thread reads Spark's status tracker
+so the progress bar moves partition by partition.
 
 Privacy: the broadcast holds normalised names and id numbers. ``spark_session``
 turns on Spark's local-disk I/O encryption so that a spilled or broadcast
@@ -28,6 +28,8 @@ from __future__ import annotations
 import os
 import pickle
 import sys
+import threading
+import uuid
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -43,7 +45,18 @@ from benelink.config.model import LinkageSettings
 from benelink.errors import ConfigError
 from benelink.linkage.block import DEFAULT_MAX_BLOCK_SIZE, DEFAULT_RULES, BlockingRule
 from benelink.linkage.block import candidate_pairs as block_candidates
-from benelink.linkage.cluster import connected_components
+from benelink.linkage.chunks import (
+    PARTITION_PAIRS,
+    ComparedChunk,
+    Counts,
+    Scored,
+    compare_chunk,
+    concat_scored,
+    in_pair_order,
+    kept_pairs,
+    merged_patterns,
+    reachable,
+)
 from benelink.linkage.compare import (
     COMPARISONS,
     Codes,
@@ -54,7 +67,7 @@ from benelink.linkage.compare import (
     compare_pairs,
     encode_records,
 )
-from benelink.linkage.link import PARTITION_PAIRS, LinkResult, Scored, finish_link
+from benelink.linkage.link import LinkResult, PairProgress, finish_link
 from benelink.linkage.random_pairs import (
     DEFAULT_U_PAIRS,
     DEFAULT_U_SEED,
@@ -66,9 +79,6 @@ from benelink.linkage.score import (
     TermFrequencies,
     estimate_model,
     level_counts,
-    match_probability,
-    match_weights,
-    pattern_counts,
     term_frequencies,
 )
 
@@ -77,9 +87,7 @@ if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
 T = TypeVar("T")
-Counts = npt.NDArray[np.int64]
 Chunk = tuple[Codes, Codes]
-Compared = tuple[Codes, Codes, Levels]
 
 INSTALL_HINT = "install the extra: pip install 'benelink[spark]' (PySpark needs Java 17+)"
 
@@ -135,6 +143,7 @@ def link_records_spark(
     decisions: pd.DataFrame | None = None,
     u_pairs: int = DEFAULT_U_PAIRS,
     u_seed: int = DEFAULT_U_SEED,
+    progress: PairProgress | None = None,
 ) -> LinkResult:
     """:func:`benelink.linkage.link.link_records`, with the pair work on ``spark``.
 
@@ -155,7 +164,7 @@ def link_records_spark(
     parts = partitions or max(sc.defaultParallelism, -(-len(candidates) // PARTITION_PAIRS))
 
     shared = _share(sc, arr)
-    compared: RDD[Compared] = (
+    compared: RDD[ComparedChunk] = (
         _pairs_rdd(spark, candidates.left, candidates.right, parts)
         .mapPartitions(partial(_compare_chunks, shared, comps))
         .persist(StorageLevel.MEMORY_AND_DISK)
@@ -163,7 +172,8 @@ def link_records_spark(
     scoring: _Shared[tuple[Model, TermFrequencies]] | None = None
     component: _Shared[npt.NDArray[np.int64]] | None = None
     try:
-        patterns, counts = _merged_patterns(compared.map(_chunk_patterns).collect(), len(comps))
+        with _tasks_reported(sc, progress, len(candidates)):
+            patterns, counts = merged_patterns(compared.map(_chunk_patterns).collect(), len(comps))
         u_left, u_right = random_pairs(n, u_pairs, u_seed)
         random_counts = _summed_level_counts(
             _pairs_rdd(spark, u_left, u_right, parts)
@@ -182,14 +192,14 @@ def link_records_spark(
         tf = term_frequencies(arr, comps)
         scoring = _share(sc, (model, tf))
         floor = settings.review_threshold
-        high = _concat(
-            compared.mapPartitions(partial(_scored_chunks, shared, scoring, floor, None)).collect(),
+        high = concat_scored(
+            compared.mapPartitions(partial(_kept_chunks, shared, scoring, floor, None)).collect(),
             len(comps),
         )
-        component = _share(sc, _reachable(n, high, settings.match_threshold, decisions))
-        low = _concat(
+        component = _share(sc, reachable(n, high, settings.match_threshold, decisions))
+        low = concat_scored(
             compared.mapPartitions(
-                partial(_scored_chunks, shared, scoring, floor, component)
+                partial(_kept_chunks, shared, scoring, floor, component)
             ).collect(),
             len(comps),
         )
@@ -199,9 +209,63 @@ def link_records_spark(
             if broadcast is not None:
                 broadcast.broadcast.destroy()
 
-    left, right, levels, weight, probability = _in_pair_order(high, low)
-    scored = (left, right, levels, weight, probability)
-    return finish_link(arr, settings, comps, decisions, model, tf, len(candidates), scored)
+    scored = in_pair_order(high, low)
+    counted = (len(candidates), candidates.max_block_size)
+    return finish_link(arr, settings, comps, decisions, model, tf, counted, scored)
+
+
+@contextmanager
+def _tasks_reported(
+    sc: SparkContext, progress: PairProgress | None, total: int, interval: float = 0.5
+) -> Iterator[None]:
+    """Advance ``progress`` as the tasks of the jobs started inside finish.
+
+    The executors compare out of the driver's sight, so a thread polls Spark's
+    status tracker for the finished share of those jobs' tasks (one task per
+    partition of pairs) and reports that share of ``total`` pairs.
+    """
+    if progress is None:
+        yield
+        return
+    progress.size(total, "pairs")
+    group = f"benelink-compare-{uuid.uuid4().hex}"
+    sc.setJobGroup(group, "benelink: compare candidate pairs")
+    stop = threading.Event()
+    reported = 0
+
+    def poll() -> None:
+        nonlocal reported
+        while not stop.wait(interval):
+            finished, tasks = _task_counts(sc, group)
+            now = total * finished // tasks if tasks else 0
+            if now > reported:
+                progress.advance(now - reported)
+                reported = now
+
+    thread = threading.Thread(target=poll, name="benelink-spark-progress", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+        sc.setLocalProperty("spark.jobGroup.id", None)  # type: ignore[arg-type]
+        if reported < total:
+            progress.advance(total - reported)
+
+
+def _task_counts(sc: SparkContext, group: str) -> tuple[int, int]:
+    """Finished and total tasks over the stages of a job group's jobs."""
+    tracker = sc.statusTracker()
+    finished = tasks = 0
+    for job_id in tracker.getJobIdsForGroup(group):
+        job = tracker.getJobInfo(job_id)
+        for stage_id in job.stageIds if job is not None else ():
+            stage = tracker.getStageInfo(stage_id)
+            if stage is not None:
+                finished += stage.numCompletedTasks
+                tasks += stage.numTasks
+    return finished, tasks
 
 
 def _pairs_rdd(spark: SparkSession, left: Codes, right: Codes, parts: int) -> RDD[Chunk]:
@@ -244,14 +308,28 @@ def _unclosed_sockets_ignored() -> Iterator[None]:
 
 def _compare_chunks(
     shared: _Shared[RecordArrays], comparisons: tuple[Comparison, ...], chunks: Iterable[Chunk]
-) -> Iterator[Compared]:
+) -> Iterator[ComparedChunk]:
     arr = shared.value()
     for left, right in chunks:
-        yield left, right, compare_pairs(arr, left, right, comparisons)
+        yield compare_chunk(arr, comparisons, left, right)
 
 
-def _chunk_patterns(chunk: Compared) -> tuple[Levels, Counts]:
-    return pattern_counts(chunk[2])
+def _chunk_patterns(chunk: ComparedChunk) -> tuple[Levels, Counts]:
+    return chunk.patterns, chunk.counts
+
+
+def _kept_chunks(
+    shared: _Shared[RecordArrays],
+    scoring: _Shared[tuple[Model, TermFrequencies]],
+    floor: float,
+    component: _Shared[npt.NDArray[np.int64]] | None,
+    chunks: Iterable[ComparedChunk],
+) -> Iterator[Scored]:
+    arr = shared.value()
+    model, tf = scoring.value()
+    labels = None if component is None else component.value()
+    for chunk in chunks:
+        yield kept_pairs(arr, model, tf, floor, labels, chunk)
 
 
 def _random_level_counts(
@@ -262,87 +340,9 @@ def _random_level_counts(
         yield level_counts(comparisons, compare_pairs(arr, left, right, comparisons))
 
 
-def _scored_chunks(
-    shared: _Shared[RecordArrays],
-    scoring: _Shared[tuple[Model, TermFrequencies]],
-    floor: float,
-    component: _Shared[npt.NDArray[np.int64]] | None,
-    chunks: Iterable[Compared],
-) -> Iterator[Scored]:
-    """Scored pairs at or above ``floor``; with ``component``, those below it whose
-    records share a component instead."""
-    arr = shared.value()
-    model, tf = scoring.value()
-    labels = None if component is None else component.value()
-    for left, right, levels in chunks:
-        weight = match_weights(levels, model, tf, arr, left)
-        probability = match_probability(weight, model.lambda_)
-        if labels is None:
-            keep = probability >= floor
-        else:
-            keep = (probability < floor) & (labels[left] == labels[right])
-        yield left[keep], right[keep], levels[keep], weight[keep], probability[keep]
-
-
-def _merged_patterns(parts: Sequence[tuple[Levels, Counts]], width: int) -> tuple[Levels, Counts]:
-    """Per-chunk pattern counts summed, in ``pattern_counts``' own (lexicographic) order,
-    so EM sees exactly the arrays the local engine gives it."""
-    if not parts:
-        return np.zeros((0, width), dtype=np.int8), np.zeros(0, dtype=np.int64)
-    stacked = np.concatenate([p for p, _ in parts])
-    if len(stacked) == 0:
-        return stacked.astype(np.int8), np.zeros(0, dtype=np.int64)
-    patterns, inverse = np.unique(stacked, axis=0, return_inverse=True)
-    counts = np.zeros(len(patterns), dtype=np.int64)
-    np.add.at(counts, inverse.reshape(-1), np.concatenate([c for _, c in parts]))
-    return patterns.astype(np.int8), counts
-
-
 def _summed_level_counts(
     parts: Sequence[tuple[Floats, ...]], comparisons: Sequence[Comparison]
 ) -> tuple[Floats, ...]:
     if not parts:
         return level_counts(comparisons, np.zeros((0, len(comparisons)), dtype=np.int8))
     return tuple(np.sum([p[i] for p in parts], axis=0) for i in range(len(comparisons)))
-
-
-def _concat(parts: Sequence[Scored], width: int) -> Scored:
-    if not parts:
-        empty = np.zeros(0, dtype=np.int32)
-        floats = np.zeros(0, dtype=np.float64)
-        return empty, empty, np.zeros((0, width), dtype=np.int8), floats, floats
-    left, right, levels, weight, probability = zip(*parts, strict=True)
-    return (
-        np.concatenate(left),
-        np.concatenate(right),
-        np.concatenate(levels),
-        np.concatenate(weight),
-        np.concatenate(probability),
-    )
-
-
-def _reachable(
-    n: int, high: Scored, match_threshold: float, decisions: pd.DataFrame | None
-) -> npt.NDArray[np.int64]:
-    """Components of the model's match edges plus reviewers' accepted pairs.
-
-    They contain every component clustering will see (a reviewer's rejection
-    only removes edges), so the pairs inside them are all the pairs it needs.
-    """
-    left, right, _, _, probability = high
-    is_match = probability >= match_threshold
-    lefts, rights = [left[is_match]], [right[is_match]]
-    if decisions is not None and not decisions.empty:
-        accepted = decisions[decisions["decision"] == "accept"]
-        lefts.append(accepted["left"].to_numpy(dtype=np.int32))
-        rights.append(accepted["right"].to_numpy(dtype=np.int32))
-    return connected_components(n, np.concatenate(lefts), np.concatenate(rights))
-
-
-def _in_pair_order(high: Scored, low: Scored) -> Scored:
-    """Both collections as one, sorted by (left, right) like the candidate pairs."""
-    left, right, levels, weight, probability = (
-        np.concatenate([a, b]) for a, b in zip(high, low, strict=True)
-    )
-    order = np.lexsort((right, left))
-    return left[order], right[order], levels[order], weight[order], probability[order]

@@ -31,6 +31,18 @@ _SUMMARISED = (
     "officer",
     "registration_date",
 )
+# what the output tables read from the records; the rest (names, numbers, phones) is for linking
+OUTPUT_FIELDS = (*RECORD_TOKEN_COLUMNS, *_SUMMARISED)
+
+
+def output_fields(records: pd.DataFrame) -> pd.DataFrame:
+    """The records with only the columns the outputs read.
+
+    Called once linking is done: the clear names, id numbers and phones leave
+    memory there instead of at the end of the run, which also keeps a
+    million-record run's peak memory down while the tables are built.
+    """
+    return records[[c for c in OUTPUT_FIELDS if c in records.columns]]
 
 
 def most_frequent(frame: pd.DataFrame, group: str, column: str) -> pd.Series:
@@ -61,16 +73,22 @@ def build_records(
     """records.parquet: one row per source record, tokens only."""
     out = pd.DataFrame(
         {
-            "source": records["source"].astype("string"),
-            "record_token": records["record_token"].astype("string"),
+            "source": _strings(records["source"]),
+            "record_token": _strings(records["record_token"]),
             "beneficiary_id": beneficiary_id.astype("string"),
             "match_probability": np.round(record_probability.astype("float64"), 6),
             "decided_by": decided_by.astype("string"),
         }
     )
     for column in TOKENISED_FIELDS.values():
-        out[column] = records[column].astype("string") if column in records else pd.NA
+        out[column] = _strings(records[column]) if column in records else pd.NA
     return out.sort_values(["beneficiary_id", "record_token"]).reset_index(drop=True)
+
+
+def _strings(values: pd.Series) -> pd.Series:
+    """A string column, kept in its own storage: turning Arrow-backed tokens into
+    Python strings would cost a Python object per cell for nothing."""
+    return values if isinstance(values.dtype, pd.StringDtype) else values.astype("string")
 
 
 def build_beneficiaries(
@@ -123,7 +141,10 @@ def build_beneficiaries(
         out[column] = out[column].astype("string")
     out["region"] = region(out["governorate"])
     out.index = pd.Index(ids, name="beneficiary_id")
-    return out.reset_index()[BENEFICIARY_COLUMNS]
+    out = out.reset_index()[BENEFICIARY_COLUMNS]
+    # a million people: Arrow buffers, not a Python object per cell, while the run goes on
+    text = [c for c in out.columns if pd.api.types.is_string_dtype(out[c])]
+    return out.astype(dict.fromkeys(text, "string[pyarrow]"))
 
 
 def _age_at_month_end(work: pd.DataFrame, month: str) -> pd.Series:
@@ -147,14 +168,13 @@ def build_links(records: pd.DataFrame, pairs: pd.DataFrame, review_floor: float)
     kept = pairs[(pairs["probability"] >= review_floor) | reviewed]
     left = kept["left"].to_numpy()
     right = kept["right"].to_numpy()
-    tokens = records["record_token"].to_numpy()
-    sources = records["source"].to_numpy()
+    tokens, sources = records["record_token"], records["source"]
     out = pd.DataFrame(
-        {
-            "left_token": pd.array(tokens[left], dtype="string"),
-            "right_token": pd.array(tokens[right], dtype="string"),
-            "left_source": pd.array(sources[left], dtype="string"),
-            "right_source": pd.array(sources[right], dtype="string"),
+        {  # positional takes: only the linked records' values become Python strings
+            "left_token": pd.array(tokens.iloc[left].to_numpy(), dtype="string"),
+            "right_token": pd.array(tokens.iloc[right].to_numpy(), dtype="string"),
+            "left_source": pd.array(sources.iloc[left].to_numpy(), dtype="string"),
+            "right_source": pd.array(sources.iloc[right].to_numpy(), dtype="string"),
             "probability": kept["probability"].round(6).to_numpy(),
             "match_weight": kept["match_weight"].round(4).to_numpy(),
         }

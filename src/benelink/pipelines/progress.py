@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from benelink.memory import release_freed_memory
+
 
 @dataclass(frozen=True)
 class StageEvent:
@@ -29,6 +31,8 @@ class RunObserver(Protocol):
 
     def stage_started(self, stage: str, total: int | None, unit: str) -> None: ...
 
+    def stage_sized(self, stage: str, total: int, unit: str) -> None: ...
+
     def stage_advanced(self, stage: str, amount: int) -> None: ...
 
     def stage_finished(self, event: StageEvent) -> None: ...
@@ -43,6 +47,10 @@ class Observers:
     def stage_started(self, stage: str, total: int | None, unit: str) -> None:
         for o in self.observers:
             o.stage_started(stage, total, unit)
+
+    def stage_sized(self, stage: str, total: int, unit: str) -> None:
+        for o in self.observers:
+            o.stage_sized(stage, total, unit)
 
     def stage_advanced(self, stage: str, amount: int) -> None:
         for o in self.observers:
@@ -60,6 +68,11 @@ class StageHandle:
         self.name = name
         self.counts: dict[str, int] = {}
         self._observer = observer
+
+    def size(self, total: int, unit: str) -> None:
+        """The stage's total, once it is known (the link stage learns its pairs by blocking)."""
+        if self._observer is not None:
+            self._observer.stage_sized(self.name, total, unit)
 
     def advance(self, amount: int = 1) -> None:
         if self._observer is not None:
@@ -82,6 +95,7 @@ class Stages:
         handle = StageHandle(name, self.observer)
         started = time.perf_counter()
         yield handle
+        release_freed_memory()
         seconds = time.perf_counter() - started
         self.timings[name] = round(seconds, 3)
         if self.observer is not None:

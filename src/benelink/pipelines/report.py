@@ -102,6 +102,7 @@ def build_report(
     links: pd.DataFrame,
     scored_probabilities: np.ndarray,
     n_candidate_pairs: int,
+    max_block_size: int,
     parameters: pd.DataFrame,
     prior: float,
     settings: LinkageSettings,
@@ -126,6 +127,9 @@ def build_report(
         "rejects": rejects_by_source,
         "linkage": {
             "candidate_pairs": int(n_candidate_pairs),
+            "max_block_size": int(max_block_size),
+            "max_block_size_configured": settings.max_block_size,
+            "max_candidate_pairs": settings.max_candidate_pairs,
             "scored_pairs": len(scored_probabilities),
             "match_threshold": settings.match_threshold,
             "review_threshold": settings.review_threshold,
