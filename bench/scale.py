@@ -13,7 +13,8 @@ Per size: the sample is generated once into ``<workdir>/people-<N>/incoming``
    ``benelink evaluate`` against the sample's truth for F1;
 2. the shared preparation (benelink's ingest -> validate -> standardise,
    ``bench.scale prepare``), which writes the records Splink is given;
-3. Splink through ``bench.worker --tool splink`` (``bench/tools/splink_tool.py``),
+3. Splink through ``bench.worker --tool splink-refined``
+   (``bench/tools/splink_refined_tool.py``: the bench's Splink with refined blocking rules),
    scored here with ``bench.quality.cluster_quality``.
 
 Splink's own time covers training, prediction and clustering on records that
@@ -47,6 +48,8 @@ from bench.scale_render import Measured, render
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 DEFAULT_TOOLS = ("benelink", "splink")
+# Splink's plain rules (bench/RESULTS.md) exhaust 23 GB and a 37 GB spill at 1M people
+SPLINK_TOOL = "splink-refined"
 _SIZE = re.compile(r"^(\d+)([kKmM]?)$")
 _RUN_KEYS = {"incoming": '"incoming/{month}"', "out": '"out"'}
 # [linkage] settings changed from config/benelink.toml: none. The shipped pair budget lowers
@@ -108,7 +111,8 @@ def _failure(child: ChildRun, timeout_minutes: float) -> str:
     if child.timed_out:
         return f"did not finish in {timeout_minutes:g} min"
     lines = [ln for ln in child.stderr_tail.strip().splitlines() if ln.strip()]
-    return lines[-1][:300] if lines else f"exit code {child.returncode}"
+    errors = [ln for ln in lines if "Error" in ln]  # the cause, not a hint printed after it
+    return (errors or lines)[-1][:300] if lines else f"exit code {child.returncode}"
 
 
 def _peak(child: ChildRun, peak_file: Path) -> float:
@@ -202,7 +206,7 @@ def measure_splink(folder: Path, people: int, timeout: float) -> Measured:
     result = folder / "result-splink"
     for suffix in (".json", ".parquet"):
         result.with_suffix(suffix).unlink(missing_ok=True)
-    args = [sys.executable, "-m", "bench.worker", "--tool", "splink"]
+    args = [sys.executable, "-m", "bench.worker", "--tool", SPLINK_TOOL]
     args += ["--data", str(folder / "shared"), "--result", str(result)]
     child = _child(args, folder, "splink", timeout)
     row = Measured(people, "splink", seconds=child.wall_seconds, peak_mb=child.peak_rss_mb)
@@ -211,6 +215,8 @@ def measure_splink(folder: Path, people: int, timeout: float) -> Measured:
         return row
     summary = json.loads(result.with_suffix(".json").read_text(encoding="utf-8"))
     row.peak_mb = max(row.peak_mb, float(summary["peak_rss_mb"]))
+    # the exact candidate count is taken after the linkage, for the table only: not Splink's time
+    row.seconds -= float(summary["notes"].get("untimed_seconds", 0.0))
     row.tool_seconds = float(summary["tool_seconds"])
     row.candidate_pairs = int(summary["candidate_pairs"])
     shared = folder / "shared"

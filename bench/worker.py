@@ -20,6 +20,7 @@ from bench.measure import peak_rss_mb
 TOOLS: dict[str, str] = {
     "benelink": "bench.tools.benelink_tool",
     "splink": "bench.tools.splink_tool",
+    "splink-refined": "bench.tools.splink_refined_tool",
     "recordlinkage": "bench.tools.recordlinkage_tool",
 }
 
