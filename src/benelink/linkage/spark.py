@@ -35,7 +35,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -249,7 +249,7 @@ def _tasks_reported(
     finally:
         stop.set()
         thread.join()
-        sc.setLocalProperty("spark.jobGroup.id", None)  # type: ignore[arg-type]
+        cast(Any, sc).setLocalProperty("spark.jobGroup.id", None)  # None clears the group
         if reported < total:
             progress.advance(total - reported)
 
