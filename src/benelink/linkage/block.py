@@ -224,7 +224,7 @@ def candidate_pairs(
     harder duplicates. The cap used is returned with the pairs.
     """
     groups = [_RuleGroups(records, rule) for rule in rules]
-    cap = max(max_block_size, 2)
+    cap = max_block_size
     while True:
         blocks = [g.capped(cap) for g in groups]
         counts = tuple(count for _, count in blocks)

@@ -17,7 +17,7 @@ one per partition (``benelink.linkage.spark``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -144,6 +144,21 @@ def reachable(
         lefts.append(accepted["left"].to_numpy(dtype=np.int32))
         rights.append(accepted["right"].to_numpy(dtype=np.int32))
     return connected_components(n, np.concatenate(lefts), np.concatenate(rights))
+
+
+def collect_kept(
+    n: int,
+    match_threshold: float,
+    decisions: pd.DataFrame | None,
+    kept: Callable[[Labels | None], Scored],
+) -> Scored:
+    """Every pair clustering reads, in pair order, from two passes of ``kept`` over the
+    chunks (:func:`kept_pairs` on each, in a loop or on Spark): first the pairs at or
+    above the floor, then — with their match components — the pairs below it inside
+    one. Scoring twice costs two table look-ups per pair; keeping every pair's
+    probability between the passes would cost eight bytes a pair."""
+    high = kept(None)
+    return in_pair_order(high, kept(reachable(n, high, match_threshold, decisions)))
 
 
 def in_pair_order(high: Scored, low: Scored) -> Scored:

@@ -27,14 +27,15 @@ from benelink.linkage.block import (
 from benelink.linkage.block import candidate_pairs as block_candidates
 from benelink.linkage.chunks import (
     PARTITION_PAIRS,
+    ComparedChunk,
+    Labels,
     Scored,
     chunk_bounds,
+    collect_kept,
     compare_chunk,
     concat_scored,
-    in_pair_order,
     kept_pairs,
     merged_patterns,
-    reachable,
 )
 from benelink.linkage.cluster import cluster_records, connected_components
 from benelink.linkage.compare import (
@@ -309,6 +310,24 @@ def finish_link(
     )
 
 
+def _collect_local(
+    arr: RecordArrays,
+    model: Model,
+    tf: TermFrequencies,
+    settings: LinkageSettings,
+    decisions: pd.DataFrame | None,
+    chunks: Sequence[ComparedChunk],
+) -> Scored:
+    """:func:`collect_kept` over the compared chunks, in this process."""
+
+    def kept(labels: Labels | None) -> Scored:
+        floor = settings.review_threshold
+        parts = [kept_pairs(arr, model, tf, floor, labels, c) for c in chunks]
+        return concat_scored(parts, len(model.comparisons))
+
+    return collect_kept(len(arr), settings.match_threshold, decisions, kept)
+
+
 def link_records(
     records: pd.DataFrame,
     settings: LinkageSettings,
@@ -362,19 +381,8 @@ def link_records(
         population_pairs=all_pairs_count(n) if source is None else _across_count(source),
     )
     tf = term_frequencies(arr, comps)
-    floor = settings.review_threshold
-    high = concat_scored([kept_pairs(arr, model, tf, floor, None, c) for c in chunks], len(comps))
-    labels = reachable(n, high, settings.match_threshold, decisions)
-    low = concat_scored([kept_pairs(arr, model, tf, floor, labels, c) for c in chunks], len(comps))
-    del chunks
+    scored = _collect_local(arr, model, tf, settings, decisions, chunks)
+    del chunks  # clustering runs without them
     return finish_link(
-        arr,
-        settings,
-        comps,
-        decisions,
-        model,
-        tf,
-        (len(left), cap),
-        in_pair_order(high, low),
-        source=source,
+        arr, settings, comps, decisions, model, tf, (len(left), cap), scored, source=source
     )

@@ -50,12 +50,12 @@ from benelink.linkage.chunks import (
     ComparedChunk,
     Counts,
     Scored,
+    chunk_bounds,
+    collect_kept,
     compare_chunk,
     concat_scored,
-    in_pair_order,
     kept_pairs,
     merged_patterns,
-    reachable,
 )
 from benelink.linkage.compare import (
     COMPARISONS,
@@ -191,25 +191,23 @@ def link_records_spark(
         )
         tf = term_frequencies(arr, comps)
         scoring = _share(sc, (model, tf))
-        floor = settings.review_threshold
-        high = concat_scored(
-            compared.mapPartitions(partial(_kept_chunks, shared, scoring, floor, None)).collect(),
-            len(comps),
-        )
-        component = _share(sc, reachable(n, high, settings.match_threshold, decisions))
-        low = concat_scored(
-            compared.mapPartitions(
-                partial(_kept_chunks, shared, scoring, floor, component)
-            ).collect(),
-            len(comps),
-        )
+
+        def kept(labels: npt.NDArray[np.int64] | None) -> Scored:
+            nonlocal component
+            if labels is not None:
+                component = _share(sc, labels)
+            chunk_scoring = partial(
+                _kept_chunks, shared, scoring, settings.review_threshold, component
+            )
+            return concat_scored(compared.mapPartitions(chunk_scoring).collect(), len(comps))
+
+        scored = collect_kept(n, settings.match_threshold, decisions, kept)
     finally:
         compared.unpersist()
         for broadcast in (shared, scoring, component):
             if broadcast is not None:
                 broadcast.broadcast.destroy()
 
-    scored = in_pair_order(high, low)
     counted = (len(candidates), candidates.max_block_size)
     return finish_link(arr, settings, comps, decisions, model, tf, counted, scored)
 
@@ -272,7 +270,7 @@ def _pairs_rdd(spark: SparkSession, left: Codes, right: Codes, parts: int) -> RD
     """Contiguous chunks of pair positions: neighbouring pairs share values, so each
     chunk's distinct-value similarity work stays small."""
     size = max(1, min(PARTITION_PAIRS, -(-len(left) // parts)))
-    chunks = [(left[s : s + size], right[s : s + size]) for s in range(0, len(left), size)]
+    chunks = [(left[a:b], right[a:b]) for a, b in chunk_bounds(len(left), size)]
     with _unclosed_sockets_ignored():
         return spark.sparkContext.parallelize(chunks, parts)
 

@@ -80,7 +80,12 @@ class StageHandle:
 
 
 class Stages:
-    """Times each stage and keeps the observer informed."""
+    """Times each stage and keeps the observer informed.
+
+    A stage's end is also where its working data has just been let go, so the
+    freed heap is handed back to the system there (``benelink.memory``), inside
+    the stage's time.
+    """
 
     def __init__(self, observer: RunObserver | None) -> None:
         self.observer = observer

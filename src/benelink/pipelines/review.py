@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from benelink.errors import InputError
+from benelink.schemas.columns import NAME_PART_COLUMNS
 
 REVIEW_FIELDS: Final[tuple[str, ...]] = (
     "source",
@@ -34,7 +35,6 @@ REVIEW_FIELDS: Final[tuple[str, ...]] = (
 ACCEPT: Final = frozenset({"accept", "accepted", "same", "yes", "y", "match", "1", "نعم"})
 REJECT: Final = frozenset({"reject", "rejected", "different", "no", "n", "non_match", "0", "لا"})
 DECISION_COLUMNS: Final = ["left_token", "right_token", "decision", "month"]
-_NAME_PARTS: Final = ("first_name", "father_name", "grandfather_name", "family_name")
 
 
 def display_names(raw: pd.DataFrame) -> pd.Series:
@@ -43,7 +43,7 @@ def display_names(raw: pd.DataFrame) -> pd.Series:
         full = raw["full_name"].astype("string")
     else:
         full = pd.Series(pd.NA, index=raw.index, dtype="string")
-    parts = [c for c in _NAME_PARTS if c in raw]
+    parts = [c for c in NAME_PART_COLUMNS if c in raw]
     if parts and len(raw):  # a row-wise join of no rows gives a frame, not a column
         joined = (
             raw[parts].astype("string").fillna("").agg(" ".join, axis=1).str.split().str.join(" ")
@@ -61,7 +61,7 @@ def review_sources(valid: pd.DataFrame) -> pd.DataFrame:
     Python object per cell) lets the run drop the full validated frames as soon
     as standardisation has consumed them.
     """
-    wanted = [*REVIEW_FIELDS, *_NAME_PARTS]
+    wanted = [*REVIEW_FIELDS, *NAME_PART_COLUMNS]
     kept = valid[[c for c in wanted if c in valid.columns]]
     text = [c for c in kept.columns if c != "row_number"]
     return kept.astype(dict.fromkeys(text, "string[pyarrow]"))
