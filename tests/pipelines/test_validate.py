@@ -59,10 +59,12 @@ def _source(kind: SourceKind, *changes: dict[str, str | None]) -> SourceFile:
         if i < len(changes):
             row.update(changes[i])
         rows.append(row)
-    body = pd.DataFrame(rows).astype("string")
+    body = pd.DataFrame(rows).astype("string[pyarrow]")  # as ingest leaves it
     frame = pd.concat(
         [
-            pd.DataFrame({"source": pd.array([kind] * 3, dtype="string"), "row_number": [2, 3, 4]}),
+            pd.DataFrame(
+                {"source": pd.array([kind] * 3, dtype="string[pyarrow]"), "row_number": [2, 3, 4]}
+            ),
             body,
         ],
         axis=1,

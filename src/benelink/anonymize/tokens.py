@@ -13,12 +13,17 @@ The full specification, with test vectors, is docs/tokens.md.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from typing import Final
 
 import pandas as pd
+import pyarrow as pa
+
+from benelink.io.text import arrow_array
 
 TOKEN_VERSION: Final = "v1"
 TOKEN_HEX_CHARS: Final = 32
@@ -34,16 +39,37 @@ TOKENISED_FIELDS: Final[dict[str, str]] = {
 
 def token(key: bytes, field: str, value: str) -> str:
     """The token of one value of one field."""
-    message = f"benelink/{TOKEN_VERSION}/{field}\x1f{value}".encode()
-    return hmac.digest(key, message, "sha256").hex()[:TOKEN_HEX_CHARS]
+    return next(iter(tokens(key, field, [value])))
+
+
+def tokens(key: bytes, field: str, values: Iterable[str]) -> list[str]:
+    """The tokens of many values of one field."""
+    label = f"benelink/{TOKEN_VERSION}/{field}\x1f"
+    return [d.hex()[:TOKEN_HEX_CHARS] for d in digests(key, label, values)]
+
+
+def digests(key: bytes, prefix: str, messages: Iterable[str]) -> Iterator[bytes]:
+    """HMAC-SHA256(key, prefix + message) of each message, in order.
+
+    The key and the prefix are absorbed into one HMAC state, copied for each
+    message: a million-person month hashes some four million distinct values,
+    and starting every HMAC from the key took twice as long.
+    """
+    base = hmac.new(key, prefix.encode(), hashlib.sha256)
+    for message in messages:
+        state = base.copy()
+        state.update(message.encode())
+        yield state.digest()
 
 
 def token_series(values: pd.Series, key: bytes, field: str) -> pd.Series:
-    """Tokens for a column, computed once per distinct value; missing stays missing."""
-    present = values.dropna()
-    distinct = pd.unique(present.astype(str))
-    lookup = {v: token(key, field, v) for v in distinct}
-    return values.map(lookup, na_action="ignore").astype("string")
+    """Tokens for a column (Arrow-backed), computed once per distinct value; missing stays
+    missing."""
+    encoded = arrow_array(values.astype("string") if values.dtype == object else values)
+    distinct = encoded.dictionary_encode()
+    table = pa.array(tokens(key, field, distinct.dictionary.to_pylist()), type=pa.string())
+    taken = table.take(distinct.indices)
+    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([taken])), index=values.index)
 
 
 _ID_NOISE = re.compile(r"[\s\-]+")
@@ -73,7 +99,7 @@ def record_tokens(sources: pd.Series, record_ids: pd.Series, key: bytes) -> pd.S
     distinct = pd.unique(ids)
     normalised = ids.map({v: normalise_record_id(v) for v in distinct})
     combined = sources.astype(str) + "\x1f" + normalised
-    return token_series(combined, key, "record")
+    return token_series(combined.astype("string"), key, "record")
 
 
 def pseudonymize(records: pd.DataFrame, key: bytes) -> pd.DataFrame:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 
 from benelink.config.model import FileFormat
@@ -36,6 +37,7 @@ from benelink.io.excel import (
     read_xlsx,
     unique_headers,
 )
+from benelink.io.text import is_blank
 
 __all__ = ["RawFile", "cell_text", "decode", "file_sha256", "normal_header", "read_file"]
 
@@ -338,9 +340,9 @@ def _read_parquet(data: bytes) -> pd.DataFrame:
 def _drop_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
     if frame.shape[1] == 0:
         return frame
-    blank = pd.Series(True, index=frame.index)
+    blank = np.ones(len(frame), dtype=bool)
     for name in frame.columns:
-        blank &= frame[name].astype(str).str.strip() == ""
+        blank &= is_blank(frame[name])
     return frame.loc[~blank]
 
 

@@ -20,6 +20,7 @@ from rapidfuzz import fuzz, process
 from benelink.config.model import BenelinkConfig, SourceSettings
 from benelink.errors import ConfigError, MissingColumnsError
 from benelink.io.read import normal_header, read_file
+from benelink.io.text import ARROW_TEXT, trimmed_text
 from benelink.schemas.columns import (
     CANONICAL_COLUMNS,
     NAME_PART_COLUMNS,
@@ -46,7 +47,7 @@ class SourceFile:
     path: Path
     sha256: str
     n_rows: int
-    frame: pd.DataFrame  # source, row_number, then mapped canonical columns ("string" dtype)
+    frame: pd.DataFrame  # source, row_number, then mapped canonical columns (string[pyarrow])
     bad_rows: tuple[int, ...] = ()  # lines that could not be split into the header's columns
 
 
@@ -94,7 +95,7 @@ def map_columns(
     *,
     config_label: str = "the configuration",
 ) -> pd.DataFrame:
-    """Native headers -> canonical columns; values trimmed, blanks as <NA>.
+    """Native headers -> canonical columns; values trimmed, blanks as <NA>, Arrow-backed.
 
     ``raw``'s index is the row number as the officer sees it (``io.read`` sets
     it). One native column may feed several canonical ones (UNHCR's
@@ -113,7 +114,7 @@ def map_columns(
             )
         )
     columns: dict[str, pd.Series] = {
-        SOURCE: pd.Series(name, index=raw.index, dtype="string"),
+        SOURCE: pd.Series(name, index=raw.index, dtype=ARROW_TEXT),
         ROW_NUMBER: pd.Series(raw.index.to_numpy(dtype="int64"), index=raw.index),
     }
     cleaned: dict[str, pd.Series] = {}
@@ -123,15 +124,9 @@ def map_columns(
             continue
         header = present[normal_header(native)]
         if header not in cleaned:
-            cleaned[header] = _clean(raw[header])
+            cleaned[header] = trimmed_text(raw[header])
         columns[canonical] = cleaned[header]
     return pd.DataFrame(columns).reset_index(drop=True)
-
-
-def _clean(values: pd.Series) -> pd.Series:
-    """Raw text, trimmed; empty cells become <NA>."""
-    text = values.astype("string").str.strip()
-    return text.mask(text == "")
 
 
 def _check_mapping(name: str, settings: SourceSettings, config_label: str) -> None:

@@ -48,6 +48,7 @@ import pandera.errors
 
 from benelink.anonymize.mask import mask_series
 from benelink.errors import BenelinkError
+from benelink.io.text import with_arrow_text
 from benelink.pipelines.ingest import SourceFile
 from benelink.schemas.columns import NAME_PART_COLUMNS, ROW_NUMBER, SOURCE, SourceKind
 from benelink.schemas.raw import raw_schema
@@ -115,7 +116,7 @@ def action_for(reason: str, column: str, kind: SourceKind) -> Action:
 
 def validate_source(source: SourceFile, *, today: date | None = None) -> ValidatedSource:
     """Check ``source.frame`` against its kind's schema, collecting every failure."""
-    frame = source.frame.reset_index(drop=True)
+    frame = with_arrow_text(source.frame.reset_index(drop=True))
     schema = raw_schema(source.kind, today or date.today())
     cases: pd.DataFrame | None = None
     try:

@@ -16,16 +16,16 @@ import re
 from collections.abc import Callable
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any, Final
+from typing import Annotated, Any, Final
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
-import pyarrow as pa_arrow
 import pyarrow.compute as pc
 from pandera.api.pandas.container import DataFrameSchema
 from pandera.typing import Series
 
+from benelink.io.text import arrow_array
 from benelink.schemas.columns import CANONICAL_COLUMNS, NAME_PART_COLUMNS, SourceKind
 
 MAX_LENGTH: Final = 200
@@ -45,6 +45,8 @@ _DMY: Final = re.compile(rf"(\d{{1,2}})([-/.])(\d{{1,2}})\2(\d{{4}}){_TIME}", re
 _YEAR: Final = re.compile(r"\d{4}", re.ASCII)
 _SERIAL: Final = re.compile(r"\d{5}(?:\.\d+)?", re.ASCII)
 _EXCEL_EPOCH: Final = date(1899, 12, 30)
+# Text columns leave ingest Arrow-backed (``benelink.io.text``); the check kernels read them in place.
+ArrowText = Annotated[pd.StringDtype, "pyarrow", pd.NA]
 
 
 def _per_unique(values: pd.Series, rule: Callable[[str], bool]) -> pd.Series:
@@ -52,11 +54,6 @@ def _per_unique(values: pd.Series, rule: Callable[[str], bool]) -> pd.Series:
     codes, uniques = pd.factorize(values)
     verdicts = np.array([rule(str(u)) for u in uniques] + [True], dtype=bool)  # -1: null passes
     return pd.Series(verdicts[codes], index=values.index, dtype=bool)
-
-
-def _arrow(values: pd.Series) -> Any:
-    """The column as an Arrow string array: its regex kernels run in C++ over the whole column."""
-    return pa_arrow.array(values.astype("string"), type=pa_arrow.string(), from_pandas=True)
 
 
 def _verdict(result: Any, values: pd.Series) -> pd.Series:
@@ -72,7 +69,7 @@ def _ascii_digits(text: Any) -> Any:
 
 def _national_number_text(values: pd.Series) -> Any:
     """Digits made ASCII; spaces, dashes and an Excel ".0" removed."""
-    text = pc.replace_substring_regex(_ascii_digits(_arrow(values)), r"[ \-]", "")
+    text = pc.replace_substring_regex(_ascii_digits(arrow_array(values)), r"[ \-]", "")
     return pc.replace_substring_regex(text, r"\.0$", "")
 
 
@@ -93,7 +90,7 @@ def national_number_or_scientific(values: pd.Series) -> pd.Series:
 
 def unhcr_id_shaped(values: pd.Series) -> pd.Series:
     """Letters/digits groups joined by - or /, 5 to 30 characters, at least 4 digits."""
-    text = pc.replace_substring(_arrow(values), " ", "")
+    text = pc.replace_substring(arrow_array(values), " ", "")
     length = pc.utf8_length(text)
     ok = pc.and_(
         pc.and_(pc.greater_equal(length, 5), pc.less_equal(length, 30)),
@@ -107,7 +104,7 @@ def unhcr_id_shaped(values: pd.Series) -> pd.Series:
 
 def phone_shaped(values: pd.Series) -> pd.Series:
     """No letters, and 8 to 15 digits (any Jordanian or international form)."""
-    text = _ascii_digits(_arrow(values))
+    text = _ascii_digits(arrow_array(values))
     digits = pc.count_substring_regex(text, r"[0-9]")
     ok = pc.and_(
         pc.invert(pc.match_substring_regex(text, r"\pL")),
@@ -158,11 +155,11 @@ def is_sex(value: str) -> bool:
 
 def has_no_control_characters(values: pd.Series) -> pd.Series:
     """NUL (read as U+FFFD), bell, escape ... (tabs and line breaks are left to standardisation)."""
-    return _verdict(pc.invert(pc.match_substring_regex(_arrow(values), _CONTROL)), values)
+    return _verdict(pc.invert(pc.match_substring_regex(arrow_array(values), _CONTROL)), values)
 
 
 def not_over_long(values: pd.Series) -> pd.Series:
-    return _verdict(pc.less_equal(pc.utf8_length(_arrow(values)), MAX_LENGTH), values)
+    return _verdict(pc.less_equal(pc.utf8_length(arrow_array(values)), MAX_LENGTH), values)
 
 
 def usable(values: pd.Series) -> pd.Series:
@@ -178,26 +175,26 @@ class RawBase(pa.DataFrameModel):
     first, falling back to the method name, so the two must agree.
     """
 
-    source: Series[pd.StringDtype]
+    source: Series[ArrowText]
     row_number: Series[int]
-    source_record_id: Series[pd.StringDtype] = pa.Field(nullable=True)
-    full_name: Series[pd.StringDtype] | None = pa.Field(nullable=True)
-    first_name: Series[pd.StringDtype] | None = pa.Field(nullable=True)
-    father_name: Series[pd.StringDtype] | None = pa.Field(nullable=True)
-    grandfather_name: Series[pd.StringDtype] | None = pa.Field(nullable=True)
-    family_name: Series[pd.StringDtype] | None = pa.Field(nullable=True)
-    sex: Series[pd.StringDtype] | None = pa.Field(nullable=True)
-    date_of_birth: Series[pd.StringDtype] | None = pa.Field(nullable=True)
-    national_number: Series[pd.StringDtype] | None = pa.Field(nullable=True)
-    unhcr_individual_id: Series[pd.StringDtype] | None = pa.Field(nullable=True)
-    unhcr_case_id: Series[pd.StringDtype] | None = pa.Field(nullable=True)
-    phone: Series[pd.StringDtype] | None = pa.Field(nullable=True)
-    governorate: Series[pd.StringDtype] | None = pa.Field(nullable=True)
-    locality: Series[pd.StringDtype] | None = pa.Field(nullable=True)
-    nationality: Series[pd.StringDtype] | None = pa.Field(nullable=True)
-    officer: Series[pd.StringDtype] | None = pa.Field(nullable=True)
-    registration_date: Series[pd.StringDtype] | None = pa.Field(nullable=True)
-    employment_status: Series[pd.StringDtype] | None = pa.Field(nullable=True)
+    source_record_id: Series[ArrowText] = pa.Field(nullable=True)
+    full_name: Series[ArrowText] | None = pa.Field(nullable=True)
+    first_name: Series[ArrowText] | None = pa.Field(nullable=True)
+    father_name: Series[ArrowText] | None = pa.Field(nullable=True)
+    grandfather_name: Series[ArrowText] | None = pa.Field(nullable=True)
+    family_name: Series[ArrowText] | None = pa.Field(nullable=True)
+    sex: Series[ArrowText] | None = pa.Field(nullable=True)
+    date_of_birth: Series[ArrowText] | None = pa.Field(nullable=True)
+    national_number: Series[ArrowText] | None = pa.Field(nullable=True)
+    unhcr_individual_id: Series[ArrowText] | None = pa.Field(nullable=True)
+    unhcr_case_id: Series[ArrowText] | None = pa.Field(nullable=True)
+    phone: Series[ArrowText] | None = pa.Field(nullable=True)
+    governorate: Series[ArrowText] | None = pa.Field(nullable=True)
+    locality: Series[ArrowText] | None = pa.Field(nullable=True)
+    nationality: Series[ArrowText] | None = pa.Field(nullable=True)
+    officer: Series[ArrowText] | None = pa.Field(nullable=True)
+    registration_date: Series[ArrowText] | None = pa.Field(nullable=True)
+    employment_status: Series[ArrowText] | None = pa.Field(nullable=True)
 
     @pa.check("source_record_id", name="missing_record_id", ignore_na=False)
     def missing_record_id(cls, s: pd.Series) -> pd.Series:
@@ -263,7 +260,7 @@ class RawBase(pa.DataFrameModel):
 class NafRaw(RawBase):
     """National Aid Fund list: the national number is what NAF records are linked on."""
 
-    national_number: Series[pd.StringDtype] = pa.Field(nullable=True)
+    national_number: Series[ArrowText] = pa.Field(nullable=True)
 
     @pa.check("national_number", name="missing_national_number", ignore_na=False)
     def missing_national_number(cls, s: pd.Series) -> pd.Series:
@@ -273,7 +270,7 @@ class NafRaw(RawBase):
 class UnhcrRaw(RawBase):
     """UNHCR registration extract: every record has an individual id."""
 
-    unhcr_individual_id: Series[pd.StringDtype] = pa.Field(nullable=True)
+    unhcr_individual_id: Series[ArrowText] = pa.Field(nullable=True)
 
     @pa.check("unhcr_individual_id", name="missing_unhcr_id", ignore_na=False)
     def missing_unhcr_id(cls, s: pd.Series) -> pd.Series:

@@ -1,0 +1,36 @@
+"""Arrow-backed cell text: trimmed exactly as Python's str.strip trims."""
+
+from __future__ import annotations
+
+import sys
+
+import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
+
+from benelink.io.text import ARROW_TEXT, WHITESPACE, is_blank, trimmed_text, with_arrow_text
+
+
+def test_whitespace_is_everything_python_strips() -> None:
+    every = {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+    assert set(WHITESPACE) == every
+
+
+@given(st.lists(st.one_of(st.none(), st.text(alphabet=st.sampled_from(" \t\x1fa\u3000\xa0b")))))
+def test_trimmed_text_is_str_strip_with_blanks_missing(cells: list[str | None]) -> None:
+    values = pd.Series(cells, dtype=object)
+    out = trimmed_text(values)
+    assert out.dtype == ARROW_TEXT
+    expected = [None if c is None or not c.strip() else c.strip() for c in cells]
+    assert [None if pd.isna(v) else v for v in out] == expected
+    assert is_blank(values).tolist() == [e is None for e in expected]
+
+
+def test_with_arrow_text_converts_only_string_columns() -> None:
+    frame = pd.DataFrame(
+        {"a": pd.array(["x", None], dtype="string"), "n": [1, 2], "o": [object(), None]}
+    )
+    out = with_arrow_text(frame)
+    assert out["a"].dtype == ARROW_TEXT and out["a"].isna().tolist() == [False, True]
+    assert out["n"].dtype == frame["n"].dtype and out["o"].dtype == object
+    assert with_arrow_text(out) is out
