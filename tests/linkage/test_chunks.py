@@ -107,12 +107,17 @@ def test_collected_pairs_are_every_pair_clustering_looks_at(records: pd.DataFram
     assert np.array_equal(got_probability, probability[wanted])
 
 
-def test_chunk_size_changes_no_link(records: pd.DataFrame) -> None:
-    whole = link_records(records, LinkageSettings(), u_pairs=U_PAIRS, chunk_pairs=10**9)
-    small = link_records(records, LinkageSettings(), u_pairs=U_PAIRS, chunk_pairs=3_333)
-    pd.testing.assert_frame_equal(small.pairs, whole.pairs)
-    assert np.array_equal(small.cluster, whole.cluster)
-    assert small.lambda_ == whole.lambda_
+def test_chunk_size_and_threads_change_no_link(records: pd.DataFrame) -> None:
+    whole = link_records(
+        records, LinkageSettings(), u_pairs=U_PAIRS, chunk_pairs=10**9, threads=1
+    )
+    for threads in (1, 3):
+        small = link_records(
+            records, LinkageSettings(), u_pairs=U_PAIRS, chunk_pairs=3_333, threads=threads
+        )
+        pd.testing.assert_frame_equal(small.pairs, whole.pairs)
+        assert np.array_equal(small.cluster, whole.cluster)
+        assert small.lambda_ == whole.lambda_
 
 
 def test_progress_moves_chunk_by_chunk(records: pd.DataFrame) -> None:

@@ -36,6 +36,8 @@ class RunSettings(_Frozen):
     out: Path = Path("out")
     key_env: str | None = "BENELINK_KEY"
     key_file: Path | None = None
+    # threads reading and validating the files and comparing pairs; 0 = one per CPU
+    threads: int = Field(default=0, ge=0)
 
     @model_validator(mode="after")
     def _one_key_source(self) -> RunSettings:

@@ -66,6 +66,7 @@ from benelink.linkage.score import (
     term_frequencies,
 )
 from benelink.schemas.columns import SOURCE
+from benelink.threads import threaded
 
 # components up to this size get every internal pair scored before clustering
 FILL_COMPONENT_MAX = 60
@@ -317,12 +318,17 @@ def _collect_local(
     settings: LinkageSettings,
     decisions: pd.DataFrame | None,
     chunks: Sequence[ComparedChunk],
+    threads: int,
 ) -> Scored:
     """:func:`collect_kept` over the compared chunks, in this process."""
 
     def kept(labels: Labels | None) -> Scored:
         floor = settings.review_threshold
-        parts = [kept_pairs(arr, model, tf, floor, labels, c) for c in chunks]
+
+        def one(chunk: ComparedChunk) -> Scored:
+            return kept_pairs(arr, model, tf, floor, labels, chunk)
+
+        parts = list(threaded(one, chunks, threads))
         return concat_scored(parts, len(model.comparisons))
 
     return collect_kept(len(arr), settings.match_threshold, decisions, kept)
@@ -341,6 +347,7 @@ def link_records(
     link_only: bool = False,
     progress: PairProgress | None = None,
     chunk_pairs: int = PARTITION_PAIRS,
+    threads: int = 0,
 ) -> LinkResult:
     """Link and de-duplicate standardised records (positions 0..n-1) into beneficiaries.
 
@@ -351,7 +358,8 @@ def link_records(
     ``source`` only (a link task between files that are each free of duplicates,
     as FEBRL4): pairs within one source are dropped from the candidates, the
     random pairs and the prior's population. ``progress`` hears of each chunk
-    of ``chunk_pairs`` pairs compared.
+    of ``chunk_pairs`` pairs compared; chunks are compared and scored on
+    ``threads`` threads (0: one per CPU).
     """
     n = len(records)
     comps = tuple(comparisons)
@@ -363,11 +371,15 @@ def link_records(
     del candidates
     if progress is not None:
         progress.size(len(left), "pairs")
+
+    def compare(bounds: tuple[int, int]) -> ComparedChunk:
+        return compare_chunk(arr, comps, left[bounds[0] : bounds[1]], right[bounds[0] : bounds[1]])
+
     chunks = []
-    for start, stop in chunk_bounds(len(left), chunk_pairs):
-        chunks.append(compare_chunk(arr, comps, left[start:stop], right[start:stop]))
+    for chunk in threaded(compare, chunk_bounds(len(left), chunk_pairs), threads):
+        chunks.append(chunk)
         if progress is not None:
-            progress.advance(stop - start)
+            progress.advance(len(chunk))
 
     patterns, counts = merged_patterns(((c.patterns, c.counts) for c in chunks), len(comps))
     u_left, u_right = _across(source, *random_pairs(n, u_pairs, u_seed))
@@ -381,7 +393,7 @@ def link_records(
         population_pairs=all_pairs_count(n) if source is None else _across_count(source),
     )
     tf = term_frequencies(arr, comps)
-    scored = _collect_local(arr, model, tf, settings, decisions, chunks)
+    scored = _collect_local(arr, model, tf, settings, decisions, chunks, threads)
     del chunks  # clustering runs without them
     return finish_link(
         arr, settings, comps, decisions, model, tf, (len(left), cap), scored, source=source

@@ -21,7 +21,7 @@ from benelink import __version__
 from benelink.anonymize.disclosure import protect
 from benelink.anonymize.keys import key_fingerprint
 from benelink.anonymize.tokens import TOKEN_VERSION, pseudonymize
-from benelink.config.model import BenelinkConfig, LinkageSettings
+from benelink.config.model import BenelinkConfig, LinkageSettings, SourceSettings
 from benelink.errors import KeyError_, RejectLimitError, UnreadableFileError
 from benelink.io import review as review_io
 from benelink.io import snapshot, state
@@ -51,6 +51,7 @@ from benelink.pipelines.review import (
 from benelink.pipelines.standardize import standardize
 from benelink.pipelines.validate import ValidatedSource, reject_limit_message, validate_source
 from benelink.schemas import outputs as dictionary
+from benelink.threads import threaded
 
 Engine = Literal["local", "spark"]
 
@@ -81,7 +82,9 @@ def run_month(
     (``spark_master``: ``local[N]``, ``spark://host:7077``, ``yarn``); every other
     stage, and the result, is the same.
     """
-    linker = functools.partial(_link, engine=engine, spark_master=spark_master)
+    linker = functools.partial(
+        _link, engine=engine, spark_master=spark_master, threads=cfg.run.threads
+    )
     with run_lock(cfg.out_dir, month):
         return _run_locked(cfg, month, key, observer, now, linker)
 
@@ -118,13 +121,20 @@ def _run_locked(
                 f"{folder}: missing {', '.join(missing)}; put the partner files there "
                 f"or fix the file names in {cfg.path.name}"
             )
+
+        def load(item: tuple[str, SourceSettings]) -> SourceFile | EncodedSource:
+            name, settings = item
+            if settings.file_format == "encoded":  # tokens only, from `benelink encode`
+                return load_encoded_source(name, settings, folder, fingerprint, month)
+            return load_source(name, settings, folder, config_label=cfg.path.name)
+
         loaded: list[SourceFile] = []
         encoded: list[EncodedSource] = []
-        for name, settings in cfg.sources.items():
-            if settings.file_format == "encoded":  # tokens only, from `benelink encode`
-                encoded.append(load_encoded_source(name, settings, folder, fingerprint, month))
+        for source in threaded(load, list(cfg.sources.items()), cfg.run.threads):
+            if isinstance(source, EncodedSource):
+                encoded.append(source)
             else:
-                loaded.append(load_source(name, settings, folder, config_label=cfg.path.name))
+                loaded.append(source)
             st.advance()
         st.counts.update({f"rows_{s.name}": s.n_rows for s in loaded})
         st.counts.update({f"rows_{e.name}": e.n_rows for e in encoded})
@@ -132,11 +142,11 @@ def _run_locked(
 
     with stages.stage("validate", total=n_rows, unit="rows") as st:
         validated = []
-        for i, source in enumerate(loaded):
-            validated.append(validate_source(source))
+        for i, checked in enumerate(threaded(validate_source, loaded, cfg.run.threads)):
+            validated.append(checked)
             # the file's frame has been validated: keep its fingerprint and counts only
-            loaded[i] = replace(source, frame=source.frame.iloc[:0])
-            st.advance(source.n_rows)
+            loaded[i] = replace(loaded[i], frame=loaded[i].frame.iloc[:0])
+            st.advance(loaded[i].n_rows)
         rejects = pd.concat([v.rejects for v in validated], ignore_index=True)
         st.counts.update({f"rejected_{v.name}": _rejected_rows(v) for v in validated})
         rejects_path = snapshot.write_rejects(out_dir, month, rejects)
@@ -313,6 +323,7 @@ def _link(
     *,
     engine: Engine,
     spark_master: str,
+    threads: int,
 ) -> LinkResult:
     """The link stage on the chosen engine; PySpark is imported only when asked for."""
     if engine == "local":
@@ -324,6 +335,7 @@ def _link(
             comparisons=comparisons,
             max_block_size=settings.max_block_size,
             progress=progress,
+            threads=threads,
         )
     from benelink.linkage.spark import link_records_spark, spark_session
 

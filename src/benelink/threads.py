@@ -1,0 +1,28 @@
+"""Work spread over threads, for the stages whose work releases the GIL.
+
+Threads, not processes: reading a workbook (calamine), Arrow's string kernels,
+numpy, pandas' hashing and rapidfuzz all release the GIL, so two threads do
+nearly twice the work on two cores while sharing the data instead of copying
+it into each worker. The per-value Python of standardisation does not release
+it and stays on one thread.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def threaded(func: Callable[[T], R], items: Sequence[T], threads: int = 0) -> Iterator[R]:
+    """``func`` over ``items`` on up to ``threads`` threads (0: one per CPU), in order."""
+    workers = min(threads or os.cpu_count() or 1, len(items))
+    if workers <= 1:
+        yield from map(func, items)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(func, items)
