@@ -67,8 +67,13 @@ def group_sizes(frame: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
     """For each row, how many rows share its combination of ``columns`` (missing counts as a value)."""
     if not columns or frame.empty:
         return pd.Series(len(frame), index=frame.index, dtype="int64")
-    keys = frame[list(columns)].astype("string").fillna("<missing>")
-    return keys.groupby(list(columns), dropna=False)[columns[0]].transform("size").astype("int64")
+    # integer codes per column (missing is a code of its own): grouping a million rows on
+    # codes takes a fraction of grouping on their text
+    keys = pd.DataFrame(
+        {i: pd.factorize(frame[c], use_na_sentinel=False)[0] for i, c in enumerate(columns)},
+        index=frame.index,
+    )
+    return keys.groupby(list(keys.columns), sort=False)[0].transform("size").astype("int64")
 
 
 def risk(frame: pd.DataFrame, columns: Sequence[str], k: int) -> dict[str, Any]:

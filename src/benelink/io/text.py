@@ -54,3 +54,24 @@ def with_arrow_text(frame: pd.DataFrame) -> pd.DataFrame:
         if isinstance(kind, pd.StringDtype) and kind != ARROW_TEXT
     }
     return frame.assign(**changed) if changed else frame
+
+
+def sorted_codes(values: pd.Series) -> tuple[np.ndarray, Any]:
+    """``pd.factorize(values, sort=True)`` for text with many distinct values, by Arrow.
+
+    Returns (codes, uniques): ``uniques`` the distinct values in ascending order
+    (an Arrow array), ``codes`` each row's position in it (int64, -1 where
+    missing). pandas sorts a million distinct ids as Python objects, for
+    seconds; Arrow sorts them in C++.
+    """
+    array = arrow_array(values)
+    uniques = pc.unique(array.drop_null())
+    uniques = uniques.take(pc.sort_indices(uniques))
+    codes = pc.fill_null(pc.index_in(array, value_set=uniques), -1)
+    return np.asarray(codes, dtype=np.int64), uniques
+
+
+def sort_order(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """Row positions ordering ``frame`` by text ``columns``, ascending, stable, missing last."""
+    table = pa.table({c: arrow_array(frame[c]) for c in columns})
+    return np.asarray(pc.sort_indices(table, sort_keys=[(c, "ascending") for c in columns]))

@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from benelink.anonymize.tokens import digests
-from benelink.io.text import arrow_array
+from benelink.io.text import arrow_array, sorted_codes
 
 ID_PREFIX: Final = "B-"
 _ID_LABEL: Final = "benelink/v1/beneficiary\x1f"
@@ -172,11 +172,16 @@ def _anchors(record_tokens: pd.Series, labels: np.ndarray) -> pd.DataFrame:
 def first_seen_months(registry: pd.DataFrame) -> pd.Series:
     """Each beneficiary id's earliest ``first_seen_month`` over the registry's records.
 
-    Months are ranked once (a handful of distinct values) and the minimum rank
-    taken per id, instead of a string ``min`` per group.
+    Months are ranked once (a handful of distinct values) and ids coded by
+    Arrow, so the minimum per id is an integer reduction, not a string
+    ``min`` per group over a million ids.
     """
     rank, months = pd.factorize(registry["first_seen_month"].astype(str).to_numpy(), sort=True)
-    earliest = pd.Series(rank).groupby(registry["beneficiary_id"].astype(str).to_numpy()).min()
+    person, ids = sorted_codes(registry["beneficiary_id"])
+    earliest = pd.Series(rank).groupby(person).min()
     return pd.Series(
-        months[earliest.to_numpy()], index=earliest.index, dtype="string", name="first_seen_month"
+        months[earliest.to_numpy()],
+        index=pd.Index(ids.take(pa.array(earliest.index.to_numpy())).to_pylist()),
+        dtype="string",
+        name="first_seen_month",
     )
