@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from benelink.linkage.cluster import cluster_records, connected_components
+from benelink.linkage.cluster import (
+    _agglomerate,
+    _numbered,
+    _Pairs,
+    cluster_records,
+    connected_components,
+)
 
 
 def _edges(edges: list[tuple[int, int, float]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -94,3 +102,55 @@ def test_group_holding_two_numbers_accepts_a_record_with_either() -> None:
     # 3 carries a third number and no tolerated edge: kept apart
     assert result.cluster.tolist() == [0, 0, 0, 1]
     assert result.conflict.tolist() == [True, True, True, False]
+
+
+@st.composite
+def _scored_pairs(draw: st.DrawFn) -> tuple[int, list[np.ndarray], list[np.ndarray]]:
+    n = draw(st.integers(2, 12))
+    possible = [(a, b) for a in range(n) for b in range(a + 1, n)]
+    chosen = draw(st.lists(st.sampled_from(possible), unique=True, max_size=20))
+    k = len(chosen)
+    columns = [
+        np.array([a for a, _ in chosen], dtype=np.int32),
+        np.array([b for _, b in chosen], dtype=np.int32),
+        np.array(
+            draw(st.lists(st.sampled_from([0.2, 0.45, 0.6, 0.92, 0.97]), min_size=k, max_size=k))
+        ),
+        np.array(draw(st.lists(st.booleans(), min_size=k, max_size=k)), dtype=bool),
+        np.array(
+            draw(st.lists(st.sampled_from([-1, 0, 0, 0, 1]), min_size=k, max_size=k)), dtype=np.int8
+        ),
+    ]
+    ids = [
+        np.array(draw(st.lists(st.integers(-1, 2), min_size=n, max_size=n)), dtype=np.int32)
+        for _ in range(draw(st.integers(0, 2)))
+    ]
+    return n, columns, ids
+
+
+@settings(max_examples=300, deadline=None)
+@given(_scored_pairs())
+def test_two_record_components_decided_as_the_agglomeration_would(
+    case: tuple[int, list[np.ndarray], list[np.ndarray]],
+) -> None:
+    """The shortcut for components of one pair gives what agglomerating every pair gives."""
+    n, (left, right, p, tolerated, reviewed), ids = case
+    result = cluster_records(
+        n,
+        left,
+        right,
+        p,
+        match_threshold=0.9,
+        cohesion_threshold=0.5,
+        exclusive=ids,
+        tolerated=tolerated,
+        reviewed=reviewed,
+    )
+    component = connected_components(n, *(x[(p >= 0.9) | (reviewed > 0)] for x in (left, right)))
+    inside = component[left] == component[right]
+    root = np.arange(n, dtype=np.int64)
+    held = np.ones(n)
+    pairs = _Pairs(left, right, p, tolerated, reviewed).where(inside)
+    _agglomerate(root, held, pairs, ids, 0.9, 0.5)
+    assert np.array_equal(result.cluster, _numbered(root))
+    assert np.array_equal(result.record_probability, held)

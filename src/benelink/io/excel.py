@@ -20,6 +20,7 @@ from datetime import date, datetime, time
 from typing import Any, Final
 from xml.etree import ElementTree
 
+import numpy as np
 import pandas as pd
 
 from benelink.errors import ConfigError, UnreadableFileError
@@ -219,16 +220,29 @@ def _sheet_frame(
     if header_at < 0:
         raise UnreadableFileError(f"{label}: the sheet is empty; ask the partner to resend it")
     header = head[header_at]
-    body = head[header_at + 1 :] + [[cell_text(v) for v in row] for row in rows]
-    width = max([len(header), *(len(r) for r in body)])
+    body = pd.DataFrame([*head[header_at + 1 :], *rows], dtype=object)
+    width = max(len(header), body.shape[1])
     columns = unique_headers(header + [""] * (width - len(header)), wanted, label)
-    records = [r + [""] * (width - len(r)) for r in body]
+    body = body.reindex(columns=range(width))  # short rows and columns: None / NaN, i.e. ""
     first = header_at + 2  # 1-based sheet row of the first data row
-    index = pd.RangeIndex(first, first + len(records), name="row_number")
-    frame = pd.DataFrame(records, columns=columns, index=index, dtype=object)
+    index = pd.RangeIndex(first, first + len(body), name="row_number")
+    frame = pd.DataFrame(
+        {name: _column_text(body[i].to_numpy()) for i, name in enumerate(columns)}, index=index
+    )
     unnamed = [c for c in columns if c.startswith("(column ") and not frame[c].str.strip().any()]
     letters = {_column_letter(i): c for i, c in enumerate(columns)}
     return frame.drop(columns=unnamed), letters
+
+
+def _column_text(cells: np.ndarray) -> np.ndarray:
+    """A column's cells as text: most cells already are, so only the others (numbers,
+    dates, blanks) go through ``cell_text`` — a Python call per cell took seconds per
+    100,000 rows."""
+    other = np.fromiter((type(v) is not str for v in cells), dtype=bool, count=len(cells))
+    if other.any():
+        cells = cells.copy()
+        cells[other] = [cell_text(v) for v in cells[other]]
+    return cells
 
 
 def unique_headers(header: list[str], wanted: set[str], label: str) -> list[str]:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -162,6 +163,25 @@ class _Agglomeration:
                 theirs[keep] = entry
 
 
+class _Pairs(NamedTuple):
+    """The pairs inside match components."""
+
+    left: Positions
+    right: Positions
+    probability: Floats
+    tolerated: Bools
+    reviewed: npt.NDArray[np.int8]
+
+    def where(self, mask: Bools) -> _Pairs:
+        return _Pairs(
+            self.left[mask],
+            self.right[mask],
+            self.probability[mask],
+            self.tolerated[mask],
+            self.reviewed[mask],
+        )
+
+
 def cluster_records(
     n: int,
     left: Positions,
@@ -182,34 +202,70 @@ def cluster_records(
     decisions per pair (1 accept, -1 reject, 0 none): an accepted pair merges
     whatever the model says, and no cluster ever holds both records of a
     rejected pair.
+
+    Most components are two records joined by their one pair; those are
+    decided at once (:func:`_single_pairs`), with the same rules the
+    agglomeration applies, and only larger components go through it.
     """
     tolerated = np.zeros(len(left), dtype=bool) if tolerated is None else tolerated
     reviewed = np.zeros(len(left), dtype=np.int8) if reviewed is None else reviewed
     is_match = (probability >= match_threshold) | (reviewed > 0)
     component = connected_components(n, left[is_match], right[is_match])
     inside = component[left] == component[right]
-    l_in, r_in, p_in = left[inside], right[inside], probability[inside]
-    t_in, v_in = tolerated[inside], reviewed[inside]
-    order = np.lexsort((r_in, l_in, -p_in, -v_in))
-    l_in, r_in, p_in, t_in, v_in = l_in[order], r_in[order], p_in[order], t_in[order], v_in[order]
-
-    state = _Agglomeration(n, exclusive)
-    for a, b, p, v in zip(l_in.tolist(), r_in.tolist(), p_in.tolist(), v_in.tolist(), strict=True):
-        state.add_link(a, b, p, forbidden=v < 0)
-    held = np.ones(n, dtype=np.float64)
-    edges = zip(
-        l_in.tolist(), r_in.tolist(), p_in.tolist(), t_in.tolist(), v_in.tolist(), strict=True
+    pairs = _Pairs(left, right, probability, tolerated, reviewed).where(inside)
+    owner = component[pairs.left]
+    single = (np.bincount(component, minlength=n)[owner] == 2) & (
+        np.bincount(owner, minlength=n)[owner] == 1
     )
-    for a, b, p, t, v in edges:
+    root = np.arange(n, dtype=np.int64)
+    held = np.ones(n, dtype=np.float64)
+    _single_pairs(root, held, pairs.where(single), exclusive, cohesion_threshold)
+    _agglomerate(root, held, pairs.where(~single), exclusive, match_threshold, cohesion_threshold)
+    cluster = _numbered(root)
+    return Clustering(cluster, held, cluster_conflicts(cluster, exclusive))
+
+
+def _single_pairs(
+    root: Labels, held: Floats, pairs: _Pairs, exclusive: Sequence[Codes], cohesion: float
+) -> None:
+    """Components of two records and one pair: merged unless a reviewer rejected the pair,
+    or (not accepted by one) their exclusive ids differ without a tolerated typo, or the
+    pair is below ``cohesion`` — :meth:`_Agglomeration.may_merge` for two single records."""
+    a, b, p, t, v = pairs
+    differ = np.zeros(len(a), dtype=bool)
+    for codes in exclusive:
+        ca, cb = codes[a], codes[b]
+        differ |= (ca >= 0) & (cb >= 0) & (ca != cb)
+    merged = (v > 0) | ((v == 0) & ~(differ & ~t) & (p >= cohesion))
+    root[b[merged]] = a[merged]
+    held[a[merged]] = np.minimum(held[a[merged]], p[merged])
+    held[b[merged]] = np.minimum(held[b[merged]], p[merged])
+
+
+def _agglomerate(
+    root: Labels,
+    held: Floats,
+    pairs: _Pairs,
+    exclusive: Sequence[Codes],
+    match_threshold: float,
+    cohesion: float,
+) -> None:
+    """Re-agglomerate the records of ``pairs``, strongest edge first (see the module)."""
+    left, right, probability, tolerated, reviewed = pairs
+    order = np.lexsort((right, left, -probability, -reviewed))
+    l_in, r_in, p_in = left[order].tolist(), right[order].tolist(), probability[order].tolist()
+    t_in, v_in = tolerated[order].tolist(), reviewed[order].tolist()
+    state = _Agglomeration(len(root), exclusive)
+    for a, b, p, v in zip(l_in, r_in, p_in, v_in, strict=True):
+        state.add_link(a, b, p, forbidden=v < 0)
+    for a, b, p, t, v in zip(l_in, r_in, p_in, t_in, v_in, strict=True):
         if p < match_threshold and v <= 0:
             break
         ra, rb = state.find(a), state.find(b)
-        if ra == rb or not state.may_merge(ra, rb, cohesion_threshold, t, v > 0):
+        if ra == rb or not state.may_merge(ra, rb, cohesion, t, v > 0):
             continue
         state.merge(ra, rb)
         held[a] = min(held[a], p)
         held[b] = min(held[b], p)
-
-    root = np.fromiter((state.find(i) for i in range(n)), dtype=np.int64, count=n)
-    cluster = _numbered(root)
-    return Clustering(cluster, held, cluster_conflicts(cluster, exclusive))
+    records = np.unique(np.concatenate([left, right]).astype(np.int64))
+    root[records] = [state.find(int(i)) for i in records.tolist()]

@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from benelink.anonymize.tokens import digests
-from benelink.io.text import arrow_array, sorted_codes
+from benelink.io.text import arrow_array
 
 ID_PREFIX: Final = "B-"
 _ID_LABEL: Final = "benelink/v1/beneficiary\x1f"
@@ -173,15 +173,15 @@ def first_seen_months(registry: pd.DataFrame) -> pd.Series:
     """Each beneficiary id's earliest ``first_seen_month`` over the registry's records.
 
     Months are ranked once (a handful of distinct values) and ids coded by
-    Arrow, so the minimum per id is an integer reduction, not a string
-    ``min`` per group over a million ids.
+    Arrow's hashing, so the minimum per id is an integer reduction, not a
+    string ``min`` per group over a million ids.
     """
     rank, months = pd.factorize(registry["first_seen_month"].astype(str).to_numpy(), sort=True)
-    person, ids = sorted_codes(registry["beneficiary_id"])
-    earliest = pd.Series(rank).groupby(person).min()
+    person = arrow_array(registry["beneficiary_id"]).dictionary_encode()
+    earliest = pd.Series(rank).groupby(np.asarray(person.indices)).min()
     return pd.Series(
         months[earliest.to_numpy()],
-        index=pd.Index(ids.take(pa.array(earliest.index.to_numpy())).to_pylist()),
+        index=pd.Index(person.dictionary.take(pa.array(earliest.index.to_numpy())).to_pylist()),
         dtype="string",
         name="first_seen_month",
     )
