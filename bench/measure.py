@@ -7,6 +7,11 @@ starts afresh at ``exec`` and includes DuckDB's threads and allocations. (The
 on Linux a child inherits the parent's high-water mark across fork+exec, so
 every tool would show at least the harness's own memory.) The worker reports
 its final ``VmHWM`` itself; the parent polls it too, for a child it has to kill.
+
+A tool that starts worker processes of its own (benelink does, to standardise
+and tokenise a large month) is measured as a whole: every poll also sums the
+resident memory of all processes in the child's session, and the peak is the
+larger of that sum and the main process's ``VmHWM``.
 """
 
 from __future__ import annotations
@@ -49,6 +54,22 @@ def peak_rss_mb(pid: int | str = "self") -> float:
     return maxrss / (1024 * 1024) if sys.platform == "darwin" else maxrss / 1024
 
 
+def session_rss_mb(session: int) -> float:
+    """Resident memory of every process in ``session`` (a tool and its workers), summed, in MB."""
+    pages = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == session:  # after the name: state, ppid, pgrp, session, ...
+            pages += int(fields[21])  # rss, in pages
+    return pages * os.sysconf("SC_PAGE_SIZE") / (1024 * 1024)
+
+
 def run_child(args: list[str], timeout_seconds: float, cwd: Path, stderr_path: Path) -> ChildRun:
     """Run ``args`` in a new session; kill the whole session if it outlives the timeout."""
     started = time.perf_counter()
@@ -59,7 +80,7 @@ def run_child(args: list[str], timeout_seconds: float, cwd: Path, stderr_path: P
         timed_out = False
         polled = 0.0
         while proc.poll() is None:
-            polled = max(polled, peak_rss_mb(proc.pid))
+            polled = max(polled, peak_rss_mb(proc.pid), session_rss_mb(proc.pid))
             if time.perf_counter() - started > timeout_seconds:
                 timed_out = True
                 os.killpg(proc.pid, signal.SIGKILL)

@@ -296,23 +296,34 @@ def _prepare(argv: list[str]) -> None:
     from bench.datasets import Dataset, _finish
     from benelink.config.load import load_config
     from benelink.pipelines.ingest import load_source
-    from benelink.pipelines.standardize import standardize
+    from benelink.pipelines.standardize import standardize_piece
     from benelink.pipelines.validate import validate_source
+    from benelink.processes import row_slices, worker_processes
+    from benelink.threads import threaded
 
     cfg = load_config(args.config)
     folder = cfg.incoming_dir(args.month)
-    seconds = {"ingest": 0.0, "validate": 0.0, "standardize": 0.0}
-    parts = []
-    for name, settings in cfg.sources.items():
-        started = time.perf_counter()
-        source = load_source(name, settings, folder)
-        seconds["ingest"] += time.perf_counter() - started
-        started = time.perf_counter()
-        valid = validate_source(source).valid
-        seconds["validate"] += time.perf_counter() - started
-        started = time.perf_counter()
-        parts.append(standardize(valid, settings.kind))
-        seconds["standardize"] += time.perf_counter() - started
+    seconds: dict[str, float] = {}
+    items = list(cfg.sources.items())
+    # as in `benelink run`: the files read, then validated, on one thread per CPU, then
+    # standardised in worker processes
+    started = time.perf_counter()
+    loaded = list(
+        threaded(lambda item: load_source(item[0], item[1], folder), items, cfg.run.threads)
+    )
+    seconds["ingest"] = time.perf_counter() - started
+    started = time.perf_counter()
+    valid = [v.valid for v in threaded(validate_source, loaded, cfg.run.threads)]
+    seconds["validate"] = time.perf_counter() - started
+    started = time.perf_counter()
+    pieces = [
+        (v.iloc[part], settings.kind)
+        for v, (_, settings) in zip(valid, items, strict=True)
+        for part in row_slices(len(v), cfg.run.threads)
+    ]
+    with worker_processes(cfg.run.threads, sum(len(v) for v in valid)) as in_workers:
+        parts = list(in_workers(standardize_piece, pieces))
+    seconds["standardize"] = time.perf_counter() - started
     standard = pd.concat(parts, ignore_index=True)
     records = _finish(standard, standard["source_record_id"])
     truth = pd.read_csv(folder.parent / "truth.csv", dtype=str, keep_default_na=False)

@@ -2,4 +2,5 @@
 
 from benelink.cli import app
 
-app(prog_name="benelink")
+if __name__ == "__main__":  # worker processes import this module again: they must not run it
+    app(prog_name="benelink")

@@ -108,9 +108,7 @@ def test_collected_pairs_are_every_pair_clustering_looks_at(records: pd.DataFram
 
 
 def test_chunk_size_and_threads_change_no_link(records: pd.DataFrame) -> None:
-    whole = link_records(
-        records, LinkageSettings(), u_pairs=U_PAIRS, chunk_pairs=10**9, threads=1
-    )
+    whole = link_records(records, LinkageSettings(), u_pairs=U_PAIRS, chunk_pairs=10**9, threads=1)
     for threads in (1, 3):
         small = link_records(
             records, LinkageSettings(), u_pairs=U_PAIRS, chunk_pairs=3_333, threads=threads

@@ -23,7 +23,7 @@ from typing import Final
 import pandas as pd
 import pyarrow as pa
 
-from benelink.io.text import arrow_array
+from benelink.io.text import arrow_array, with_arrow_text
 
 TOKEN_VERSION: Final = "v1"
 TOKEN_HEX_CHARS: Final = 32
@@ -109,3 +109,11 @@ def pseudonymize(records: pd.DataFrame, key: bytes) -> pd.DataFrame:
         if column in records.columns:
             tokens[token_column] = token_series(records[column], key, column)
     return records.assign(**tokens)
+
+
+def pseudonymize_piece(piece: tuple[pd.DataFrame, bytes]) -> pd.DataFrame:
+    """:func:`pseudonymize` of one slice of the records, Arrow-backed: the unit of work a
+    worker process does (``benelink.processes``). The key travels to the worker through
+    the pipe between the two processes, never through a file."""
+    records, key = piece
+    return with_arrow_text(pseudonymize(records, key))

@@ -12,9 +12,11 @@ from __future__ import annotations
 import os
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
 from benelink.errors import UnreadableFileError
@@ -28,6 +30,16 @@ def defuse(value: object) -> object:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
+
+
+def _cell(sheet: Any, value: object, **style: Any) -> WriteOnlyCell:
+    """A cell whose text stays text: openpyxl would read "#N/A" as an error value."""
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
 
 
 def restricted_dir(out_dir: Path, *parts: str) -> Path:
@@ -51,21 +63,18 @@ def write_review_queue(out_dir: Path, month: str, queue: pd.DataFrame) -> Path:
     os.chmod(csv_tmp, 0o600)
     csv_tmp.replace(folder / "review.csv")
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "review"
-    sheet.append(list(safe.columns))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in safe.itertuples(index=False):
-        sheet.append(list(row))
-    decision_col = list(safe.columns).index("decision") + 1
-    for (cell,) in sheet.iter_rows(min_row=2, min_col=decision_col, max_col=decision_col):
-        cell.fill = PatternFill("solid", fgColor="FFF2CC")
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.data_type = "s" if isinstance(cell.value, str) else cell.data_type
+    # write-only: rows are streamed to the file instead of kept as cell objects (a
+    # million-person month queues some hundred thousand records)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("review")
     sheet.freeze_panes = "D2"
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="FFF2CC")
+    sheet.append([_cell(sheet, name, font=bold) for name in safe.columns])
+    decision_col = list(safe.columns).index("decision")
+    for row in safe.itertuples(index=False):
+        cells = [_cell(sheet, value) for value in row]
+        cells[decision_col].fill = fill
+        sheet.append(cells)
     xlsx_tmp = folder / f".review.xlsx.{uuid.uuid4().hex[:8]}"
     book.save(xlsx_tmp)
     os.chmod(xlsx_tmp, 0o600)

@@ -29,8 +29,9 @@ WHITESPACE: Final = (
 
 
 def arrow_array(values: pd.Series) -> Any:
-    """The column as an Arrow string array: no copy when it is Arrow-backed already."""
-    return pa.array(values, type=pa.string(), from_pandas=True)
+    """The column as one Arrow string array: no copy when it is Arrow-backed in one chunk."""
+    array = pa.array(values, type=pa.string(), from_pandas=True)
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
 
 
 def trimmed_text(values: pd.Series) -> pd.Series:

@@ -20,13 +20,12 @@ import pandas as pd
 from benelink import __version__
 from benelink.anonymize.disclosure import protect
 from benelink.anonymize.keys import key_fingerprint
-from benelink.anonymize.tokens import TOKEN_VERSION, pseudonymize
+from benelink.anonymize.tokens import TOKEN_VERSION, pseudonymize_piece
 from benelink.config.model import BenelinkConfig, LinkageSettings, SourceSettings
 from benelink.errors import KeyError_, RejectLimitError, UnreadableFileError
 from benelink.io import review as review_io
 from benelink.io import snapshot, state
 from benelink.io.lock import run_lock
-from benelink.io.text import with_arrow_text
 from benelink.linkage.block import DEFAULT_RULES, BlockingRule
 from benelink.linkage.compare import COMPARISONS, Comparison
 from benelink.linkage.link import LinkResult, PairProgress, link_records
@@ -48,8 +47,9 @@ from benelink.pipelines.review import (
     review_queue,
     review_sources,
 )
-from benelink.pipelines.standardize import standardize
+from benelink.pipelines.standardize import standardize_piece
 from benelink.pipelines.validate import ValidatedSource, reject_limit_message, validate_source
+from benelink.processes import row_slices, worker_processes
 from benelink.schemas import outputs as dictionary
 from benelink.threads import threaded
 
@@ -163,23 +163,38 @@ def _run_locked(
         if over:
             raise RejectLimitError(" | ".join(over))
 
-    with stages.stage("standardize", total=sum(len(v.valid) for v in validated), unit="rows") as st:
-        parts, shown = [], []
-        for i, v in enumerate(validated):
-            parts.append(standardize(v.valid, v.kind))
-            shown.append(review_sources(v.valid))
-            st.advance(len(v.valid))
-            validated[i] = replace(v, valid=v.valid.iloc[:0])  # only the review fields stay
-        records = pd.concat(parts, ignore_index=True)
-        del parts
-        raw = pd.concat(shown, ignore_index=True)
-        del shown
-        st.counts["records"] = len(records)
+    rows = sum(len(v.valid) for v in validated)
+    threads = cfg.run.threads
+    with worker_processes(threads, rows) as in_workers:
+        with stages.stage("standardize", total=rows, unit="rows") as st:
+            pieces = [
+                (v.valid.iloc[part], v.kind)
+                for v in validated
+                for part in row_slices(len(v.valid), threads)
+            ]
+            parts, standardized = [], in_workers(standardize_piece, pieces)
+            # the review fields are taken here while the workers standardise
+            raw = pd.concat([review_sources(v.valid) for v in validated], ignore_index=True)
+            for part in standardized:
+                parts.append(part)
+                st.advance(len(part))
+            del pieces
+            # only the review fields stay
+            validated = [replace(v, valid=v.valid.iloc[:0]) for v in validated]
+            records = pd.concat(parts, ignore_index=True)
+            del parts
+            st.counts["records"] = len(records)
 
-    with stages.stage("pseudonymize", total=len(records), unit="rows") as st:
-        records = with_arrow_text(pseudonymize(records, key))
-        st.advance(len(records))
-        st.counts["records"] = len(records)
+        with stages.stage("pseudonymize", total=len(records), unit="rows") as st:
+            slices = [(records.iloc[part], key) for part in row_slices(len(records), threads)]
+            parts = []
+            for part in in_workers(pseudonymize_piece, slices):
+                parts.append(part)
+                st.advance(len(part))
+            del slices
+            records = pd.concat(parts, ignore_index=True)
+            del parts
+            st.counts["records"] = len(records)
 
     with stages.stage("link") as st:
         link_frame, rules, comparisons = records, DEFAULT_RULES, COMPARISONS

@@ -13,6 +13,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from benelink.io.text import with_arrow_text
 from benelink.schemas.columns import (
     NAME_PART_COLUMNS,
     NAME_PARTS,
@@ -119,3 +120,11 @@ def standardize(frame: pd.DataFrame, kind: SourceKind) -> pd.DataFrame:
     result = pd.DataFrame(out, index=frame.index)[list(STANDARD_COLUMNS)]
     dtypes = {c: "Int64" if c in _INT_COLUMNS else "string" for c in STANDARD_COLUMNS}
     return result.astype(dtypes)
+
+
+def standardize_piece(piece: tuple[pd.DataFrame, SourceKind]) -> pd.DataFrame:
+    """:func:`standardize` of one slice of a source, Arrow-backed: the unit of work a worker
+    process does (``benelink.processes``), returned as buffers rather than a Python
+    object per cell."""
+    frame, kind = piece
+    return with_arrow_text(standardize(frame, kind))
