@@ -18,6 +18,7 @@ of exhausting memory.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from benelink.errors import CandidateBudgetError
+from benelink.threads import threaded
 
 PositionArray = npt.NDArray[np.int32]
 CodeArray = npt.NDArray[np.int64]
@@ -209,11 +211,21 @@ def check_budget(
     )
 
 
+def _sort_in_place(keys: npt.NDArray[np.int64], threads: int) -> None:
+    """Sort tens of millions of pair keys: one slice per thread sorted on its own (numpy lets
+    go of the GIL while sorting), then the sorted runs merged by one stable sort, which finds
+    the runs and only merges them."""
+    parts = np.array_split(keys, threads or os.cpu_count() or 1)
+    list(threaded(lambda part: part.sort(kind="quicksort"), parts, threads))
+    keys.sort(kind="stable")
+
+
 def candidate_pairs(
     records: pd.DataFrame,
     max_candidate_pairs: int,
     rules: Sequence[BlockingRule] = DEFAULT_RULES,
     max_block_size: int = DEFAULT_MAX_BLOCK_SIZE,
+    threads: int = 0,
 ) -> CandidatePairs:
     """The union of the rules' pairs, counted against the budget before any is built.
 
@@ -221,7 +233,8 @@ def candidate_pairs(
     than ``max_candidate_pairs`` pairs, the cap is halved (down to
     ``MIN_BLOCK_SIZE``) until they fit: a national register's "Mohammad" blocks
     are cut finer, while a small file keeps the broad blocks that find its
-    harder duplicates. The cap used is returned with the pairs.
+    harder duplicates. The cap used is returned with the pairs. ``threads``
+    sort the pairs (0: one per CPU).
     """
     groups = [_RuleGroups(records, rule) for rule in rules]
     cap = max_block_size
@@ -244,7 +257,7 @@ def candidate_pairs(
         merged[at : at + left.size] = left.astype(np.int64) * n + right
         at += left.size
     merged = merged[:at]  # exactly the counted pairs; never unwritten slots
-    merged.sort(kind="quicksort")
+    _sort_in_place(merged, threads)
     if merged.size:
         merged = merged[np.r_[True, merged[1:] != merged[:-1]]]
     left = np.empty(merged.size, dtype=np.int32)

@@ -364,7 +364,9 @@ def link_records(
     n = len(records)
     comps = tuple(comparisons)
     arr = encode_records(records)
-    candidates = block_candidates(records, settings.max_candidate_pairs, rules, max_block_size)
+    candidates = block_candidates(
+        records, settings.max_candidate_pairs, rules, max_block_size, threads
+    )
     source = _source_codes(records) if link_only else None
     left, right = _across(source, candidates.left, candidates.right)
     cap = candidates.max_block_size

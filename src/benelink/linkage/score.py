@@ -100,13 +100,16 @@ def pattern_index(
     code = np.zeros(len(levels), dtype=np.int64)
     for i in range(n_cols):
         code = code * radix + (levels[:, i].astype(np.int64) + 1)
-    distinct, inverse, counts = np.unique(code, return_inverse=True, return_counts=True)
+    # hashing, then sorting the few distinct codes: a sort of every pair's code (np.unique)
+    # took a sixth of the comparison time
+    inverse, distinct = pd.factorize(code, sort=True)
+    counts = np.bincount(inverse, minlength=len(distinct))
     patterns = np.empty((distinct.size, n_cols), dtype=np.int8)
     rest = distinct.copy()
     for i in reversed(range(n_cols)):
         patterns[:, i] = (rest % radix - 1).astype(np.int8)
         rest //= radix
-    return patterns, counts.astype(np.int64), inverse.reshape(-1)
+    return patterns, counts.astype(np.int64), inverse.astype(np.intp)
 
 
 def _n_slots(comparison: Comparison) -> int:
