@@ -9,7 +9,7 @@ the calls in ``run_month`` is reading the pipeline.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,7 +38,7 @@ from benelink.pipelines.outputs import (
     output_fields,
 )
 from benelink.pipelines.persist import IdentityChanges, assign_ids, first_seen_months
-from benelink.pipelines.progress import RunObserver, Stages
+from benelink.pipelines.progress import RunObserver, StageHandle, Stages
 from benelink.pipelines.render import render_report
 from benelink.pipelines.report import build_report
 from benelink.pipelines.review import (
@@ -172,28 +172,19 @@ def _run_locked(
                 for v in validated
                 for part in row_slices(len(v.valid), threads)
             ]
-            parts, standardized = [], in_workers(standardize_piece, pieces)
+            standardized = in_workers(standardize_piece, pieces)
             # the review fields are taken here while the workers standardise
             raw = pd.concat([review_sources(v.valid) for v in validated], ignore_index=True)
-            for part in standardized:
-                parts.append(part)
-                st.advance(len(part))
+            records = _gathered(standardized, st)
             del pieces
             # only the review fields stay
             validated = [replace(v, valid=v.valid.iloc[:0]) for v in validated]
-            records = pd.concat(parts, ignore_index=True)
-            del parts
             st.counts["records"] = len(records)
 
         with stages.stage("pseudonymize", total=len(records), unit="rows") as st:
             slices = [(records.iloc[part], key) for part in row_slices(len(records), threads)]
-            parts = []
-            for part in in_workers(pseudonymize_piece, slices):
-                parts.append(part)
-                st.advance(len(part))
+            records = _gathered(in_workers(pseudonymize_piece, slices), st)
             del slices
-            records = pd.concat(parts, ignore_index=True)
-            del parts
             st.counts["records"] = len(records)
 
     with stages.stage("link") as st:
@@ -326,6 +317,16 @@ def _run_locked(
         )
         review_io.write_review_queue(out_dir, month, queue)
     return MonthResult(month=month, snapshot=written, report=report, manifest=manifest)
+
+
+def _gathered(parts: Iterator[pd.DataFrame], stage: StageHandle) -> pd.DataFrame:
+    """The slices a stage's workers give back, in order, as one frame; the stage's bar moves
+    as each slice arrives."""
+    gathered = []
+    for part in parts:
+        gathered.append(part)
+        stage.advance(len(part))
+    return pd.concat(gathered, ignore_index=True)
 
 
 def _link(
