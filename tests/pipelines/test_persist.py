@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import base64
+import hmac
+
 import numpy as np
 import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from benelink.pipelines.persist import assign_ids
+from benelink.pipelines.persist import assign_ids, new_beneficiary_ids
 
 KEY = bytes(range(32))
 
@@ -74,3 +77,20 @@ def test_no_record_lost_and_one_id_per_cluster(labels: list[int], seed: int) -> 
     assert (per_cluster == 1).all()
     per_id = pd.DataFrame({"c": cluster, "id": ids.to_numpy()}).groupby("id")["c"].nunique()
     assert (per_id == 1).all()
+
+
+@given(
+    st.binary(min_size=16, max_size=80),
+    st.lists(st.text(max_size=40), max_size=20),
+    st.integers(0, 3),
+)
+def test_new_ids_are_the_hmac_of_their_anchor_in_base32(
+    key: bytes, anchors: list[str], attempt: int
+) -> None:
+    """The batched ids equal the definition: "B-" + base32(HMAC-SHA256(key, label)[:10])."""
+
+    def defined(anchor: str) -> str:
+        message = f"benelink/v1/beneficiary\x1f{anchor}\x1f{attempt}".encode()
+        return "B-" + base64.b32encode(hmac.digest(key, message, "sha256")[:10]).decode("ascii")
+
+    assert new_beneficiary_ids(key, anchors, attempt) == [defined(a) for a in anchors]

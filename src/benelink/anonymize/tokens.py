@@ -39,7 +39,7 @@ TOKENISED_FIELDS: Final[dict[str, str]] = {
 
 def token(key: bytes, field: str, value: str) -> str:
     """The token of one value of one field."""
-    return next(iter(tokens(key, field, [value])))
+    return tokens(key, field, [value])[0]
 
 
 def tokens(key: bytes, field: str, values: Iterable[str]) -> list[str]:
