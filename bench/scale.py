@@ -296,9 +296,9 @@ def _prepare(argv: list[str]) -> None:
     from bench.datasets import Dataset, _finish
     from benelink.config.load import load_config
     from benelink.pipelines.ingest import load_source
-    from benelink.pipelines.standardize import standardize_piece
+    from benelink.pipelines.standardize import standardize_piece, standardize_pieces
     from benelink.pipelines.validate import validate_source
-    from benelink.processes import row_slices, worker_processes
+    from benelink.processes import worker_processes
     from benelink.threads import threaded
 
     cfg = load_config(args.config)
@@ -316,11 +316,8 @@ def _prepare(argv: list[str]) -> None:
     valid = [v.valid for v in threaded(validate_source, loaded, cfg.run.threads)]
     seconds["validate"] = time.perf_counter() - started
     started = time.perf_counter()
-    pieces = [
-        (v.iloc[part], settings.kind)
-        for v, (_, settings) in zip(valid, items, strict=True)
-        for part in row_slices(len(v), cfg.run.threads)
-    ]
+    kinds = [settings.kind for _, settings in items]
+    pieces = standardize_pieces(list(zip(valid, kinds, strict=True)), cfg.run.threads)
     with worker_processes(cfg.run.threads, sum(len(v) for v in valid)) as in_workers:
         parts = list(in_workers(standardize_piece, pieces))
     seconds["standardize"] = time.perf_counter() - started

@@ -13,11 +13,12 @@ process. Work goes out and comes back pickled; frames should be Arrow-backed
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Protocol, TypeVar
+
+from benelink.threads import worker_count
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -44,7 +45,7 @@ def worker_processes(workers: int, rows: int) -> Iterator[Mapper]:
     mapper runs in this process. ``func`` must be a module-level function and
     items and results picklable.
     """
-    count = workers or os.cpu_count() or 1
+    count = worker_count(workers)
     if count <= 1 or rows < MIN_ROWS_FOR_WORKERS:
         yield _in_process
         return
@@ -60,6 +61,6 @@ def worker_processes(workers: int, rows: int) -> Iterator[Mapper]:
 def row_slices(n_rows: int, workers: int, per_worker: int = 2) -> list[slice]:
     """Contiguous slices of ``n_rows`` rows, ``per_worker`` for each worker, so that a
     large source does not leave the other workers idle at the end."""
-    count = max(1, (workers or os.cpu_count() or 1) * per_worker)
+    count = max(1, worker_count(workers) * per_worker)
     size = max(1, -(-n_rows // count))
     return [slice(start, min(start + size, n_rows)) for start in range(0, n_rows, size)]

@@ -18,9 +18,15 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
+def worker_count(setting: int) -> int:
+    """The number of threads or processes a ``[run] threads`` setting asks for (0: one per
+    CPU)."""
+    return setting or os.cpu_count() or 1
+
+
 def threaded(func: Callable[[T], R], items: Sequence[T], threads: int = 0) -> Iterator[R]:
     """``func`` over ``items`` on up to ``threads`` threads (0: one per CPU), in order."""
-    workers = min(threads or os.cpu_count() or 1, len(items))
+    workers = min(worker_count(threads), len(items))
     if workers <= 1:
         yield from map(func, items)
         return

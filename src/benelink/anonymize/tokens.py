@@ -23,7 +23,7 @@ from typing import Final
 import pandas as pd
 import pyarrow as pa
 
-from benelink.io.text import arrow_array, with_arrow_text
+from benelink.io.text import arrow_array, arrow_series, with_arrow_text
 
 TOKEN_VERSION: Final = "v1"
 TOKEN_HEX_CHARS: Final = 32
@@ -69,7 +69,7 @@ def token_series(values: pd.Series, key: bytes, field: str) -> pd.Series:
     distinct = encoded.dictionary_encode()
     table = pa.array(tokens(key, field, distinct.dictionary.to_pylist()), type=pa.string())
     taken = table.take(distinct.indices)
-    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([taken])), index=values.index)
+    return arrow_series(taken, values.index)
 
 
 _ID_NOISE = re.compile(r"[\s\-]+")

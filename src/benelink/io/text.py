@@ -34,11 +34,16 @@ def arrow_array(values: pd.Series) -> Any:
     return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
 
 
+def arrow_series(array: Any, index: pd.Index, name: str | None = None) -> pd.Series:
+    """An Arrow string array as a ``string[pyarrow]`` column, without a copy."""
+    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([array])), index=index, name=name)
+
+
 def trimmed_text(values: pd.Series) -> pd.Series:
     """``values`` as ``string[pyarrow]``, surrounding whitespace removed, "" as <NA>."""
     text = pc.utf8_trim(arrow_array(values), characters=WHITESPACE)
     text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
-    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([text])), index=values.index)
+    return arrow_series(text, values.index)
 
 
 def is_blank(values: pd.Series) -> np.ndarray:

@@ -18,7 +18,6 @@ of exhausting memory.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -27,7 +26,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from benelink.errors import CandidateBudgetError
-from benelink.threads import threaded
+from benelink.threads import threaded, worker_count
 
 PositionArray = npt.NDArray[np.int32]
 CodeArray = npt.NDArray[np.int64]
@@ -215,7 +214,7 @@ def _sort_in_place(keys: npt.NDArray[np.int64], threads: int) -> None:
     """Sort tens of millions of pair keys: one slice per thread sorted on its own (numpy lets
     go of the GIL while sorting), then the sorted runs merged by one stable sort, which finds
     the runs and only merges them."""
-    parts = np.array_split(keys, threads or os.cpu_count() or 1)
+    parts = np.array_split(keys, worker_count(threads))
     list(threaded(lambda part: part.sort(kind="quicksort"), parts, threads))
     keys.sort(kind="stable")
 

@@ -47,7 +47,7 @@ from benelink.pipelines.review import (
     review_queue,
     review_sources,
 )
-from benelink.pipelines.standardize import standardize_piece
+from benelink.pipelines.standardize import standardize_piece, standardize_pieces
 from benelink.pipelines.validate import ValidatedSource, reject_limit_message, validate_source
 from benelink.processes import row_slices, worker_processes
 from benelink.schemas import outputs as dictionary
@@ -108,6 +108,7 @@ def _run_locked(
     ],
 ) -> MonthResult:
     stages = Stages(observer)
+    threads = cfg.run.threads
     out_dir = cfg.out_dir
     folder = cfg.incoming_dir(month)
     fingerprint = key_fingerprint(key)
@@ -130,7 +131,7 @@ def _run_locked(
 
         loaded: list[SourceFile] = []
         encoded: list[EncodedSource] = []
-        for source in threaded(load, list(cfg.sources.items()), cfg.run.threads):
+        for source in threaded(load, list(cfg.sources.items()), threads):
             if isinstance(source, EncodedSource):
                 encoded.append(source)
             else:
@@ -142,7 +143,7 @@ def _run_locked(
 
     with stages.stage("validate", total=n_rows, unit="rows") as st:
         validated = []
-        for i, checked in enumerate(threaded(validate_source, loaded, cfg.run.threads)):
+        for i, checked in enumerate(threaded(validate_source, loaded, threads)):
             validated.append(checked)
             # the file's frame has been validated: keep its fingerprint and counts only
             loaded[i] = replace(loaded[i], frame=loaded[i].frame.iloc[:0])
@@ -164,14 +165,9 @@ def _run_locked(
             raise RejectLimitError(" | ".join(over))
 
     rows = sum(len(v.valid) for v in validated)
-    threads = cfg.run.threads
     with worker_processes(threads, rows) as in_workers:
         with stages.stage("standardize", total=rows, unit="rows") as st:
-            pieces = [
-                (v.valid.iloc[part], v.kind)
-                for v in validated
-                for part in row_slices(len(v.valid), threads)
-            ]
+            pieces = standardize_pieces([(v.valid, v.kind) for v in validated], threads)
             standardized = in_workers(standardize_piece, pieces)
             # the review fields are taken here while the workers standardise
             raw = pd.concat([review_sources(v.valid) for v in validated], ignore_index=True)

@@ -141,7 +141,7 @@ def build_beneficiaries(
         out[column] = most_frequent(work, "beneficiary_id", column)
     out["birth_year"] = out["birth_year"].astype("Int64")
     out["birth_year_band"] = birth_year_band(out["birth_year"])
-    out["age"] = _age_at_month_end(work, month)
+    out["age"] = _age_at_month_end(work, out["birth_year"], month)
     seekers = work[work["kind"] == "jobseekers"]
     for column in ("employment_status", "officer"):
         out[column] = latest(seekers, "beneficiary_id", column, "registration_date").astype(
@@ -163,10 +163,11 @@ def build_beneficiaries(
     return out.astype(dict.fromkeys(text, "string[pyarrow]"))
 
 
-def _age_at_month_end(work: pd.DataFrame, month: str) -> pd.Series:
-    """Whole years at the end of ``month``; year-only birth dates count from mid-year."""
+def _age_at_month_end(work: pd.DataFrame, birth_year: pd.Series, month: str) -> pd.Series:
+    """Whole years at the end of ``month`` for each person's ``birth_year`` (the most
+    frequent one); year-only birth dates count from mid-year."""
     end = pd.Period(month, freq="M").end_time
-    year = most_frequent(work, "beneficiary_id", "birth_year").astype("float64")
+    year = birth_year.dropna().astype("float64")
     months = most_frequent(work, "beneficiary_id", "birth_month").reindex(year.index)
     days = most_frequent(work, "beneficiary_id", "birth_day").reindex(year.index)
     month_of_birth = months.astype("float64").fillna(7.0)

@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from benelink.anonymize.tokens import digests
-from benelink.io.text import arrow_array
+from benelink.io.text import arrow_array, arrow_series
 
 ID_PREFIX: Final = "B-"
 _ID_LABEL: Final = "benelink/v1/beneficiary\x1f"
@@ -114,7 +114,6 @@ def assign_ids(
 
     used = set(previous["beneficiary_id"].astype(str))
     fresh = anchors[~anchors.index.isin(list(chosen))]  # in anchor order
-    new_count = 0
     candidates = new_beneficiary_ids(key, fresh["token"].tolist())
     for label, anchor, candidate in zip(
         fresh.index.tolist(), fresh["token"].tolist(), candidates, strict=True
@@ -125,7 +124,6 @@ def assign_ids(
             candidate = new_beneficiary_id(key, anchor, attempt)
         chosen[label] = candidate
         used.add(candidate)
-        new_count += 1
 
     merges = [(bid, chosen[c]) for c, bid in pairs if chosen[c] != bid and bid not in taken]
     splits = [(bid, chosen[c]) for c, bid in pairs if chosen[c] != bid and bid in taken]
@@ -140,17 +138,12 @@ def assign_ids(
         splits=sorted(set(splits)),
         continuing=len(taken & last_month),
         returning=len(taken - last_month),
-        new=new_count,
+        new=len(fresh),
         exited=len(last_month - taken - absorbed),
     )
     chosen_ids = pa.array([chosen[label] for label in anchors.index.tolist()], type=pa.string())
     per_record = chosen_ids.take(pa.array(anchors.index.get_indexer(pd.Index(labels))))
-    ids = pd.Series(
-        pd.arrays.ArrowStringArray(pa.chunked_array([per_record])),
-        index=record_tokens.index,
-        name="beneficiary_id",
-    )
-    return ids, changes
+    return arrow_series(per_record, record_tokens.index, "beneficiary_id"), changes
 
 
 def _anchors(record_tokens: pd.Series, labels: np.ndarray) -> pd.DataFrame:

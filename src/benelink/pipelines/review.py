@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from benelink.errors import InputError
+from benelink.io.text import with_arrow_text
 from benelink.schemas.columns import NAME_PART_COLUMNS
 
 REVIEW_FIELDS: Final[tuple[str, ...]] = (
@@ -62,9 +63,7 @@ def review_sources(valid: pd.DataFrame) -> pd.DataFrame:
     as standardisation has consumed them.
     """
     wanted = [*REVIEW_FIELDS, *NAME_PART_COLUMNS]
-    kept = valid[[c for c in wanted if c in valid.columns]]
-    text = [c for c in kept.columns if c != "row_number"]
-    return kept.astype(dict.fromkeys(text, "string[pyarrow]"))
+    return with_arrow_text(valid[[c for c in wanted if c in valid.columns]])
 
 
 def review_queue(raw: pd.DataFrame, tokens: pd.Series, pairs: pd.DataFrame) -> pd.DataFrame:

@@ -8,12 +8,13 @@ per column. Columns a source does not send come out all missing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
 
 from benelink.io.text import with_arrow_text
+from benelink.processes import row_slices
 from benelink.schemas.columns import (
     NAME_PART_COLUMNS,
     NAME_PARTS,
@@ -128,3 +129,15 @@ def standardize_piece(piece: tuple[pd.DataFrame, SourceKind]) -> pd.DataFrame:
     object per cell."""
     frame, kind = piece
     return with_arrow_text(standardize(frame, kind))
+
+
+def standardize_pieces(
+    sources: Sequence[tuple[pd.DataFrame, SourceKind]], threads: int
+) -> list[tuple[pd.DataFrame, SourceKind]]:
+    """Each validated source cut into row slices: the items :func:`standardize_piece` is
+    mapped over, enough of them to keep every worker busy to the end."""
+    return [
+        (frame.iloc[part], kind)
+        for frame, kind in sources
+        for part in row_slices(len(frame), threads)
+    ]
