@@ -3,10 +3,11 @@ from __future__ import annotations
 import hmac
 
 import pandas as pd
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from benelink.anonymize.tokens import pseudonymize, record_tokens, token, token_series
+from benelink.anonymize.tokens import digests, pseudonymize, record_tokens, token, token_series
 
 KEY = bytes(range(32))
 OTHER_KEY = bytes(range(1, 33))
@@ -72,3 +73,12 @@ def test_pseudonymize_adds_tokens_without_touching_input() -> None:
     assert out.loc[0, "national_number_token"] == token(KEY, "national_number", "9851234567")
     assert pd.isna(out.loc[0, "phone_token"])
     assert len(out.loc[0, "record_token"]) == 32
+
+
+@pytest.mark.parametrize("size", [1, 32, 63, 64, 65, 200])
+def test_digests_equal_hmac_for_keys_shorter_and_longer_than_a_block(size: int) -> None:
+    """SHA-256's block is 64 bytes: shorter keys are padded, longer ones hashed first."""
+    key = bytes(range(256))[:size]
+    messages = ["", "+962791234567", "محمد"]
+    expected = [hmac.digest(key, f"label\x1f{m}".encode(), "sha256") for m in messages]
+    assert list(digests(key, "label\x1f", messages)) == expected

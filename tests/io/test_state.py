@@ -21,7 +21,8 @@ def test_person_absent_for_a_month_keeps_their_id(tmp_path: Path) -> None:
     last: frozenset[str] = frozenset()
     for month, tokens in months.items():
         known = read_registry(tmp_path, month)
-        ids, changes = assign_ids(_s(*tokens), np.arange(len(tokens)), known, KEY, last)
+        coded, changes = assign_ids(_s(*tokens), np.arange(len(tokens)), known, KEY, last)
+        ids = coded.per_record()
         write_registry(tmp_path, month, updated_registry(known, _s(*tokens), ids, month), "fp")
         seen[month] = dict(zip(tokens, ids, strict=True))
         last = frozenset(ids)

@@ -2,13 +2,15 @@ from __future__ import annotations
 
 import base64
 import hmac
+import itertools
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from benelink.pipelines.persist import assign_ids, new_beneficiary_ids
+from benelink.pipelines.persist import IdentityChanges, assign_ids, new_beneficiary_ids
 
 KEY = bytes(range(32))
 
@@ -17,10 +19,24 @@ def _tokens(*names: str) -> pd.Series:
     return pd.Series(list(names), dtype="string")
 
 
+def _assigned(*args: Any) -> tuple[pd.Series, IdentityChanges]:
+    """Each record's id (as a column) and the changes; checks the coded form on the way."""
+    coded, changes = assign_ids(*args)
+    distinct = coded.distinct.to_pylist()
+    assert distinct == sorted(set(distinct))  # ascending, each id once
+    assert len(coded.person) == len(coded.token_rank) == len(args[0])
+    tokens = args[0].tolist()
+    for i, j in itertools.combinations(range(len(tokens)), 2):  # ranks order the tokens
+        assert np.sign(coded.token_rank[i] - coded.token_rank[j]) == (
+            (tokens[i] > tokens[j]) - (tokens[i] < tokens[j])
+        )
+    return coded.per_record(), changes
+
+
 def test_first_run_gives_deterministic_ids_one_per_cluster() -> None:
     tokens = _tokens("a", "b", "c")
-    ids, changes = assign_ids(tokens, np.array([0, 0, 1]), None, KEY)
-    again, _ = assign_ids(tokens, np.array([0, 0, 1]), None, KEY)
+    ids, changes = _assigned(tokens, np.array([0, 0, 1]), None, KEY)
+    again, _ = _assigned(tokens, np.array([0, 0, 1]), None, KEY)
     assert ids.tolist() == again.tolist()
     assert ids[0] == ids[1] != ids[2]
     assert all(i.startswith("B-") and len(i) == 18 for i in ids)
@@ -32,7 +48,7 @@ def test_ids_carry_forward_through_record_tokens() -> None:
         {"record_token": ["a", "b", "c"], "beneficiary_id": ["B-X", "B-X", "B-Y"]}
     )
     # cluster labels change from run to run; ids must not
-    ids, changes = assign_ids(_tokens("c", "a", "b", "d"), np.array([0, 1, 1, 2]), previous, KEY)
+    ids, changes = _assigned(_tokens("c", "a", "b", "d"), np.array([0, 1, 1, 2]), previous, KEY)
     assert ids.tolist()[:3] == ["B-Y", "B-X", "B-X"]
     assert ids[3] not in {"B-X", "B-Y"}
     assert (changes.new, changes.continuing, changes.exited) == (1, 2, 0)
@@ -42,7 +58,7 @@ def test_merge_keeps_the_larger_id_and_records_it() -> None:
     previous = pd.DataFrame(
         {"record_token": ["a", "b", "c"], "beneficiary_id": ["B-X", "B-X", "B-Y"]}
     )
-    ids, changes = assign_ids(_tokens("a", "b", "c"), np.array([0, 0, 0]), previous, KEY)
+    ids, changes = _assigned(_tokens("a", "b", "c"), np.array([0, 0, 0]), previous, KEY)
     assert set(ids) == {"B-X"}
     assert changes.merges == [("B-Y", "B-X")]
     assert changes.exited == 0
@@ -50,7 +66,7 @@ def test_merge_keeps_the_larger_id_and_records_it() -> None:
 
 def test_split_keeps_id_on_larger_part_and_records_it() -> None:
     previous = pd.DataFrame({"record_token": ["a", "b", "c"], "beneficiary_id": ["B-X"] * 3})
-    ids, changes = assign_ids(_tokens("a", "b", "c"), np.array([0, 0, 1]), previous, KEY)
+    ids, changes = _assigned(_tokens("a", "b", "c"), np.array([0, 0, 1]), previous, KEY)
     assert ids.tolist()[:2] == ["B-X", "B-X"]
     assert ids[2] != "B-X"
     assert changes.splits == [("B-X", ids[2])]
@@ -58,7 +74,7 @@ def test_split_keeps_id_on_larger_part_and_records_it() -> None:
 
 def test_exited_people_are_counted() -> None:
     previous = pd.DataFrame({"record_token": ["a", "z"], "beneficiary_id": ["B-X", "B-Z"]})
-    _, changes = assign_ids(_tokens("a"), np.array([0]), previous, KEY)
+    _, changes = _assigned(_tokens("a"), np.array([0]), previous, KEY)
     assert changes.exited == 1
 
 
@@ -71,7 +87,7 @@ def test_no_record_lost_and_one_id_per_cluster(labels: list[int], seed: int) -> 
     previous = pd.DataFrame(
         {"record_token": tokens.tolist(), "beneficiary_id": [f"B-{i}" for i in prev_ids]}
     ).sample(frac=0.7, random_state=seed)
-    ids, _ = assign_ids(tokens, cluster, previous, KEY)
+    ids, _ = _assigned(tokens, cluster, previous, KEY)
     assert len(ids) == len(labels) and ids.notna().all()
     per_cluster = pd.DataFrame({"c": cluster, "id": ids.to_numpy()}).groupby("c")["id"].nunique()
     assert (per_cluster == 1).all()

@@ -15,13 +15,14 @@ null) — or suppressed straight away (``suppress``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 import pandas as pd
 
 from benelink.config.model import DisclosureSettings
+from benelink.io.text import ARROW_TEXT
 
 REGIONS: Final[dict[str, str]] = {
     "Irbid": "North",
@@ -95,14 +96,25 @@ def risk(frame: pd.DataFrame, columns: Sequence[str], k: int) -> dict[str, Any]:
 
 def birth_year_band(years: pd.Series) -> pd.Series:
     """Five-year bands of birth years ("1980-1984"), the coarse companion of birth_year."""
-    numbers = pd.to_numeric(years, errors="coerce")
-    start = (numbers // 5 * 5).astype("Int64")
-    return (start.astype("string") + "-" + (start + 4).astype("string")).astype("string")
+
+    def band(year: float) -> str:
+        start = int(year) // 5 * 5
+        return f"{start}-{start + 4}"
+
+    return _per_distinct(pd.to_numeric(years, errors="coerce"), band)
 
 
 def region(governorates: pd.Series) -> pd.Series:
     """North / Centre / South, the coarse companion of governorate."""
-    return governorates.map(REGIONS).astype("string")
+    return _per_distinct(governorates, REGIONS.get)
+
+
+def _per_distinct(values: pd.Series, label: Callable[[Any], str | None]) -> pd.Series:
+    """``label`` of each value, computed once per distinct value (a million people hold a
+    few dozen); missing values stay missing."""
+    codes, distinct = pd.factorize(values)
+    labels = pd.array([label(v) for v in distinct] + [None], dtype=ARROW_TEXT)
+    return pd.Series(labels.take(codes), index=values.index)  # code -1 takes the last: <NA>
 
 
 # fine column -> its coarse companion, kept when the fine value is withheld

@@ -14,7 +14,6 @@ The full specification, with test vectors, is docs/tokens.md.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -26,6 +25,9 @@ import pyarrow as pa
 from benelink.io.text import arrow_array, arrow_series, with_arrow_text
 
 TOKEN_VERSION: Final = "v1"
+# RFC 2104's inner and outer paddings, as byte translation tables
+_XOR_INNER: Final = bytes(b ^ 0x36 for b in range(256))
+_XOR_OUTER: Final = bytes(b ^ 0x5C for b in range(256))
 TOKEN_HEX_CHARS: Final = 32
 
 # standardised column -> token column written to the outputs
@@ -51,15 +53,23 @@ def tokens(key: bytes, field: str, values: Iterable[str]) -> list[str]:
 def digests(key: bytes, prefix: str, messages: Iterable[str]) -> Iterator[bytes]:
     """HMAC-SHA256(key, prefix + message) of each message, in order.
 
-    The key and the prefix are absorbed into one HMAC state, copied for each
-    message: a million-person month hashes some four million distinct values,
-    and starting every HMAC from the key took twice as long.
+    RFC 2104 spelled out on hashlib: the padded key and the prefix are absorbed
+    into an inner and an outer SHA-256 state once, and the two states are copied
+    for each message. A million-person month hashes some four million distinct
+    values, and copying an ``hmac`` object per value took 1.7 times as long (tests
+    check the digests against ``hmac.digest`` for keys of any length).
     """
-    base = hmac.new(key, prefix.encode(), hashlib.sha256)
+    block = hashlib.sha256().block_size
+    padded = (hashlib.sha256(key).digest() if len(key) > block else key).ljust(block, b"\0")
+    inner = hashlib.sha256(padded.translate(_XOR_INNER))
+    inner.update(prefix.encode())
+    outer = hashlib.sha256(padded.translate(_XOR_OUTER))
     for message in messages:
-        state = base.copy()
+        state = inner.copy()
         state.update(message.encode())
-        yield state.digest()
+        result = outer.copy()
+        result.update(state.digest())
+        yield result.digest()
 
 
 def token_series(values: pd.Series, key: bytes, field: str) -> pd.Series:

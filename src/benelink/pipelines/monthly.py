@@ -215,8 +215,8 @@ def _run_locked(
         last_ids, last_seekers = _previous_people(previous)
         known = state.read_registry(out_dir, month)
         ids, changes = assign_ids(records["record_token"], linked.cluster, known, key, last_ids)
-        registry = state.updated_registry(known, records["record_token"], ids, month)
-        first_seen = first_seen_months(registry)
+        registry = state.updated_registry(known, records["record_token"], ids.per_record(), month)
+        first_seen = first_seen_months(registry, ids)
         st.counts.update(
             new=changes.new,
             continuing=changes.continuing,
@@ -244,7 +244,7 @@ def _run_locked(
             dictionary.RECORDS,
             "records",
         )
-        links = build_links(records, linked.pairs, cfg.linkage.review_threshold)
+        links = build_links(records, linked.pairs, cfg.linkage.review_threshold, ids.token_rank)
         inputs = [
             {
                 "source": s.name,
@@ -300,8 +300,10 @@ def _run_locked(
             beneficiaries=tables["beneficiaries"].num_rows, links=len(links), review=len(queue)
         )
         manifest = _manifest(cfg, month, fingerprint, inputs, changes, stages, now)
+        # the registry first: a snapshot never exists without the ids it carries forward
         state.write_registry(out_dir, month, registry, fingerprint)
-        written = snapshot.write_snapshot(
+        write_snapshot = functools.partial(
+            snapshot.write_snapshot,
             out_dir,
             month,
             tables={**tables, "links": snapshot.to_table(links, dictionary.LINKS, "links")},
@@ -311,8 +313,14 @@ def _run_locked(
                 "manifest.json": manifest,
             },
         )
-        review_io.write_review_queue(out_dir, month, queue)
+        # the workbook (Python) is written while Arrow compresses the tables
+        write_queue = functools.partial(review_io.write_review_queue, out_dir, month, queue)
+        written, _ = threaded(_call, [write_snapshot, write_queue], threads)
     return MonthResult(month=month, snapshot=written, report=report, manifest=manifest)
+
+
+def _call(write: Callable[[], Path]) -> Path:
+    return write()
 
 
 def _gathered(parts: Iterator[pd.DataFrame], stage: StageHandle) -> pd.DataFrame:

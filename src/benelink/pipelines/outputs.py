@@ -8,13 +8,17 @@ named explicitly rather than copied from the working frame.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
 
 from benelink.anonymize.disclosure import birth_year_band, region
 from benelink.anonymize.tokens import TOKENISED_FIELDS
-from benelink.io.text import sort_order, sorted_codes
+from benelink.io.text import ARROW_TEXT, arrow_array, arrow_series
+from benelink.pipelines.persist import BeneficiaryIds
 from benelink.schemas.columns import SourceKind
 from benelink.schemas.outputs import BENEFICIARIES
 
@@ -31,6 +35,17 @@ _SUMMARISED = (
     "employment_status",
     "officer",
     "registration_date",
+)
+_TEXT_COLUMNS = (
+    "beneficiary_id",
+    "sex",
+    "birth_year_band",
+    "governorate",
+    "region",
+    "nationality",
+    "employment_status",
+    "officer",
+    "first_seen_month",
 )
 # what the output tables read from the records; the rest (names, numbers, phones) is for linking
 OUTPUT_FIELDS = (*RECORD_TOKEN_COLUMNS, *_SUMMARISED)
@@ -61,9 +76,11 @@ def most_frequent(frame: pd.DataFrame, group: str, column: str) -> pd.Series:
     keys, counts = np.unique(
         present[group].to_numpy(dtype=np.int64) * width + codes, return_counts=True
     )
-    groups, values = keys // width, keys % width
-    order = np.lexsort((values, -counts, groups))  # per group: most frequent, then smallest
-    first = order[np.r_[True, groups[order][1:] != groups[order][:-1]]]
+    groups, values = np.divmod(keys, width)  # in (group, value) order
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    top = np.maximum.reduceat(counts, starts)
+    best = np.flatnonzero(counts == np.repeat(top, np.diff(np.r_[starts, len(counts)])))
+    first = best[np.r_[True, groups[best][1:] != groups[best][:-1]]]  # smallest of the best
     return pd.Series(
         uniques.take(values[first]).array, index=pd.Index(groups[first], name=group), name=column
     )
@@ -80,87 +97,78 @@ def latest(frame: pd.DataFrame, group: str, column: str, order: str) -> pd.Serie
 
 def build_records(
     records: pd.DataFrame,
-    beneficiary_id: pd.Series,
+    ids: BeneficiaryIds,
     record_probability: np.ndarray,
     decided_by: pd.Series,
 ) -> pd.DataFrame:
-    """records.parquet: one row per source record, tokens only."""
+    """records.parquet: one row per source record, tokens only, by person then token."""
+    order = np.lexsort((ids.token_rank, ids.person))
+    rows = pd.RangeIndex(len(order))
+
+    def taken(values: pd.Series) -> pd.Series:
+        return arrow_series(arrow_array(values).take(pa.array(order)), rows)
+
     out = pd.DataFrame(
         {
-            "source": _strings(records["source"]),
-            "record_token": _strings(records["record_token"]),
-            "beneficiary_id": beneficiary_id.astype("string"),
-            "match_probability": np.round(record_probability.astype("float64"), 6),
-            "decided_by": decided_by.astype("string"),
+            "source": taken(records["source"]),
+            "record_token": taken(records["record_token"]),
+            "beneficiary_id": arrow_series(ids.distinct.take(pa.array(ids.person[order])), rows),
+            "match_probability": np.round(record_probability.astype("float64"), 6)[order],
+            "decided_by": taken(decided_by),
         }
     )
     for column in TOKENISED_FIELDS.values():
-        out[column] = _strings(records[column]) if column in records else pd.NA
-    order = sort_order(out, ["beneficiary_id", "record_token"])
-    return out.take(order).reset_index(drop=True)
-
-
-def _strings(values: pd.Series) -> pd.Series:
-    """A string column, kept in its own storage: turning Arrow-backed tokens into
-    Python strings would cost a Python object per cell for nothing."""
-    return values if isinstance(values.dtype, pd.StringDtype) else values.astype("string")
+        out[column] = taken(records[column]) if column in records else pd.NA
+    return out
 
 
 def build_beneficiaries(
     records: pd.DataFrame,
-    beneficiary_id: pd.Series,
+    ids: BeneficiaryIds,
     record_probability: np.ndarray,
     conflict: np.ndarray,
     kinds: Mapping[str, SourceKind],
     month: str,
     first_seen: pd.Series,
 ) -> pd.DataFrame:
-    """beneficiaries.parquet: one row per person.
+    """beneficiaries.parquet: one row per person, in id order.
 
-    ``first_seen`` maps beneficiary ids to their first month (absent: ``month``).
-    Only the columns summarised here are taken from ``records``, so the working
-    copy stays a fraction of the record frame at a million records.
+    ``first_seen`` holds each person's first month, in the order of
+    ``ids.distinct`` (missing: ``month``). Only the columns summarised here are
+    taken from ``records``, so the working copy stays a fraction of the record
+    frame at a million records; every summary groups on the person codes.
     """
-    # every summary groups by person: ids are ranked once (codes in id order) and the
-    # group-bys run on integers, not on a million strings factorised again each time
-    person, sorted_ids = sorted_codes(beneficiary_id)
-    ids = np.asarray(sorted_ids.to_pylist(), dtype=object)
+    person = ids.person
+    n_people = len(ids.distinct)
     work = records[[c for c in _SUMMARISED if c in records.columns]].assign(
-        beneficiary_id=person.astype(np.int64),
+        beneficiary_id=person,
         kind=records["source"].map(dict(kinds)),
-        record_probability=record_probability,
-        conflict=conflict,
     )
-    groups = work.groupby("beneficiary_id", sort=True)
-    out = pd.DataFrame(index=pd.RangeIndex(len(ids), name="beneficiary_id"))
-    present = work.groupby(["beneficiary_id", "kind"]).size().unstack(fill_value=0) > 0
-    for kind in ("naf", "unhcr", "jobseekers"):
-        flags = present[kind] if kind in present.columns else pd.Series(False, index=out.index)
-        out[f"in_{kind}"] = flags.reindex(out.index, fill_value=False).astype(bool)
+    kind = work["kind"].to_numpy()
+    out = pd.DataFrame(
+        {"beneficiary_id": arrow_series(ids.distinct, pd.RangeIndex(n_people))},
+        index=pd.RangeIndex(n_people),
+    )
+    for source_kind in ("naf", "unhcr", "jobseekers"):
+        records_of_kind = np.bincount(person[kind == source_kind], minlength=n_people)
+        out[f"in_{source_kind}"] = records_of_kind > 0
     for column in ("sex", "birth_year", "governorate", "nationality"):
         out[column] = most_frequent(work, "beneficiary_id", column)
     out["birth_year"] = out["birth_year"].astype("Int64")
     out["birth_year_band"] = birth_year_band(out["birth_year"])
     out["age"] = _age_at_month_end(work, out["birth_year"], month)
-    seekers = work[work["kind"] == "jobseekers"]
+    seekers = work[kind == "jobseekers"]
     for column in ("employment_status", "officer"):
-        out[column] = latest(seekers, "beneficiary_id", column, "registration_date").astype(
-            "string"
-        )
-    out["first_seen_month"] = pd.Series(
-        first_seen.reindex(ids).fillna(month).to_numpy(), index=out.index, dtype="string"
-    )
-    out["n_records"] = groups.size().astype("int64")
-    out["min_link_probability"] = groups["record_probability"].min().round(6)
-    out["conflict"] = groups["conflict"].any().astype(bool)
-    for column in ("sex", "governorate", "nationality", "first_seen_month"):
-        out[column] = out[column].astype("string")
+        out[column] = latest(seekers, "beneficiary_id", column, "registration_date")
+    out["first_seen_month"] = first_seen.fillna(month).to_numpy()
+    out["n_records"] = np.bincount(person, minlength=n_people).astype("int64")
+    lowest = np.full(n_people, np.inf)
+    np.minimum.at(lowest, person, record_probability)
+    out["min_link_probability"] = lowest.round(6)
+    out["conflict"] = np.bincount(person, weights=conflict, minlength=n_people) > 0
     out["region"] = region(out["governorate"])
-    out.index = pd.Index(ids, name="beneficiary_id")
-    out = out.reset_index()[BENEFICIARY_COLUMNS]
     # a million people: Arrow buffers, not a Python object per cell, while the run goes on
-    text = [c for c in out.columns if pd.api.types.is_string_dtype(out[c])]
-    return out.astype(dict.fromkeys(text, "string[pyarrow]"))
+    return out[BENEFICIARY_COLUMNS].astype(dict.fromkeys(_TEXT_COLUMNS, ARROW_TEXT))
 
 
 def _age_at_month_end(work: pd.DataFrame, birth_year: pd.Series, month: str) -> pd.Series:
@@ -179,30 +187,45 @@ def _age_at_month_end(work: pd.DataFrame, birth_year: pd.Series, month: str) -> 
     return age.round().astype("Int64")
 
 
-def build_links(records: pd.DataFrame, pairs: pd.DataFrame, review_floor: float) -> pd.DataFrame:
-    """links.parquet: scored pairs at or above the review floor, and every reviewed pair."""
+def build_links(
+    records: pd.DataFrame,
+    pairs: pd.DataFrame,
+    review_floor: float,
+    token_rank: npt.NDArray[np.int64],
+) -> pd.DataFrame:
+    """links.parquet: scored pairs at or above the review floor, and every reviewed pair.
+
+    Each pair is written with the smaller record token on the left, pairs in
+    token order; ``token_rank`` (each record's token rank) orders them without
+    comparing strings.
+    """
     reviewed = pairs["decided_by"] == "reviewed" if "decided_by" in pairs else False
     kept = pairs[(pairs["probability"] >= review_floor) | reviewed]
-    left = kept["left"].to_numpy()
-    right = kept["right"].to_numpy()
-    tokens, sources = records["record_token"], records["source"]
+    one, other = kept["left"].to_numpy(), kept["right"].to_numpy()
+    swap = token_rank[one] > token_rank[other]
+    left, right = np.where(swap, other, one), np.where(swap, one, other)
+    order = np.lexsort((token_rank[right], token_rank[left]))
+    left, right, kept = left[order], right[order], kept.iloc[order]
+    rows = pd.RangeIndex(len(order))
+    tokens, sources = arrow_array(records["record_token"]), arrow_array(records["source"])
+
+    def at(values: Any, positions: npt.NDArray[np.int64]) -> pd.Series:
+        return arrow_series(values.take(pa.array(positions)), rows)
+
     out = pd.DataFrame(
-        {  # positional takes: only the linked records' values become Python strings
-            "left_token": pd.array(tokens.iloc[left].to_numpy(), dtype="string"),
-            "right_token": pd.array(tokens.iloc[right].to_numpy(), dtype="string"),
-            "left_source": pd.array(sources.iloc[left].to_numpy(), dtype="string"),
-            "right_source": pd.array(sources.iloc[right].to_numpy(), dtype="string"),
+        {
+            "left_token": at(tokens, left),
+            "right_token": at(tokens, right),
+            "left_source": at(sources, left),
+            "right_source": at(sources, right),
             "probability": kept["probability"].round(6).to_numpy(),
             "match_weight": kept["match_weight"].round(4).to_numpy(),
-        }
+        },
+        index=rows,
     )
     for column in sorted(c for c in kept.columns if c.startswith("level_")):
         out[column] = kept[column].astype("int8").to_numpy()
-    out["decision"] = pd.array(kept["decision"].to_numpy(), dtype="string")
+    out["decision"] = pd.array(kept["decision"].to_numpy(), dtype=ARROW_TEXT)
     decided = kept["decided_by"] if "decided_by" in kept else pd.Series("auto", index=kept.index)
-    out["decided_by"] = pd.array(decided.to_numpy(), dtype="string")
-    swap = out["left_token"] > out["right_token"]
-    out.loc[swap, ["left_token", "right_token", "left_source", "right_source"]] = out.loc[
-        swap, ["right_token", "left_token", "right_source", "left_source"]
-    ].to_numpy()
-    return out.sort_values(["left_token", "right_token"]).reset_index(drop=True)
+    out["decided_by"] = pd.array(decided.to_numpy(), dtype=ARROW_TEXT)
+    return out

@@ -19,15 +19,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from benelink.anonymize.tokens import digests
-from benelink.io.text import arrow_array, arrow_series
+from benelink.io.text import ARROW_TEXT, arrow_array, arrow_series
 
 ID_PREFIX: Final = "B-"
 _ID_LABEL: Final = "benelink/v1/beneficiary\x1f"
@@ -65,45 +66,49 @@ def new_beneficiary_ids(key: bytes, anchor_tokens: Sequence[str], attempt: int =
     return [ID_PREFIX + text for text in letters.astype("U16").tolist()]
 
 
+@dataclass(frozen=True)
+class BeneficiaryIds:
+    """Each record's beneficiary id, coded for the output tables.
+
+    The tables group records by person and sort them by id and by record token.
+    At a million records every sort or group-by over strings cost about a
+    second, so ids and tokens are ranked once, here, and the tables work on
+    these integers.
+    """
+
+    distinct: Any  # pyarrow string array: the month's ids, ascending
+    person: npt.NDArray[np.int64]  # per record: the position of its id in ``distinct``
+    token_rank: npt.NDArray[np.int64]  # per record: its record token's rank (equal tokens, equal)
+
+    def per_record(self) -> pd.Series:
+        """The id of each record, in record order (Arrow-backed)."""
+        taken = self.distinct.take(pa.array(self.person))
+        return arrow_series(taken, pd.RangeIndex(len(self.person)), "beneficiary_id")
+
+
 def assign_ids(
     record_tokens: pd.Series,
     cluster: np.ndarray,
     previous: pd.DataFrame | None,
     key: bytes,
     last_month_ids: frozenset[str] | None = None,
-) -> tuple[pd.Series, IdentityChanges]:
+) -> tuple[BeneficiaryIds, IdentityChanges]:
     """One beneficiary id per record (aligned with ``record_tokens``) and the changes.
 
     ``previous`` holds every known ``record_token`` with its ``beneficiary_id``
     (the registry; None for a first run); ``last_month_ids`` the ids present in
     last month's snapshot (all known ids if not given).
     """
-    labels = np.asarray(cluster, dtype=np.int64)
-    anchors = _anchors(record_tokens, labels)
-    current = pd.DataFrame({"record_token": record_tokens.to_numpy(), "cluster": labels})
+    tokens = arrow_array(record_tokens)
+    token_rank = np.asarray(
+        pc.rank(tokens, sort_keys="ascending", tiebreaker="dense"), dtype=np.int64
+    )
+    number, anchor = _anchor_order(token_rank, np.asarray(cluster, dtype=np.int64))
     if previous is None or previous.empty:
         previous = pd.DataFrame(
             {"record_token": pd.Series(dtype=str), "beneficiary_id": pd.Series(dtype=str)}
         )
-    joined = current.merge(
-        previous[["record_token", "beneficiary_id"]], on="record_token", how="left"
-    )
-    overlap = (
-        joined.dropna(subset=["beneficiary_id"])
-        .groupby(["cluster", "beneficiary_id"])
-        .size()
-        .rename("n")
-        .reset_index()
-    )
-    overlap["anchor"] = anchors["rank"].reindex(overlap["cluster"].to_numpy()).to_numpy()
-    overlap = overlap.sort_values(["n", "anchor", "beneficiary_id"], ascending=[False, True, True])
-    pairs = list(
-        zip(
-            overlap["cluster"].astype(int).tolist(),
-            overlap["beneficiary_id"].astype(str).tolist(),
-            strict=True,
-        )
-    )
+    pairs = _overlaps(record_tokens, number, previous) if len(previous) else []
 
     chosen: dict[int, str] = {}
     taken: set[str] = set()
@@ -112,21 +117,20 @@ def assign_ids(
             chosen[c] = bid
             taken.add(bid)
 
+    kept = np.zeros(len(anchor), dtype=bool)
+    kept[list(chosen)] = True
+    fresh = np.flatnonzero(~kept)  # in anchor order
+    anchors = tokens.take(pa.array(anchor[fresh])).to_pylist()
+    candidates = new_beneficiary_ids(key, anchors)
     used = set(previous["beneficiary_id"].astype(str))
-    fresh = anchors[~anchors.index.isin(list(chosen))]  # in anchor order
-    candidates = new_beneficiary_ids(key, fresh["token"].tolist())
-    for label, anchor, candidate in zip(
-        fresh.index.tolist(), fresh["token"].tolist(), candidates, strict=True
-    ):
-        attempt = 0
-        while candidate in used:
-            attempt += 1
-            candidate = new_beneficiary_id(key, anchor, attempt)
-        chosen[label] = candidate
-        used.add(candidate)
+    if len(set(candidates)) < len(candidates) or not used.isdisjoint(candidates):
+        candidates = _without_clashes(key, anchors, candidates, used)  # 80 bits: not in practice
+    by_number = np.empty(len(anchor), dtype=object)
+    by_number[fresh] = candidates
+    by_number[list(chosen)] = list(chosen.values())
 
-    merges = [(bid, chosen[c]) for c, bid in pairs if chosen[c] != bid and bid not in taken]
-    splits = [(bid, chosen[c]) for c, bid in pairs if chosen[c] != bid and bid in taken]
+    merges = [(bid, by_number[c]) for c, bid in pairs if by_number[c] != bid and bid not in taken]
+    splits = [(bid, by_number[c]) for c, bid in pairs if by_number[c] != bid and bid in taken]
     last_month = (
         set(last_month_ids)
         if last_month_ids is not None
@@ -141,40 +145,86 @@ def assign_ids(
         new=len(fresh),
         exited=len(last_month - taken - absorbed),
     )
-    chosen_ids = pa.array([chosen[label] for label in anchors.index.tolist()], type=pa.string())
-    per_record = chosen_ids.take(pa.array(anchors.index.get_indexer(pd.Index(labels))))
-    return arrow_series(per_record, record_tokens.index, "beneficiary_id"), changes
+    ids = pa.array(by_number, type=pa.string())
+    order = np.asarray(pc.sort_indices(ids))
+    position = np.empty_like(order)
+    position[order] = np.arange(len(order))
+    coded = BeneficiaryIds(ids.take(pa.array(order)), position[number], token_rank)
+    return coded, changes
 
 
-def _anchors(record_tokens: pd.Series, labels: np.ndarray) -> pd.DataFrame:
-    """Per cluster label, in anchor order: the rank and text of the cluster's smallest token.
+def _anchor_order(
+    token_rank: npt.NDArray[np.int64], labels: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Clusters numbered in the order of their smallest record token (their anchor).
 
-    Arrow ranks the tokens in C++ (a string sort in pandas took seconds at a
-    million records, and a group-by ``min`` over strings is a Python loop per
-    group); the smallest token of a cluster is then an integer minimum.
+    Returns each record's cluster number and each cluster's anchor record. The
+    numbering does not depend on the labels the link stage happened to give,
+    so a re-run gives every cluster the same id.
     """
-    tokens = arrow_array(record_tokens)
-    rank = pd.Series(np.asarray(pc.rank(tokens, sort_keys="ascending", tiebreaker="dense")))
-    groups = rank.groupby(labels)
-    anchors = pd.DataFrame({"rank": groups.min(), "position": groups.idxmin()})
-    anchors = anchors.sort_values("rank", kind="stable")
-    anchors["token"] = tokens.take(pa.array(anchors["position"].to_numpy())).to_pylist()
-    return anchors[["rank", "token"]]
+    _, inverse = np.unique(labels, return_inverse=True)
+    by_cluster = np.lexsort((token_rank, inverse))  # stable: equal tokens, first record
+    grouped = inverse[by_cluster]
+    first = by_cluster[np.r_[True, grouped[1:] != grouped[:-1]]]  # one per cluster, label order
+    order = np.argsort(token_rank[first], kind="stable")
+    number = np.empty_like(order)
+    number[order] = np.arange(len(order))
+    return number[inverse], first[order]
 
 
-def first_seen_months(registry: pd.DataFrame) -> pd.Series:
-    """Each beneficiary id's earliest ``first_seen_month`` over the registry's records.
-
-    Months are ranked once (a handful of distinct values) and ids coded by
-    Arrow's hashing, so the minimum per id is an integer reduction, not a
-    string ``min`` per group over a million ids.
-    """
-    rank, months = pd.factorize(registry["first_seen_month"].astype(str).to_numpy(), sort=True)
-    person = arrow_array(registry["beneficiary_id"]).dictionary_encode()
-    earliest = pd.Series(rank).groupby(np.asarray(person.indices)).min()
-    return pd.Series(
-        months[earliest.to_numpy()],
-        index=pd.Index(person.dictionary.take(pa.array(earliest.index.to_numpy())).to_pylist()),
-        dtype="string",
-        name="first_seen_month",
+def _overlaps(
+    record_tokens: pd.Series, number: npt.NDArray[np.int64], previous: pd.DataFrame
+) -> list[tuple[int, str]]:
+    """(cluster, previous id) pairs, largest number of shared records first."""
+    current = pd.DataFrame({"record_token": record_tokens.to_numpy(), "cluster": number})
+    joined = current.merge(
+        previous[["record_token", "beneficiary_id"]], on="record_token", how="left"
     )
+    overlap = (
+        joined.dropna(subset=["beneficiary_id"])
+        .groupby(["cluster", "beneficiary_id"])
+        .size()
+        .rename("n")
+        .reset_index()
+    )
+    overlap = overlap.sort_values(["n", "cluster", "beneficiary_id"], ascending=[False, True, True])
+    return list(
+        zip(
+            overlap["cluster"].astype(int).tolist(),
+            overlap["beneficiary_id"].astype(str).tolist(),
+            strict=True,
+        )
+    )
+
+
+def _without_clashes(
+    key: bytes, anchors: list[str], candidates: list[str], used: set[str]
+) -> list[str]:
+    """The candidates, each one already taken re-derived with the next attempt number."""
+    taken = set(used)
+    out = []
+    for anchor, candidate in zip(anchors, candidates, strict=True):
+        attempt = 0
+        while candidate in taken:
+            attempt += 1
+            candidate = new_beneficiary_id(key, anchor, attempt)
+        taken.add(candidate)
+        out.append(candidate)
+    return out
+
+
+def first_seen_months(registry: pd.DataFrame, ids: BeneficiaryIds) -> pd.Series:
+    """The earliest ``first_seen_month`` over the registry's records of each of this month's
+    people, in the order of ``ids.distinct``.
+
+    Months are ranked once (a handful of distinct values) and the registry's ids
+    found among this month's by Arrow's hashing, so the minimum per person is an
+    integer reduction, not a string ``min`` per group over a million ids.
+    """
+    rank, months = pd.factorize(registry["first_seen_month"], sort=True)
+    person = pc.index_in(arrow_array(registry["beneficiary_id"]), value_set=ids.distinct)
+    present = np.asarray(person.is_valid())
+    earliest = np.full(len(ids.distinct), len(months))  # len(months): none found
+    np.minimum.at(earliest, np.asarray(person.drop_null(), dtype=np.int64), rank[present])
+    first = np.asarray([*months, None], dtype=object)[earliest]
+    return pd.Series(pd.array(first, dtype=ARROW_TEXT), name="first_seen_month")

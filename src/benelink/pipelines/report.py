@@ -37,13 +37,14 @@ def links_by_source_pair(links: pd.DataFrame) -> dict[str, dict[str, int]]:
     """Scored links per source pair and decision ("naf~jobseekers": {"match": n, "review": m})."""
     if links.empty:
         return {}
-    ordered = np.sort(links[["left_source", "right_source"]].to_numpy(dtype=str), axis=1)
-    pair = pd.Series([f"{a}~{b}" for a, b in ordered], index=links.index)
-    table = pd.crosstab(pair, links["decision"])
-    return {
-        str(p): {str(d): int(table.loc[p, d]) for d in table.columns if table.loc[p, d]}
-        for p in table.index
-    }
+    # counted per (source, source, decision) first: a handful of groups, not a million labels
+    counts = links.groupby(["left_source", "right_source", "decision"]).size()
+    table: dict[str, dict[str, int]] = {}
+    for key, n in counts.items():
+        left, right, decision = cast(tuple[str, str, str], key)
+        row = table.setdefault("~".join(sorted((str(left), str(right)))), {})
+        row[str(decision)] = row.get(str(decision), 0) + int(n)
+    return {pair: dict(sorted(row.items())) for pair, row in sorted(table.items())}
 
 
 def probability_histogram(probabilities: np.ndarray) -> dict[str, list[float] | list[int]]:

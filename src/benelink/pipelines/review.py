@@ -14,9 +14,10 @@ from typing import Final
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from benelink.errors import InputError
-from benelink.io.text import with_arrow_text
+from benelink.io.text import arrow_series, with_arrow_text
 from benelink.schemas.columns import NAME_PART_COLUMNS
 
 REVIEW_FIELDS: Final[tuple[str, ...]] = (
@@ -36,6 +37,7 @@ REVIEW_FIELDS: Final[tuple[str, ...]] = (
 ACCEPT: Final = frozenset({"accept", "accepted", "same", "yes", "y", "match", "1", "نعم"})
 REJECT: Final = frozenset({"reject", "rejected", "different", "no", "n", "non_match", "0", "لا"})
 DECISION_COLUMNS: Final = ["left_token", "right_token", "decision", "month"]
+_DECIDED_BY: Final = pa.array(["single", "auto", "reviewed"])
 
 
 def display_names(raw: pd.DataFrame) -> pd.Series:
@@ -158,8 +160,7 @@ def decisions_by_position(decisions: pd.DataFrame | None, tokens: pd.Series) -> 
 def record_decisions(cluster: np.ndarray, pairs: pd.DataFrame) -> pd.Series:
     """How each record's cluster was decided: single, auto, or reviewed."""
     sizes = np.bincount(cluster)
-    decided = np.where(sizes[cluster] > 1, "auto", "single").astype(object)
+    how = (sizes[cluster] > 1).astype(np.int8)  # a position in _DECIDED_BY
     accepted = pairs[(pairs["decided_by"] == "reviewed") & (pairs["decision"] == "match")]
-    touched = np.isin(cluster, cluster[accepted[["left", "right"]].to_numpy().ravel()])
-    decided[touched] = "reviewed"
-    return pd.Series(decided, dtype="string")
+    how[np.isin(cluster, cluster[accepted[["left", "right"]].to_numpy().ravel()])] = 2
+    return arrow_series(_DECIDED_BY.take(pa.array(how)), pd.RangeIndex(len(how)))
