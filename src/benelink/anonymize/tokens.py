@@ -17,10 +17,12 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from typing import Final
+from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from benelink.io.text import arrow_array, arrow_series, with_arrow_text
 
@@ -46,8 +48,21 @@ def token(key: bytes, field: str, value: str) -> str:
 
 def tokens(key: bytes, field: str, values: Iterable[str]) -> list[str]:
     """The tokens of many values of one field."""
+    return list(token_array(key, field, values).to_pylist())
+
+
+def token_array(key: bytes, field: str, values: Iterable[str]) -> Any:
+    """The tokens of many values of one field, as one Arrow string array.
+
+    The hex of every digest is written into one buffer and the array built on it
+    (every token has the same length), not a Python string per token.
+    """
     label = f"benelink/{TOKEN_VERSION}/{field}\x1f"
-    return [d.hex()[:TOKEN_HEX_CHARS] for d in digests(key, label, values)]
+    width = TOKEN_HEX_CHARS // 2
+    text = b"".join(d[:width] for d in digests(key, label, values)).hex().encode("ascii")
+    n = len(text) // TOKEN_HEX_CHARS
+    offsets = np.arange(0, (n + 1) * TOKEN_HEX_CHARS, TOKEN_HEX_CHARS, dtype=np.int32)
+    return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(text))
 
 
 def digests(key: bytes, prefix: str, messages: Iterable[str]) -> Iterator[bytes]:
@@ -77,9 +92,8 @@ def token_series(values: pd.Series, key: bytes, field: str) -> pd.Series:
     missing."""
     encoded = arrow_array(values.astype("string") if values.dtype == object else values)
     distinct = encoded.dictionary_encode()
-    table = pa.array(tokens(key, field, distinct.dictionary.to_pylist()), type=pa.string())
-    taken = table.take(distinct.indices)
-    return arrow_series(taken, values.index)
+    table = token_array(key, field, distinct.dictionary.to_pylist())
+    return arrow_series(table.take(distinct.indices), values.index)
 
 
 _ID_NOISE = re.compile(r"[\s\-]+")
@@ -105,11 +119,14 @@ def record_tokens(sources: pd.Series, record_ids: pd.Series, key: bytes) -> pd.S
     This is the join key between months: the same partner record keeps its
     token as long as the partner keeps its id and the key does not change.
     """
-    ids = record_ids.astype(str)
-    distinct = pd.unique(ids)
-    normalised = ids.map({v: normalise_record_id(v) for v in distinct})
-    combined = sources.astype(str) + "\x1f" + normalised
-    return token_series(combined.astype("string"), key, "record")
+    # Arrow throughout: ids are normalised once per distinct id, joined in C++
+    ids = arrow_array(record_ids.astype("string")).dictionary_encode()
+    distinct = [normalise_record_id(v) for v in ids.dictionary.to_pylist()]
+    normalised = pa.array(distinct, type=pa.string()).take(ids.indices)
+    combined = pc.binary_join_element_wise(
+        arrow_array(sources.astype("string")), normalised, "\x1f"
+    )
+    return token_series(arrow_series(combined, record_ids.index), key, "record")
 
 
 def pseudonymize(records: pd.DataFrame, key: bytes) -> pd.DataFrame:

@@ -152,37 +152,24 @@ def _equal(a: Codes, b: Codes) -> Bools:
     return out
 
 
-def _name_similarity(
-    arr: RecordArrays, part_a: str, part_b: str, left: Codes, right: Codes
-) -> Floats:
-    """Best of key and normalised-name similarity (names in two scripts only meet on the key)."""
-    on_key = similarity(
-        "jaro_winkler", arr.key_vocab, arr.key[part_a][left], arr.key[part_b][right]
-    )
-    on_name = similarity(
-        "jaro_winkler", arr.name_vocab, arr.name[part_a][left], arr.name[part_b][right]
-    )
-    return np.fmax(on_key, on_name)
-
-
-def _name_present(arr: RecordArrays, part: str, left: Codes, right: Codes) -> Bools:
-    return (arr.key[part][left] >= 0) & (arr.key[part][right] >= 0)
-
-
 def name_levels(arr: RecordArrays, part: str, left: Codes, right: Codes) -> Levels:
-    """3 exact key, 2 Jaro-Winkler ≥ 0.92, 1 ≥ 0.8, 0 else."""
-    sim = _name_similarity(arr, part, part, left, right)
-    exact = _equal(arr.key[part][left], arr.key[part][right])
-    return np.select(
-        [
-            ~_name_present(arr, part, left, right),
-            exact,
-            sim >= HIGH_SIMILARITY,
-            sim >= LOW_SIMILARITY,
-        ],
-        [NULL_LEVEL, 3, 2, 1],
-        0,
-    ).astype(np.int8)
+    """3 exact key, 2 Jaro-Winkler ≥ 0.92, 1 ≥ 0.8, 0 else.
+
+    The similarity is the best of the keys' and the normalised names' (names in
+    two scripts only meet on the key). Each side's codes are gathered once: at
+    tens of millions of pairs the gathers cost more than the comparisons.
+    """
+    key_a, key_b = arr.key[part][left], arr.key[part][right]
+    sim = np.fmax(
+        similarity("jaro_winkler", arr.key_vocab, key_a, key_b),
+        similarity("jaro_winkler", arr.name_vocab, arr.name[part][left], arr.name[part][right]),
+    )
+    out = np.zeros(len(left), dtype=np.int8)
+    out[sim >= LOW_SIMILARITY] = 1
+    out[sim >= HIGH_SIMILARITY] = 2
+    out[key_a == key_b] = 3
+    out[(key_a < 0) | (key_b < 0)] = NULL_LEVEL
+    return out
 
 
 SWAPPED_LEVEL: Final = 2
@@ -274,7 +261,9 @@ def text_levels(arr: RecordArrays, column: str, left: Codes, right: Codes) -> Le
 def exact_levels(arr: RecordArrays, column: str, left: Codes, right: Codes) -> Levels:
     """1 equal, 0 different."""
     a, b = arr.exact[column][left], arr.exact[column][right]
-    return np.select([(a < 0) | (b < 0), a == b], [NULL_LEVEL, 1], 0).astype(np.int8)
+    out = (a == b).astype(np.int8)
+    out[(a < 0) | (b < 0)] = NULL_LEVEL
+    return out
 
 
 ComparisonKind = Literal[
@@ -403,7 +392,8 @@ def compare_pairs(
     comparisons: Sequence[Comparison] = COMPARISONS,
 ) -> Levels:
     """The comparison vectors of a partition of pairs: shape (pairs, comparisons), int8."""
-    out = np.empty((len(left), len(comparisons)), dtype=np.int8)
+    # one column per comparison, each column contiguous (columns are written and read whole)
+    out = np.empty((len(left), len(comparisons)), dtype=np.int8, order="F")
     for i, comparison in enumerate(comparisons):
         out[:, i] = LEVEL_FUNCTIONS[comparison.kind](arr, comparison.field, left, right)
     first = [i for i, c in enumerate(comparisons) if c.field == "first"]

@@ -26,8 +26,8 @@ def distinct_pairs(
     same = present & (a == b)
     out[same] = top
     ok = present & ~same
-    lo = np.minimum(a[ok], b[ok]).astype(np.int64)
-    hi = np.maximum(a[ok], b[ok]).astype(np.int64)
-    inverse, distinct = pd.factorize(lo * n_values + hi)
+    a, b = a[ok].astype(np.int64), b[ok].astype(np.int64)
+    lo = np.minimum(a, b)
+    inverse, distinct = pd.factorize(lo * n_values + (a + b - lo))  # (smaller, larger) code
     distinct = np.asarray(distinct, dtype=np.int64)
     return ok, distinct // n_values, distinct % n_values, np.asarray(inverse)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from benelink.io.text import with_arrow_text
+from benelink.io.text import ARROW_TEXT
 from benelink.processes import row_slices
 from benelink.schemas.columns import (
     NAME_PART_COLUMNS,
@@ -49,9 +49,11 @@ _FIELDS: dict[str, tuple[str, Callable[[str], str | None]]] = {
 
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
-    if name in frame.columns:
-        return frame[name].astype("string")
-    return pd.Series(pd.NA, index=frame.index, dtype="string")
+    """A text column as it is (Arrow-backed from ingest: never copied to Python strings)."""
+    if name not in frame.columns:
+        return pd.Series(pd.NA, index=frame.index, dtype=ARROW_TEXT)
+    values = frame[name]
+    return values if isinstance(values.dtype, pd.StringDtype) else values.astype(ARROW_TEXT)
 
 
 def name_parts(frame: pd.DataFrame) -> pd.DataFrame:
@@ -86,7 +88,7 @@ def _names(frame: pd.DataFrame) -> dict[str, pd.Series]:
         out[f"key_{part}"] = string_column(values, name_key)
         codes_, script = map_unique(values, _script_bits)
         bits |= np.append(np.array(script, dtype=np.int64), 0)[codes_]
-    out["name_script"] = pd.Series(_SCRIPTS[bits], index=frame.index, dtype="string")
+    out["name_script"] = pd.Series(_SCRIPTS[bits], index=frame.index, dtype=ARROW_TEXT)
     return out
 
 
@@ -119,16 +121,17 @@ def standardize(frame: pd.DataFrame, kind: SourceKind) -> pd.DataFrame:
     for column, (source_column, func) in _FIELDS.items():
         out[column] = string_column(_column(frame, source_column), func)
     result = pd.DataFrame(out, index=frame.index)[list(STANDARD_COLUMNS)]
-    dtypes = {c: "Int64" if c in _INT_COLUMNS else "string" for c in STANDARD_COLUMNS}
+    # text Arrow-backed: buffers rather than a Python object per cell, also when a worker
+    # process hands the frame back
+    dtypes = {c: "Int64" if c in _INT_COLUMNS else ARROW_TEXT for c in STANDARD_COLUMNS}
     return result.astype(dtypes)
 
 
 def standardize_piece(piece: tuple[pd.DataFrame, SourceKind]) -> pd.DataFrame:
-    """:func:`standardize` of one slice of a source, Arrow-backed: the unit of work a worker
-    process does (``benelink.processes``), returned as buffers rather than a Python
-    object per cell."""
+    """:func:`standardize` of one slice of a source: the unit of work a worker process does
+    (``benelink.processes``)."""
     frame, kind = piece
-    return with_arrow_text(standardize(frame, kind))
+    return standardize(frame, kind)
 
 
 def standardize_pieces(

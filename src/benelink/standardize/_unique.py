@@ -13,6 +13,9 @@ from typing import TypeVar
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+
+from benelink.io.text import arrow_series
 
 T = TypeVar("T")
 
@@ -20,7 +23,8 @@ T = TypeVar("T")
 def map_unique(values: pd.Series, func: Callable[[str], T]) -> tuple[np.ndarray, list[T]]:
     """(codes, results): ``results[codes[i]]`` is ``func`` of row i; code -1 marks missing."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    return codes, [func(str(u)) for u in uniques]
+    # tolist: iterating Arrow-backed uniques converts one element per call
+    return codes, [func(str(u)) for u in uniques.tolist()]
 
 
 def string_column(values: pd.Series, func: Callable[[str], str | None]) -> pd.Series:
@@ -30,9 +34,11 @@ def string_column(values: pd.Series, func: Callable[[str], str | None]) -> pd.Se
 
 
 def take_strings(codes: np.ndarray, results: Sequence[str | None], index: pd.Index) -> pd.Series:
-    """Strings picked by code, as a pandas "string" column with <NA> for -1, "" and None."""
-    table = np.array([r if r else None for r in results] + [None], dtype=object)
-    return pd.Series(table[codes], index=index, dtype="string")
+    """Strings picked by code, as an Arrow-backed "string" column with <NA> for -1, "" and
+    None: Arrow copies the picked values into one buffer, where a Python-backed column
+    held an object per row."""
+    table = pa.array([r if r else None for r in results], type=pa.string())
+    return arrow_series(table.take(pa.array(codes, mask=codes < 0)), index)
 
 
 def take_ints(codes: np.ndarray, results: Sequence[int | None], index: pd.Index) -> pd.Series:
