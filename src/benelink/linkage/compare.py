@@ -261,7 +261,7 @@ def text_levels(arr: RecordArrays, column: str, left: Codes, right: Codes) -> Le
 def exact_levels(arr: RecordArrays, column: str, left: Codes, right: Codes) -> Levels:
     """1 equal, 0 different."""
     a, b = arr.exact[column][left], arr.exact[column][right]
-    out = (a == b).astype(np.int8)
+    out: Levels = (a == b).astype(np.int8)
     out[(a < 0) | (b < 0)] = NULL_LEVEL
     return out
 
