@@ -89,7 +89,7 @@ def test_collected_pairs_are_every_pair_clustering_looks_at(records: pd.DataFram
         for start, stop in chunk_bounds(len(left), 4000)
     ]
     assert all(
-        np.array_equal(c.levels(), levels[s:e])
+        np.array_equal(c.patterns[c.index], levels[s:e])
         for c, (s, e) in zip(chunks, chunk_bounds(len(left), 4000), strict=True)
     )
 

@@ -130,10 +130,10 @@ class _RuleGroups:
     def capped(self, max_block_size: int) -> tuple[CodeArray, RuleCount]:
         """Block ids after splitting over-size blocks; over-size leftovers get -1 (skipped)."""
         codes, sizes = self.codes, self.sizes
-        big = np.flatnonzero(sizes > max_block_size)
-        if big.size == 0:
+        n_big = int((sizes > max_block_size).sum())
+        if n_big == 0:
             return codes, RuleCount(self.rule.name, _pair_count(codes), 0, 0)
-        in_big = np.isin(codes, big)
+        in_big = _in_blocks_over(codes, sizes, max_block_size)
         refined = codes.copy()
         if self.rule.refine:
             sub = self.refined()
@@ -142,10 +142,18 @@ class _RuleGroups:
         else:
             refined[in_big] = -1
         sizes2 = np.bincount(refined[refined >= 0]) if (refined >= 0).any() else sizes[:0]
-        still = np.flatnonzero(sizes2 > max_block_size)
-        refined[np.isin(refined, still) & (refined >= 0)] = -1
-        count = RuleCount(self.rule.name, _pair_count(refined), int(big.size), int(in_big.sum()))
+        refined[_in_blocks_over(refined, sizes2, max_block_size)] = -1
+        count = RuleCount(self.rule.name, _pair_count(refined), n_big, int(in_big.sum()))
         return refined, count
+
+
+def _in_blocks_over(
+    codes: CodeArray, sizes: CodeArray, max_block_size: int
+) -> npt.NDArray[np.bool_]:
+    """True for each record in a block larger than ``max_block_size`` (a lookup per record by
+    its block id: ``np.isin`` sorted a million ids for each cap tried)."""
+    over = np.append(sizes > max_block_size, False)  # id -1 (no block) looks up the last
+    return over[codes]
 
 
 def _pair_count(codes: CodeArray) -> int:

@@ -29,8 +29,8 @@ from benelink.linkage.compare import Codes, Comparison, Floats, Levels, RecordAr
 from benelink.linkage.score import (
     Model,
     TermFrequencies,
+    indexed_match_weights,
     match_probability,
-    match_weights,
     pattern_index,
 )
 
@@ -52,11 +52,6 @@ class ComparedChunk:
     patterns: Levels
     counts: Counts
     index: npt.NDArray[np.unsignedinteger]
-
-    def levels(self) -> Levels:
-        """The chunk's comparison vectors, one row per pair."""
-        out: Levels = self.patterns[self.index]
-        return out
 
     def __len__(self) -> int:
         return len(self.left)
@@ -102,14 +97,14 @@ def kept_pairs(
 ) -> Scored:
     """The chunk's pairs at or above ``floor``; with ``labels`` (match components), its
     pairs below the floor whose two records share a component instead."""
-    levels = chunk.levels()
-    weight = match_weights(levels, model, tf, arr, chunk.left)
+    weight = indexed_match_weights(chunk.patterns, chunk.index, model, tf, arr, chunk.left)
     probability = match_probability(weight, model.lambda_)
     if labels is None:
         keep = probability >= floor
     else:
         keep = (probability < floor) & (labels[chunk.left] == labels[chunk.right])
-    return chunk.left[keep], chunk.right[keep], levels[keep], weight[keep], probability[keep]
+    levels = chunk.patterns[chunk.index[keep]]
+    return chunk.left[keep], chunk.right[keep], levels, weight[keep], probability[keep]
 
 
 def concat_scored(parts: Sequence[Scored], width: int) -> Scored:

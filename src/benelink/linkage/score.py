@@ -305,13 +305,32 @@ def match_weights(
     levels: Levels, model: Model, tf: TermFrequencies, arr: RecordArrays, left: Codes
 ) -> Floats:
     """log2 Bayes factor of each pair: level weights plus term-frequency adjustments."""
-    total = np.zeros(len(levels))
+    return indexed_match_weights(levels, np.arange(len(levels)), model, tf, arr, left)
+
+
+def indexed_match_weights(
+    patterns: Levels,
+    index: npt.NDArray[np.integer],
+    model: Model,
+    tf: TermFrequencies,
+    arr: RecordArrays,
+    left: Codes,
+) -> Floats:
+    """:func:`match_weights` of the pairs whose vectors are ``patterns[index]``.
+
+    The level weights are summed once per distinct vector (a chunk of a million
+    pairs holds a few thousand) and taken by index; only the term-frequency
+    adjustments depend on the pair's values. Each pair's sum is computed in the
+    same order as over its own vector, so the weights are the same to the bit.
+    """
+    per_pattern = np.zeros(len(patterns))
     for i, w in enumerate(model.weights()):
-        total += w[levels[:, i].astype(np.int64) + 1]
+        per_pattern += w[patterns[:, i].astype(np.int64) + 1]
+    total = per_pattern[index]
     for column, exact, field, adjustment in zip(
         tf.column, tf.exact_level, tf.field, tf.adjustment, strict=True
     ):
-        hit = levels[:, column] == exact
+        hit = (patterns[:, column] == exact)[index]
         codes = arr.key[field][left[hit]]
         total[hit] += np.where(codes >= 0, adjustment[np.maximum(codes, 0)], 0.0)
     return total
