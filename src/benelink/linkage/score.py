@@ -326,7 +326,7 @@ def indexed_match_weights(
     per_pattern = np.zeros(len(patterns))
     for i, w in enumerate(model.weights()):
         per_pattern += w[patterns[:, i].astype(np.int64) + 1]
-    total = per_pattern[index]
+    total: Floats = per_pattern[index]
     for column, exact, field, adjustment in zip(
         tf.column, tf.exact_level, tf.field, tf.adjustment, strict=True
     ):
