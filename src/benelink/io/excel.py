@@ -16,6 +16,7 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, time
 from typing import Any, Final
 from xml.etree import ElementTree
@@ -72,10 +73,11 @@ def read_xlsx(
     wanted = {normal_header(h) for h in expected}
     fast = _read_with_calamine(data, label, sheet, wanted)
     if fast is not None:
-        frame, letters, sheet_path = fast
+        frame, letters, unsaved = fast
     else:
         frame, letters, sheet_path = _read_with_openpyxl(data, label, sheet, wanted)
-    _refuse_unsaved_formulas(data, sheet_path, letters, wanted, label)
+        unsaved = _unsaved_formulas(data, sheet_path)
+    _refuse_unsaved_formulas(unsaved, letters, wanted, label)
     return frame
 
 
@@ -106,8 +108,9 @@ def _read_with_openpyxl(
 
 def _read_with_calamine(
     data: bytes, label: str, sheet: str | int | None, wanted: set[str]
-) -> tuple[pd.DataFrame, dict[str, str], str] | None:
-    """The sheet read by calamine (Rust), or None to fall back on openpyxl.
+) -> tuple[pd.DataFrame, dict[str, str], dict[str, list[int]]] | None:
+    """The sheet read by calamine (Rust), with its column letters and unsaved formulas, or
+    None to fall back on openpyxl.
 
     openpyxl parses every cell in Python, and in read-only mode scans the whole
     sheet once more just to size it (about 25 s per 100,000 rows of NAF's eleven
@@ -132,13 +135,18 @@ def _read_with_calamine(
             return iter(rows)
 
         sheet_name = _pick_sheet(head, list(book.sheet_names), sheet, wanted, label)
-        rows = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+        # the sheet's XML is searched for unsaved formulas while calamine parses it: both
+        # let go of the GIL (zlib, Rust), so a large workbook is read in one pass of time
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            unsaved = pool.submit(_unsaved_formulas, data, paths.get(sheet_name, ""))
+            rows = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+            found = unsaved.result()
     except (ConfigError, UnreadableFileError):
         raise
     except Exception:  # any calamine failure: openpyxl reads (or refuses) the file instead
         return None
     frame, letters = _sheet_frame(iter(rows), wanted, label)
-    return frame, letters, paths.get(sheet_name, "")
+    return frame, letters, found
 
 
 def _sheet_paths(data: bytes) -> dict[str, str]:
@@ -237,7 +245,9 @@ def _sheet_frame(
 def _column_text(cells: np.ndarray) -> np.ndarray:
     """A column's cells as text: most cells already are, so only the others (numbers,
     dates, blanks) go through ``cell_text`` — a Python call per cell took seconds per
-    100,000 rows."""
+    100,000 rows. A column of text only is recognised by pandas' type inference (C)."""
+    if pd.api.types.infer_dtype(cells, skipna=False) == "string":
+        return cells
     other = np.fromiter((type(v) is not str for v in cells), dtype=bool, count=len(cells))
     if other.any():
         cells = cells.copy()
@@ -275,24 +285,31 @@ def _column_letter(index: int) -> str:
     return letters
 
 
-def _refuse_unsaved_formulas(
-    data: bytes, sheet_path: str, letters: dict[str, str], wanted: set[str], label: str
-) -> None:
-    """Stop when a configured column holds formulas whose results were never saved."""
+def _unsaved_formulas(data: bytes, sheet_path: str) -> dict[str, list[int]]:
+    """Column letter -> sheet rows of the formula cells whose result was never saved."""
     if not sheet_path:
-        return
+        return {}
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             xml = archive.read(sheet_path.lstrip("/"))
     except (KeyError, zipfile.BadZipFile):
-        return
-    if b"<f" not in xml:
-        return
+        return {}
     found: dict[str, list[int]] = {}
-    for match in _UNSAVED_FORMULA.finditer(xml):
-        header = letters.get(match[1].decode("ascii"))
-        if header is not None and normal_header(header) in wanted:
-            found.setdefault(header, []).append(int(match[2]))
+    if b"<f" in xml:
+        for match in _UNSAVED_FORMULA.finditer(xml):
+            found.setdefault(match[1].decode("ascii"), []).append(int(match[2]))
+    return found
+
+
+def _refuse_unsaved_formulas(
+    unsaved: dict[str, list[int]], letters: dict[str, str], wanted: set[str], label: str
+) -> None:
+    """Stop when a configured column holds formulas whose results were never saved."""
+    found = {
+        letters[letter]: rows
+        for letter, rows in unsaved.items()
+        if letter in letters and normal_header(letters[letter]) in wanted
+    }
     if not found:
         return
     name, rows = max(found.items(), key=lambda item: len(item[1]))

@@ -37,7 +37,7 @@ from benelink.io.excel import (
     read_xlsx,
     unique_headers,
 )
-from benelink.io.text import is_blank
+from benelink.io.text import arrow_array, arrow_series, is_blank
 
 __all__ = ["RawFile", "cell_text", "decode", "file_sha256", "normal_header", "read_file"]
 
@@ -75,7 +75,7 @@ class RawFile:
     """
 
     sha256: str
-    frame: pd.DataFrame  # native headers; object columns of str; index = row number
+    frame: pd.DataFrame  # native headers; text columns (Arrow-backed); index = row number
     bad_rows: tuple[int, ...] = field(default=())
 
 
@@ -121,7 +121,9 @@ def read_file(
         raise UnreadableFileError(
             f"{label}: cannot be read as {file_format} ({type(exc).__name__}); {_FIX}"
         ) from exc
-    frame = _drop_blank_rows(frame)
+    # Arrow-backed once, here: blank rows are found and cells trimmed on these buffers
+    text = {name: arrow_series(arrow_array(frame[name]), frame.index) for name in frame.columns}
+    frame = _drop_blank_rows(pd.DataFrame(text, index=frame.index, columns=frame.columns))
     if frame.empty:
         what = "no readable data rows" if bad_rows else "no data rows (only a header)"
         raise UnreadableFileError(f"{label}: has {what}; ask the partner to resend it")
