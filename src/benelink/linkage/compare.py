@@ -205,10 +205,10 @@ def father_levels(arr: RecordArrays, part: str, left: Codes, right: Codes) -> Le
 def family_levels(arr: RecordArrays, part: str, left: Codes, right: Codes) -> Levels:
     """4 exact, 3 JW ≥ 0.92, 2 the family name of one is another name part of the other, 1 JW ≥ 0.8."""
     base = name_levels(arr, part, left, right)
-    fam = arr.key["family"]
+    family_a, family_b = arr.key["family"][left], arr.key["family"][right]
     other = np.zeros(len(left), dtype=bool)
     for p in ("father", "grandfather"):
-        other |= _equal(fam[left], arr.key[p][right]) | _equal(arr.key[p][left], fam[right])
+        other |= _equal(family_a, arr.key[p][right]) | _equal(arr.key[p][left], family_b)
     out = np.where(base == 3, 4, np.where(base == 2, 3, np.where(other, 2, base)))
     return np.where(base == NULL_LEVEL, NULL_LEVEL, out).astype(np.int8)
 
@@ -392,6 +392,8 @@ def compare_pairs(
     comparisons: Sequence[Comparison] = COMPARISONS,
 ) -> Levels:
     """The comparison vectors of a partition of pairs: shape (pairs, comparisons), int8."""
+    # positions as numpy's own index type: each of the fifty gathers would convert them again
+    left, right = left.astype(np.intp, copy=False), right.astype(np.intp, copy=False)
     # one column per comparison, each column contiguous (columns are written and read whole)
     out = np.empty((len(left), len(comparisons)), dtype=np.int8, order="F")
     for i, comparison in enumerate(comparisons):
