@@ -129,11 +129,13 @@ def _ratios(rows: list[Measured], people: int) -> list[str]:
     if run is None or splink is None or prep is None or splink.tool_seconds is None:
         return []
     whole = run.seconds / (prep.seconds + splink.seconds)
+    alone = run.seconds / splink.seconds
     link = run.stage_seconds.get("link", 0.0) / splink.tool_seconds
     return [
         "",
         f"benelink's whole run takes **{whole:.2f}x** the time of Splink + the shared "
-        f"preparation; benelink's link stage takes **{link:.2f}x** Splink's linkage. "
+        f"preparation, and **{alone:.2f}x** that of Splink's linkage process alone; "
+        f"benelink's link stage takes **{link:.2f}x** Splink's linkage. "
         f"Peak memory: benelink {run.peak_mb:,.0f} MB, Splink {splink.peak_mb:,.0f} MB.",
     ]
 

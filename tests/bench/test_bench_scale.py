@@ -67,6 +67,7 @@ def test_report_compares_like_with_like() -> None:
     text = render(_rows(), "python -m bench.scale", {1000: 3.0}, 1)
     assert "## 1k people" in text and "## 2k people" in text
     assert "**0.50x** the time of Splink + the shared preparation" in text  # 20 / (10 + 30)
+    assert "**0.67x** that of Splink's linkage process alone" in text  # 20 / 30
     assert "link stage takes **0.25x** Splink's linkage" in text  # 6 / 24
     assert "| 1k | 1,300 | 20.0 | 900 | 6.0 | 40.0 | 2,000 | 24.0 | 0.980 | 0.500 |" in text
     assert "splink: failed — `did not finish in 1 min`" in text
