@@ -201,28 +201,27 @@ NOTES = [
     "They also cost it recall and gain it precision against households: F1 0.91 at 10k and "
     "100k, 0.81 at 1M, against 0.51 with the plain rules (bench/RESULTS.md).",
     "- **Against the speed target** (benelink's whole run at most half of Splink's): at 1M "
-    "benelink's run takes 0.49x Splink + the shared preparation (108 s against 185 + 37 s), "
-    "and its link stage 0.19x Splink's linkage. The run before this one, same code and "
-    "command, gave 0.46x (benelink 109 s, Splink 197 s + 39 s). Splink's own time moves "
-    "between runs on this shared machine (169 s in an earlier recorded run with the same "
-    "settings, against which benelink's 108 s would be 0.52x). Against Splink's process "
-    "alone, without the preparation it cannot do without, benelink takes 0.58x. At 100k the "
-    "ratio is 1.12x and at 10k 0.49x: benelink compares 12.9 M pairs at 100k (Splink 0.8 M), "
-    "and at 10k Python start-up and imports are a third of its run.",
-    "- **benelink at 1M**: whole run in under 2 minutes, F1 0.993, peak 3.6 GB with its "
-    "worker processes (3.7 GB in the run before; target 4 GB; the main process alone peaks "
-    "at about 3.1 GB, in blocking and in building the output tables). The two cores are used throughout: files read and "
-    "validated side by side, standardisation and tokens in one worker process per CPU, pairs "
-    "compared, scored and sorted on one thread per CPU. The link stage compares its 38 M "
-    "candidate pairs in chunks of a million and keeps about 10 bytes per pair; only the "
-    "pairs clustering reads are scored and kept (docs/linkage.md). The previous recorded run "
-    "(one thread, Python-backed text) took 193 s with a peak of 3.6 GB.",
-    "- At 100k the shipped block cap (400) gives 4x the candidate pairs of a cap of 50 "
-    "(13.4 M against 3.4 M) for the same F1 (0.995), so the run takes ~20 s instead of ~13 s; "
-    "a smaller `max_block_size` is the knob for a faster run of that size.",
-    "- The *write* stage at 1M (22 s) is mostly building the beneficiaries table, the "
-    "review queue (.xlsx, ~105,000 records in the review band) and the snapshot's files; "
-    "benelink's Python start-up and imports add about 2 s to every run.",
+    "benelink's run takes 0.37x Splink's linkage process alone (67 s against 182 s) and 0.32x "
+    "Splink + the shared preparation (67 s against 182 + 30 s); its link stage takes 0.14x "
+    "Splink's linkage. Splink's own time moves between runs on this shared machine (169 s to "
+    "197 s in earlier recorded runs with the same settings); against the fastest of them "
+    "benelink's 67 s is 0.40x. The previous recorded run (same command, earlier code) took "
+    "108 s: 0.58x Splink alone.",
+    "- At 100k benelink takes 0.94x Splink + the shared preparation and 1.5x Splink alone: "
+    "the shipped block cap (400) makes it compare 12.9 M pairs there against Splink's 0.8 M "
+    "(13.4 M counted, against 3.4 M with a cap of 50 for the same F1, 0.995: "
+    "`max_block_size` is the knob for a faster run of that size), and a month under 200,000 "
+    "rows is standardised in the run's own process. At 10k Python start-up and imports are about 2 s of benelink's 5.5 s.",
+    "- **benelink at 1M**: whole run in 67 s, F1 0.993, peak 3.6 GB counted over its worker "
+    "processes (target 4 GB). The two cores are used throughout: files read and validated "
+    "side by side, standardisation and tokens in one worker process per CPU, pairs compared, "
+    "scored and sorted on one thread per CPU, the review workbook written while the snapshot's "
+    "tables are compressed. The link stage compares its 38 M candidate pairs in chunks of a "
+    "million and keeps about 10 bytes per pair; only the pairs clustering reads are scored "
+    "and kept (docs/linkage.md).",
+    "- After linking, ids and record tokens are ranked once and the output tables group and "
+    "sort people and links on those integer codes; persist + write at 1M take 13 s (30 s in "
+    "the run before). benelink's Python start-up and imports add about 2 s to every run.",
     "- benelink's unhcr~unhcr F1 of 0.000 at 100k and 1M: the truth has no UNHCR~UNHCR "
     "pair (one registration per refugee), so any predicted pair there scores F1 0; the "
     "overall figures are barely touched (a few hundred such pairs at 1M, against 0.34 M "

@@ -10,7 +10,12 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from benelink.pipelines.persist import IdentityChanges, assign_ids, new_beneficiary_ids
+from benelink.pipelines.persist import (
+    IdentityChanges,
+    assign_ids,
+    new_beneficiary_id,
+    new_beneficiary_ids,
+)
 
 KEY = bytes(range(32))
 
@@ -110,3 +115,12 @@ def test_new_ids_are_the_hmac_of_their_anchor_in_base32(
         return "B-" + base64.b32encode(hmac.digest(key, message, "sha256")[:10]).decode("ascii")
 
     assert new_beneficiary_ids(key, anchors, attempt) == [defined(a) for a in anchors]
+
+
+def test_a_new_id_already_taken_is_derived_again() -> None:
+    """An id is never given twice: a candidate held by a known person takes the next attempt."""
+    taken = new_beneficiary_id(KEY, "b")
+    previous = pd.DataFrame({"record_token": ["z"], "beneficiary_id": [taken]})
+    ids, changes = _assigned(_tokens("b", "c"), np.array([0, 1]), previous, KEY)
+    assert ids.tolist() == [new_beneficiary_id(KEY, "b", 1), new_beneficiary_id(KEY, "c")]
+    assert changes.new == 2 and changes.exited == 1
