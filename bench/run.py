@@ -27,6 +27,7 @@ from bench.datasets import Dataset, febrl3, febrl4, jordan, load_dataset
 from bench.measure import run_child
 from bench.quality import cluster_quality, pair_quality
 from bench.report import Row, render
+from bench.scale_render import growth_summary
 from bench.worker import TOOLS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -218,7 +219,15 @@ def main(argv: list[str] | None = None) -> None:
         workdir = args.workdir or Path(tmp)
         rows, described = run_bench(options, workdir)
     command = "python -m bench.run " + shlex.join(sys.argv[1:] if argv is None else argv)
-    text = render(rows, command.strip(), descriptions(tools), described, args.timeout_min, NOTES)
+    scale_file = ROOT / "bench" / "SCALE.json"
+    scale = (
+        growth_summary(json.loads(scale_file.read_text(encoding="utf-8")))
+        if scale_file.is_file()
+        else []
+    )
+    text = render(
+        rows, command.strip(), descriptions(tools), described, args.timeout_min, NOTES, scale
+    )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     figures = [asdict(r) for r in rows]

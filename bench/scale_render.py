@@ -164,9 +164,9 @@ def _curve(rows: list[Measured], sizes: list[int]) -> list[str]:
     lines = [
         "## Growth",
         "",
-        "| people | records | benelink s | benelink MB | benelink link s | Splink+prep s | "
-        "Splink MB | Splink linkage s | benelink F1 | Splink F1 |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| people | records | benelink s | benelink MB | benelink link s | Splink s | "
+        "Splink+prep s | Splink MB | Splink linkage s | benelink F1 | Splink F1 |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for people in sizes:
         run = _get(rows, people, "benelink run")
@@ -180,6 +180,7 @@ def _curve(rows: list[Measured], sizes: list[int]) -> list[str]:
             "—" if run is None else f"{run.seconds:,.1f}",
             "—" if run is None else f"{run.peak_mb:,.0f}",
             "—" if run is None else f"{run.stage_seconds.get('link', 0.0):,.1f}",
+            "—" if splink is None else f"{splink.seconds:,.1f}",
             "—" if both is None else f"{both:,.1f}",
             "—" if splink is None else f"{splink.peak_mb:,.0f}",
             "—" if splink is None or splink.tool_seconds is None else f"{splink.tool_seconds:,.1f}",
@@ -188,6 +189,19 @@ def _curve(rows: list[Measured], sizes: list[int]) -> list[str]:
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return [*lines, ""]
+
+
+def growth_summary(figures: dict[str, Any]) -> list[str]:
+    """The growth table of a recorded bench-scale run (SCALE.json), with its command and the
+    comparison at the largest size, for RESULTS.md."""
+    rows = [Measured(**r) for r in figures["rows"]]
+    sizes = sorted({r.people for r in rows})
+    lines = [f"Command: `{figures['command']}`.", "", *_curve(rows, sizes)[2:]]
+    for people in reversed(sizes):  # the largest size every tool finished
+        ratios = _ratios(rows, people)
+        if ratios:
+            return [*lines, f"At {_label(people)} people: {ratios[-1]}"]
+    return lines
 
 
 NOTES = [

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 
 from bench.scale import ROOT, parse_sizes, run_scale, stage_seconds, write_config
-from bench.scale_render import Measured, render
+from bench.scale_render import Measured, growth_summary, render
 from benelink.anonymize.keys import load_key
 from benelink.config.load import load_config
 
@@ -69,7 +70,7 @@ def test_report_compares_like_with_like() -> None:
     assert "**0.50x** the time of Splink + the shared preparation" in text  # 20 / (10 + 30)
     assert "**0.67x** that of Splink's linkage process alone" in text  # 20 / 30
     assert "link stage takes **0.25x** Splink's linkage" in text  # 6 / 24
-    assert "| 1k | 1,300 | 20.0 | 900 | 6.0 | 40.0 | 2,000 | 24.0 | 0.980 | 0.500 |" in text
+    assert "| 1k | 1,300 | 20.0 | 900 | 6.0 | 30.0 | 40.0 | 2,000 | 24.0 | 0.980 | 0.500 |" in text
     assert "splink: failed — `did not finish in 1 min`" in text
 
 
@@ -85,3 +86,12 @@ def test_a_tiny_run_is_measured_end_to_end(tmp_path: Path) -> None:
     # the sample is reused on a second pass
     _, again = run_scale((300,), ("benelink",), tmp_path, timeout_minutes=3)
     assert again[300] == 0.0
+
+
+def test_results_md_summarises_the_recorded_scale_run() -> None:
+    rows = _rows()
+    figures = {"command": "python -m bench.scale", "rows": [asdict(r) for r in rows]}
+    summary = "\n".join(growth_summary(figures))
+    assert "Command: `python -m bench.scale`" in summary
+    assert "| 1k | 1,300 | 20.0 |" in summary
+    assert "At 1k people: benelink's whole run takes **0.50x**" in summary  # 2k: Splink failed
