@@ -27,10 +27,10 @@ import pyarrow.compute as pc
 from benelink.io.text import arrow_array, arrow_series, with_arrow_text
 
 TOKEN_VERSION: Final = "v1"
+TOKEN_HEX_CHARS: Final = 32
 # RFC 2104's inner and outer paddings, as byte translation tables
 _XOR_INNER: Final = bytes(b ^ 0x36 for b in range(256))
 _XOR_OUTER: Final = bytes(b ^ 0x5C for b in range(256))
-TOKEN_HEX_CHARS: Final = 32
 
 # standardised column -> token column written to the outputs
 TOKENISED_FIELDS: Final[dict[str, str]] = {

@@ -136,7 +136,7 @@ def _read_with_calamine(
 
         sheet_name = _pick_sheet(head, list(book.sheet_names), sheet, wanted, label)
         # the sheet's XML is searched for unsaved formulas while calamine parses it: both
-        # let go of the GIL (zlib, Rust), so a large workbook is read in one pass of time
+        # let go of the GIL (zlib, Rust), so on a large workbook the search costs no time
         with ThreadPoolExecutor(max_workers=1) as pool:
             unsaved = pool.submit(_unsaved_formulas, data, paths.get(sheet_name, ""))
             rows = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
