@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from benelink.io.text import arrow_array, arrow_series, with_arrow_text
+from benelink.io.text import arrow_array, arrow_series
 
 TOKEN_VERSION: Final = "v1"
 TOKEN_HEX_CHARS: Final = 32
@@ -39,6 +39,8 @@ TOKENISED_FIELDS: Final[dict[str, str]] = {
     "unhcr_case_id": "unhcr_case_token",
     "phone": "phone_token",
 }
+# the standardised columns the tokens are made of
+TOKEN_INPUTS: Final = ("source", "source_record_id", *TOKENISED_FIELDS)
 
 
 def token(key: bytes, field: str, value: str) -> str:
@@ -131,16 +133,24 @@ def record_tokens(sources: pd.Series, record_ids: pd.Series, key: bytes) -> pd.S
 
 def pseudonymize(records: pd.DataFrame, key: bytes) -> pd.DataFrame:
     """Add ``record_token`` and a token column for every direct identifier present."""
+    tokens = token_columns(records, key)
+    return records.assign(**{str(c): tokens[c] for c in tokens.columns})
+
+
+def token_columns(records: pd.DataFrame, key: bytes) -> pd.DataFrame:
+    """The columns :func:`pseudonymize` adds, alone (Arrow-backed). It reads only
+    ``TOKEN_INPUTS``."""
     tokens = {"record_token": record_tokens(records["source"], records["source_record_id"], key)}
     for column, token_column in TOKENISED_FIELDS.items():
         if column in records.columns:
             tokens[token_column] = token_series(records[column], key, column)
-    return records.assign(**tokens)
+    return pd.DataFrame(tokens, index=records.index)
 
 
 def pseudonymize_piece(piece: tuple[pd.DataFrame, bytes]) -> pd.DataFrame:
-    """:func:`pseudonymize` of one slice of the records, Arrow-backed: the unit of work a
-    worker process does (``benelink.processes``). The key travels to the worker through
-    the pipe between the two processes, never through a file."""
+    """:func:`token_columns` of one slice of the records: the unit of work a worker process
+    does (``benelink.processes``). Only the columns tokens are made of go to the worker and
+    only the tokens come back. The key travels to the worker through the pipe between the
+    two processes, never through a file."""
     records, key = piece
-    return with_arrow_text(pseudonymize(records, key))
+    return token_columns(records, key)

@@ -20,7 +20,7 @@ import pandas as pd
 from benelink import __version__
 from benelink.anonymize.disclosure import protect
 from benelink.anonymize.keys import key_fingerprint
-from benelink.anonymize.tokens import TOKEN_VERSION, pseudonymize_piece
+from benelink.anonymize.tokens import TOKEN_INPUTS, TOKEN_VERSION, pseudonymize_piece
 from benelink.config.model import BenelinkConfig, LinkageSettings, SourceSettings
 from benelink.errors import KeyError_, RejectLimitError, UnreadableFileError
 from benelink.io import review as review_io
@@ -178,9 +178,11 @@ def _run_locked(
             st.counts["records"] = len(records)
 
         with stages.stage("pseudonymize", total=len(records), unit="rows") as st:
-            slices = [(records.iloc[part], key) for part in row_slices(len(records), threads)]
-            records = _gathered(in_workers(pseudonymize_piece, slices), st)
-            del slices
+            token_inputs = records[[c for c in TOKEN_INPUTS if c in records.columns]]
+            slices = [(token_inputs.iloc[part], key) for part in row_slices(len(records), threads)]
+            tokens = _gathered(in_workers(pseudonymize_piece, slices), st)
+            del token_inputs, slices
+            records = records.assign(**{str(c): tokens[c] for c in tokens.columns})
             st.counts["records"] = len(records)
 
     with stages.stage("link") as st:
