@@ -215,27 +215,30 @@ NOTES = [
     "They also cost it recall and gain it precision against households: F1 0.91 at 10k and "
     "100k, 0.81 at 1M, against 0.51 with the plain rules (bench/RESULTS.md).",
     "- **Against the speed target** (benelink's whole run at most half of Splink's): at 1M "
-    "benelink's run takes 0.37x Splink's linkage process alone (67 s against 182 s) and 0.32x "
-    "Splink + the shared preparation (67 s against 182 + 30 s); its link stage takes 0.14x "
+    "benelink's run takes 0.38x Splink's linkage process alone (69 s against 180 s) and 0.32x "
+    "Splink + the shared preparation (69 s against 180 + 32 s); its link stage takes 0.16x "
     "Splink's linkage. Splink's own time moves between runs on this shared machine (169 s to "
     "197 s in earlier recorded runs with the same settings); against the fastest of them "
-    "benelink's 67 s is 0.40x. The previous recorded run (same command, earlier code) took "
-    "108 s: 0.58x Splink alone.",
-    "- At 100k benelink takes 0.94x Splink + the shared preparation and 1.5x Splink alone: "
+    "benelink's 69 s is 0.41x. A run an hour earlier, before the tokens were made in the "
+    "workers from the identifier columns alone, gave 67 s (0.37x) with a peak of 3.6 GB; the "
+    "recorded run before that work, 108 s (0.58x).",
+    "- At 100k benelink takes 0.95x Splink + the shared preparation and 1.5x Splink alone: "
     "the shipped block cap (400) makes it compare 12.9 M pairs there against Splink's 0.8 M "
     "(13.4 M counted, against 3.4 M with a cap of 50 for the same F1, 0.995: "
     "`max_block_size` is the knob for a faster run of that size), and a month under 200,000 "
-    "rows is standardised in the run's own process. At 10k Python start-up and imports are about 2 s of benelink's 5.5 s.",
-    "- **benelink at 1M**: whole run in 67 s, F1 0.993, peak 3.6 GB counted over its worker "
-    "processes (target 4 GB). The two cores are used throughout: files read and validated "
-    "side by side, standardisation and tokens in one worker process per CPU, pairs compared, "
-    "scored and sorted on one thread per CPU, the review workbook written while the snapshot's "
-    "tables are compressed. The link stage compares its 38 M candidate pairs in chunks of a "
-    "million and keeps about 10 bytes per pair; only the pairs clustering reads are scored "
-    "and kept (docs/linkage.md).",
+    "rows is standardised in the run's own process. At 10k Python start-up and imports are "
+    "about 2 s of benelink's 4.9 s.",
+    "- **benelink at 1M**: whole run in 69 s, F1 0.993, peak 2.6 GB counted over its worker "
+    "processes (target 4 GB; the peak is now the run's own process building the output "
+    "tables). The two cores are used throughout: files read and validated side by side, "
+    "standardisation and tokens in one worker process per CPU, pairs compared, scored and "
+    "sorted on one thread per CPU, the review workbook written while the snapshot's tables "
+    "are compressed. The link stage compares its 38 M candidate pairs in chunks of a million "
+    "and keeps about 10 bytes per pair; only the pairs clustering reads are scored and kept "
+    "(docs/linkage.md).",
     "- After linking, ids and record tokens are ranked once and the output tables group and "
-    "sort people and links on those integer codes; persist + write at 1M take 13 s (30 s in "
-    "the run before). benelink's Python start-up and imports add about 2 s to every run.",
+    "sort people and links on those integer codes; persist + write at 1M take 14 s (30 s "
+    "before). benelink's Python start-up and imports add about 2 s to every run.",
     "- benelink's unhcr~unhcr F1 of 0.000 at 100k and 1M: the truth has no UNHCR~UNHCR "
     "pair (one registration per refugee), so any predicted pair there scores F1 0; the "
     "overall figures are barely touched (a few hundred such pairs at 1M, against 0.34 M "
