@@ -93,7 +93,7 @@ def assign_ids(
     key: bytes,
     last_month_ids: frozenset[str] | None = None,
 ) -> tuple[BeneficiaryIds, IdentityChanges]:
-    """One beneficiary id per record (aligned with ``record_tokens``) and the changes.
+    """Each record's beneficiary id (coded, in the order of ``record_tokens``) and the changes.
 
     ``previous`` holds every known ``record_token`` with its ``beneficiary_id``
     (the registry; None for a first run); ``last_month_ids`` the ids present in
