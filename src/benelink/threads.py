@@ -3,8 +3,8 @@
 Threads, not processes: reading a workbook (calamine), Arrow's string kernels,
 numpy, pandas' hashing and rapidfuzz all release the GIL, so two threads do
 nearly twice the work on two cores while sharing the data instead of copying
-it into each worker. The per-value Python of standardisation does not release
-it and stays on one thread.
+it into each worker. The per-value Python of standardisation and tokens does
+not release it and goes to worker processes instead (``benelink.processes``).
 """
 
 from __future__ import annotations

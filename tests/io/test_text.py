@@ -8,7 +8,14 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from benelink.io.text import ARROW_TEXT, WHITESPACE, is_blank, trimmed_text, with_arrow_text
+from benelink.io.text import (
+    ARROW_TEXT,
+    WHITESPACE,
+    as_text,
+    is_blank,
+    trimmed_text,
+    with_arrow_text,
+)
 
 
 def test_whitespace_is_everything_python_strips() -> None:
@@ -34,3 +41,10 @@ def test_with_arrow_text_converts_only_string_columns() -> None:
     assert out["a"].dtype == ARROW_TEXT and out["a"].isna().tolist() == [False, True]
     assert out["n"].dtype == frame["n"].dtype and out["o"].dtype == object
     assert with_arrow_text(out) is out
+
+
+def test_as_text_keeps_a_string_column_and_writes_anything_else_as_text() -> None:
+    arrow = pd.Series(["a", None], dtype="string[pyarrow]")
+    assert as_text(arrow) is arrow  # no copy into Python strings
+    assert as_text(pd.Series([7, 12])).tolist() == ["7", "12"]
+    assert as_text(pd.Series([7, 12])).dtype == ARROW_TEXT

@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from benelink.io.text import arrow_array, arrow_series
+from benelink.io.text import arrow_array, arrow_series, as_text
 
 TOKEN_VERSION: Final = "v1"
 TOKEN_HEX_CHARS: Final = 32
@@ -50,7 +50,8 @@ def token(key: bytes, field: str, value: str) -> str:
 
 def tokens(key: bytes, field: str, values: Iterable[str]) -> list[str]:
     """The tokens of many values of one field."""
-    return list(token_array(key, field, values).to_pylist())
+    out: list[str] = token_array(key, field, values).to_pylist()
+    return out
 
 
 def token_array(key: bytes, field: str, values: Iterable[str]) -> Any:
@@ -92,7 +93,7 @@ def digests(key: bytes, prefix: str, messages: Iterable[str]) -> Iterator[bytes]
 def token_series(values: pd.Series, key: bytes, field: str) -> pd.Series:
     """Tokens for a column (Arrow-backed), computed once per distinct value; missing stays
     missing."""
-    encoded = arrow_array(values.astype("string") if values.dtype == object else values)
+    encoded = arrow_array(as_text(values))
     distinct = encoded.dictionary_encode()
     table = token_array(key, field, distinct.dictionary.to_pylist())
     return arrow_series(table.take(distinct.indices), values.index)
@@ -122,12 +123,10 @@ def record_tokens(sources: pd.Series, record_ids: pd.Series, key: bytes) -> pd.S
     token as long as the partner keeps its id and the key does not change.
     """
     # Arrow throughout: ids are normalised once per distinct id, joined in C++
-    ids = arrow_array(record_ids.astype("string")).dictionary_encode()
+    ids = arrow_array(as_text(record_ids)).dictionary_encode()
     distinct = [normalise_record_id(v) for v in ids.dictionary.to_pylist()]
     normalised = pa.array(distinct, type=pa.string()).take(ids.indices)
-    combined = pc.binary_join_element_wise(
-        arrow_array(sources.astype("string")), normalised, "\x1f"
-    )
+    combined = pc.binary_join_element_wise(arrow_array(as_text(sources)), normalised, "\x1f")
     return token_series(arrow_series(combined, record_ids.index), key, "record")
 
 

@@ -39,6 +39,12 @@ def arrow_series(array: Any, index: pd.Index, name: str | None = None) -> pd.Ser
     return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([array])), index=index, name=name)
 
 
+def as_text(values: pd.Series) -> pd.Series:
+    """``values`` as a string column: a string column as it is (Arrow-backed text is never
+    copied into Python strings), anything else as its text, Arrow-backed."""
+    return values if isinstance(values.dtype, pd.StringDtype) else values.astype(ARROW_TEXT)
+
+
 def trimmed_text(values: pd.Series) -> pd.Series:
     """``values`` as ``string[pyarrow]``, surrounding whitespace removed, "" as <NA>."""
     text = pc.utf8_trim(arrow_array(values), characters=WHITESPACE)
@@ -60,21 +66,6 @@ def with_arrow_text(frame: pd.DataFrame) -> pd.DataFrame:
         if isinstance(kind, pd.StringDtype) and kind != ARROW_TEXT
     }
     return frame.assign(**changed) if changed else frame
-
-
-def sorted_codes(values: pd.Series) -> tuple[np.ndarray, Any]:
-    """``pd.factorize(values, sort=True)`` for text with many distinct values, by Arrow.
-
-    Returns (codes, uniques): ``uniques`` the distinct values in ascending order
-    (an Arrow array), ``codes`` each row's position in it (int64, -1 where
-    missing). pandas sorts a million distinct ids as Python objects, for
-    seconds; Arrow sorts them in C++.
-    """
-    array = arrow_array(values)
-    uniques = pc.unique(array.drop_null())
-    uniques = uniques.take(pc.sort_indices(uniques))
-    codes = pc.fill_null(pc.index_in(array, value_set=uniques), -1)
-    return np.asarray(codes, dtype=np.int64), uniques
 
 
 def sort_order(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:

@@ -131,11 +131,7 @@ def assign_ids(
 
     merges = [(bid, by_number[c]) for c, bid in pairs if by_number[c] != bid and bid not in taken]
     splits = [(bid, by_number[c]) for c, bid in pairs if by_number[c] != bid and bid in taken]
-    last_month = (
-        set(last_month_ids)
-        if last_month_ids is not None
-        else set(previous["beneficiary_id"].astype(str))
-    )
+    last_month = set(last_month_ids) if last_month_ids is not None else used
     absorbed = {m[0] for m in merges}
     changes = IdentityChanges(
         merges=sorted(set(merges)),

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from benelink.io.text import ARROW_TEXT
+from benelink.io.text import ARROW_TEXT, as_text
 from benelink.processes import row_slices
 from benelink.schemas.columns import (
     NAME_PART_COLUMNS,
@@ -49,11 +49,9 @@ _FIELDS: dict[str, tuple[str, Callable[[str], str | None]]] = {
 
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
-    """A text column as it is (Arrow-backed from ingest: never copied to Python strings)."""
     if name not in frame.columns:
         return pd.Series(pd.NA, index=frame.index, dtype=ARROW_TEXT)
-    values = frame[name]
-    return values if isinstance(values.dtype, pd.StringDtype) else values.astype(ARROW_TEXT)
+    return as_text(frame[name])
 
 
 def name_parts(frame: pd.DataFrame) -> pd.DataFrame:
