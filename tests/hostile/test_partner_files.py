@@ -1,6 +1,7 @@
 """Hostile partner files through the CLI: one clear line, the right exit code,
 rejects where rows are salvageable, the earlier snapshot untouched, no
-personal value anywhere (issue #6). The cases live in tests/fixtures/bad/cases.py.
+personal value anywhere. The cases live in tests/fixtures/bad/cases.py; the
+``october`` output folder comes from this package's conftest.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from benelink.cli import app
 from benelink.config.load import load_config
 from benelink.pipelines.check import check_month
 from tests.fixtures.bad.cases import CASES, MONTH, ROWS, Case, junk_100k, month_folder
-from tests.helpers import SAMPLE, TEST_KEY, config_for
+from tests.helpers import TEST_KEY, config_for
 
 runner = CliRunner()
 ENV = {"BENELINK_KEY": TEST_KEY}
@@ -30,16 +31,6 @@ def _digest(folder: Path) -> dict[str, str]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
-
-
-@pytest.fixture(scope="module")
-def october(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An output folder holding October's snapshot, copied by every case."""
-    root = tmp_path_factory.mktemp("october")
-    config = config_for(SAMPLE, root / "out", root / "benelink.toml")
-    result = runner.invoke(app, ["run", "--config", str(config), "--month", "2026-10"], env=ENV)
-    assert result.exit_code == 0, result.output
-    return root / "out"
 
 
 def _setup(case: Case, root: Path, october: Path) -> tuple[Path, Path]:
