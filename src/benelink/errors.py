@@ -11,7 +11,10 @@ column, the rows and what to do.
     ├── UsageError                exit 2  bad arguments or configuration
     │   ├── ConfigError                   config file missing, unreadable or invalid
     │   ├── KeyError_                     secret key missing, weak or of the wrong kind
-    │   └── CandidateBudgetError          blocking would compare more pairs than allowed
+    │   ├── CandidateBudgetError          blocking would compare more pairs than allowed
+    │   └── OutputError                   the output folder cannot be written (full, read-only,
+    │       │                             a file where a folder belongs)
+    │       └── DamagedStateError         a file benelink wrote earlier cannot be read back
     ├── InputError                exit 3  a partner file cannot be used as it is
     │   ├── UnreadableFileError           missing, empty, wrong encoding or format
     │   ├── MissingColumnsError           mapped columns not present in the file
@@ -44,6 +47,14 @@ class KeyError_(UsageError):
 
 class CandidateBudgetError(UsageError):
     """Blocking produced more candidate pairs than the configured cap."""
+
+
+class OutputError(UsageError):
+    """The output folder cannot be written; nothing of the month was written."""
+
+
+class DamagedStateError(OutputError):
+    """A state, snapshot or report file written by an earlier run cannot be read back."""
 
 
 class InputError(BenelinkError):

@@ -8,14 +8,17 @@ error, reported by type only, because its message could quote a record.
 from __future__ import annotations
 
 import re
+import signal
+import threading
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, TypeVar
+from types import FrameType
+from typing import Annotated, Final, TypeVar
 
 import typer
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
 from benelink.errors import BenelinkError, UsageError
 
@@ -29,6 +32,8 @@ app = typer.Typer(
 out = Console()
 err = Console(stderr=True)
 T = TypeVar("T")
+# C0 and C1 controls (ESC starts every terminal sequence) and the bidi overrides
+_CONTROL: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 ConfigOption = Annotated[
     Path, typer.Option("--config", "-c", help="The benelink.toml configuration file.")
@@ -51,19 +56,49 @@ def resolve_month(text: str, today: date) -> str:
     return text
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a cron timeout, a shutdown): stopped like Ctrl-C, staged files removed."""
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise Terminated()
+
+
+def one_line(text: str) -> str:
+    """``text`` as one printable line: controls and terminal escapes made visible, so a
+    partner's header can neither break the line nor drive the terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", " ".join(text.splitlines()))
+
+
+def failure_line(exc: BaseException) -> tuple[str, int]:
+    """The one line a failure prints (and the run log records) and its exit code.
+
+    An unexpected error is named by its type only: its message could quote a record.
+    """
+    if isinstance(exc, BenelinkError):
+        return f"error: {one_line(str(exc))}", exc.exit_code
+    if isinstance(exc, Terminated):
+        return "stopped by SIGTERM: nothing was written; run the command again", 143
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted: nothing was written; run the command again", 130
+    return f"internal error ({type(exc).__name__}): nothing was written; please report it", 1
+
+
 def guarded(action: Callable[[], T]) -> T:
+    """Run a command's action; any failure becomes its one line on stderr and its exit code.
+
+    SIGTERM is turned into an interrupt while the action runs, so a stopped run
+    cleans up exactly as after Ctrl-C.
+    """
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         return action()
-    except BenelinkError as exc:
-        err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
-        raise typer.Exit(exc.exit_code) from None
-    except KeyboardInterrupt:
-        err.print("interrupted: nothing was written for this month")
-        raise typer.Exit(130) from None
-    except Exception as exc:
-        err.print(
-            f"[bold red]internal error:[/] {type(exc).__name__} — please report it; "
-            "no snapshot was written for this month",
-            highlight=False,
-        )
-        raise typer.Exit(1) from None
+    except (Exception, KeyboardInterrupt) as exc:
+        line, code = failure_line(exc)
+        err.print(Text(line, style="bold red" if code else ""), soft_wrap=True)
+        raise typer.Exit(code) from None
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)

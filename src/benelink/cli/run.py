@@ -20,12 +20,20 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from benelink import __version__
 from benelink.anonymize.keys import load_key
-from benelink.cli.app import ConfigOption, MonthOption, app, guarded, out, resolve_month
+from benelink.cli.app import (
+    ConfigOption,
+    MonthOption,
+    app,
+    failure_line,
+    guarded,
+    out,
+    resolve_month,
+)
 from benelink.config.load import load_config
-from benelink.errors import BenelinkError
 from benelink.io.runlog import RunLog
 from benelink.pipelines.monthly import Engine, MonthResult, run_month
 from benelink.pipelines.progress import Observers, StageEvent
@@ -52,12 +60,14 @@ def run(
     def action() -> MonthResult:
         cfg = load_config(config)
         resolved = resolve_month(month, datetime.now(UTC).date())
-        key = load_key(cfg.run, os.environ, cfg.path.parent)
-        log = RunLog(cfg.out_dir, resolved)
+        log = RunLog(cfg.out_dir, resolved)  # opened first: a run that fails to start logs too
         log.write("run_started", month=resolved, version=__version__)
         try:
+            key = load_key(cfg.run, os.environ, cfg.path.parent)
             if not quiet:
-                out.print(f"[bold]benelink {__version__}[/] — monthly merge for {resolved}")
+                out.print(
+                    Text(f"benelink {__version__} — monthly merge for {resolved}", style="bold")
+                )
             with nullcontext(None) if quiet else RichProgress(out) as bars:
                 observer = log if bars is None else Observers([log, bars])
                 result = run_month(
@@ -71,8 +81,8 @@ def run(
             )
             return result
         except BaseException as exc:
-            code = exc.exit_code if isinstance(exc, BenelinkError) else 1
-            log.write("run_failed", error=type(exc).__name__, exit_code=code)
+            line, code = failure_line(exc)
+            log.write("run_failed", error=type(exc).__name__, message=line, exit_code=code)
             raise
         finally:
             log.close()

@@ -18,15 +18,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from benelink.errors import LockHeldError
+from benelink.io.staging import PRIVATE_DIR, PRIVATE_FILE, make_dirs
 
 
 @contextmanager
 def run_lock(out_dir: Path, month: str) -> Iterator[Path]:
     """Hold the output folder's lock for the duration of the block."""
-    state = out_dir / "state"
-    state.mkdir(parents=True, exist_ok=True)
+    state = make_dirs(out_dir / "state", PRIVATE_DIR)
     path = state / "run.lock"
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, PRIVATE_FILE)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -15,12 +15,20 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
 from benelink.errors import UnreadableFileError
+from benelink.io.snapshot import REVIEW_ORDER, damaged
+from benelink.io.staging import PRIVATE_DIR, PRIVATE_FILE, StagedWrites, make_dirs
 from benelink.pipelines.review import DECISION_COLUMNS
+
+_DECISIONS_FIX = (
+    "record the decisions again with `benelink review apply` and the reviewed files "
+    "(deleting it loses every reviewer decision)"
+)
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -47,21 +55,27 @@ def restricted_dir(out_dir: Path, *parts: str) -> Path:
     folder = out_dir / "restricted"
     for part in ("", *parts):
         folder = folder / part if part else folder
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        os.chmod(folder, 0o700)
+        make_dirs(folder, PRIVATE_DIR)
+        os.chmod(folder, PRIVATE_DIR)
     return folder
 
 
-def write_review_queue(out_dir: Path, month: str, queue: pd.DataFrame) -> Path:
-    """review.xlsx and review.csv for ``month``; returns the folder."""
-    folder = restricted_dir(out_dir, "review", f"month={month}")
+def review_dir(out_dir: Path, month: str) -> Path:
+    """Where ``month``'s review queue is written."""
+    return out_dir / "restricted" / "review" / f"month={month}"
+
+
+def stage_review_queue(
+    staged: StagedWrites, out_dir: Path, month: str, queue: pd.DataFrame
+) -> Path:
+    """review.xlsx and review.csv for ``month`` in a staged folder that ``staged.commit()``
+    moves into place; returns the final folder."""
+    restricted_dir(out_dir, "review")
+    folder = staged.folder(review_dir(out_dir, month), order=REVIEW_ORDER, mode=PRIVATE_DIR)
     safe = queue.astype(object).map(
         lambda v: None if pd.api.types.is_scalar(v) and pd.isna(v) else defuse(v)
     )
-    csv_tmp = folder / f".review.csv.{uuid.uuid4().hex[:8]}"
-    safe.to_csv(csv_tmp, index=False, lineterminator="\n", encoding="utf-8-sig")
-    os.chmod(csv_tmp, 0o600)
-    csv_tmp.replace(folder / "review.csv")
+    safe.to_csv(folder / "review.csv", index=False, lineterminator="\n", encoding="utf-8-sig")
 
     # write-only: rows are streamed to the file instead of kept as cell objects (a
     # million-person month queues some hundred thousand records)
@@ -75,10 +89,16 @@ def write_review_queue(out_dir: Path, month: str, queue: pd.DataFrame) -> Path:
         cells = [_cell(sheet, value) for value in row]
         cells[decision_col].fill = fill
         sheet.append(cells)
-    xlsx_tmp = folder / f".review.xlsx.{uuid.uuid4().hex[:8]}"
-    book.save(xlsx_tmp)
-    os.chmod(xlsx_tmp, 0o600)
-    xlsx_tmp.replace(folder / "review.xlsx")
+    book.save(folder / "review.xlsx")
+    staged.seal(folder, PRIVATE_FILE)
+    return review_dir(out_dir, month)
+
+
+def write_review_queue(out_dir: Path, month: str, queue: pd.DataFrame) -> Path:
+    """The review queue written on its own (``stage_review_queue`` committed at once)."""
+    with StagedWrites() as staged:
+        folder = stage_review_queue(staged, out_dir, month, queue)
+        staged.commit()
     return folder
 
 
@@ -110,7 +130,13 @@ def read_decisions(out_dir: Path) -> pd.DataFrame | None:
     path = decisions_path(out_dir)
     if not path.is_file():
         return None
-    return pd.read_parquet(path)
+    try:
+        decisions = pd.read_parquet(path)
+    except (OSError, pa.ArrowException) as exc:
+        raise damaged(path, exc, _DECISIONS_FIX) from None
+    if not set(DECISION_COLUMNS) <= set(decisions.columns):
+        raise damaged(path, ValueError("columns"), _DECISIONS_FIX)
+    return decisions
 
 
 def write_decisions(out_dir: Path, decisions: pd.DataFrame) -> Path:

@@ -7,11 +7,16 @@ holds stage names, seconds and counts only — never a value from a record.
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from benelink.errors import OutputError
+from benelink.io.staging import SHARED_DIR, check_output_folder, make_dirs
 from benelink.pipelines.progress import StageEvent
+
+LOG_FILE = 0o640  # counts and stage names only; readable by the operators' group
 
 
 class RunLog:
@@ -23,9 +28,18 @@ class RunLog:
     ) -> None:
         stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
         folder = out_dir / "logs"
-        folder.mkdir(parents=True, exist_ok=True)
         self.path = folder / (filename or f"run-{month}-{stamp}.jsonl")
-        self._handle: TextIO = self.path.open("a", encoding="utf-8")
+        try:
+            make_dirs(folder, SHARED_DIR)
+            self._handle: TextIO = self.path.open("a", encoding="utf-8")
+            os.chmod(self.path, LOG_FILE)
+        except OSError as exc:
+            check_output_folder(out_dir)  # names a file standing where a folder belongs
+            raise OutputError(
+                f"{exc.filename or folder}: the run log cannot be written "
+                f"({exc.strerror or type(exc).__name__}); check that [run] out names a "
+                "folder on a writable volume with free space, then run again"
+            ) from None
 
     def write(self, event: str, **fields: Any) -> None:
         record = {"time": datetime.now(UTC).isoformat(timespec="milliseconds"), "event": event}

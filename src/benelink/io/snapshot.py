@@ -1,16 +1,17 @@
 """Writing and reading monthly snapshots.
 
 A snapshot folder is either complete or absent: every file is written into a
-hidden temporary folder beside it, flushed to disk, and the folder is renamed
-into place in one step. A run killed half-way leaves only a hidden temporary
-folder, which the next run removes; analysts never see half a month.
+hidden staged folder beside it, flushed to disk, and the folder is renamed
+into place together with the month's registry and review queue
+(``benelink.io.staging``). A run killed half-way leaves only a hidden folder,
+which the next run removes; analysts never see half a month. Reading back
+what an earlier run wrote fails with a ``DamagedStateError`` that names the
+file, never with a parser's traceback.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
@@ -20,11 +21,20 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from benelink.errors import DamagedStateError
+from benelink.io.staging import (
+    SHARED_DIR,
+    SHARED_FILE,
+    StagedWrites,
+    make_dirs,
+    remove_leftovers,
+)
 from benelink.schemas.outputs import LEVEL_DESCRIPTION
 
 ROW_GROUP_SIZE = 256_000
-_TMP_PREFIX = ".incomplete-"
-_OLD_PREFIX = ".replaced-"
+# commit order of a month's pieces: the registry first, so a snapshot never exists
+# without the ids it carries forward; the snapshot last, the sign that the month is done
+REGISTRY_ORDER, REVIEW_ORDER, SNAPSHOT_ORDER = 0, 1, 2
 
 
 def month_dir(out_dir: Path, month: str) -> Path:
@@ -46,26 +56,25 @@ def to_table(frame: pd.DataFrame, descriptions: Mapping[str, str], title: str) -
     return pa.Table.from_arrays(columns, schema=schema)
 
 
-def write_snapshot(
+def stage_snapshot(
+    staged: StagedWrites,
     out_dir: Path,
     month: str,
     tables: Mapping[str, pa.Table],
     documents: Mapping[str, Any],
 ) -> Path:
-    """Write ``tables`` (as ``<name>.parquet``) and ``documents`` atomically.
+    """Write ``tables`` (as ``<name>.parquet``) and ``documents`` into a staged folder that
+    ``staged.commit()`` renames to the month's snapshot; returns the final folder.
 
     A document that is a string is written as it is (the HTML report); any
     other document is written as JSON.
     """
     final = month_dir(out_dir, month)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    remove_incomplete(final.parent)
-    staging = final.parent / f"{_TMP_PREFIX}{final.name}-{uuid.uuid4().hex[:8]}"
-    staging.mkdir()
+    folder = staged.folder(final, order=SNAPSHOT_ORDER, mode=SHARED_DIR)
     for name, table in tables.items():
         pq.write_table(
             table,
-            staging / f"{name}.parquet",
+            folder / f"{name}.parquet",
             compression="zstd",
             row_group_size=ROW_GROUP_SIZE,
             write_statistics=True,
@@ -75,73 +84,89 @@ def write_snapshot(
             text = document
         else:
             text = json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
-        (staging / name).write_text(text, encoding="utf-8")
-    _fsync_tree(staging)
-    if final.exists():
-        retired = final.parent / f"{_OLD_PREFIX}{final.name}-{uuid.uuid4().hex[:8]}"
-        final.rename(retired)
-        staging.rename(final)
-        shutil.rmtree(retired)
-    else:
-        staging.rename(final)
-    _fsync_dir(final.parent)
+        (folder / name).write_text(text, encoding="utf-8")
+    staged.seal(folder, SHARED_FILE)
+    return final
+
+
+def write_snapshot(
+    out_dir: Path,
+    month: str,
+    tables: Mapping[str, pa.Table],
+    documents: Mapping[str, Any],
+) -> Path:
+    """A snapshot written on its own (``stage_snapshot`` committed at once)."""
+    with StagedWrites() as staged:
+        final = stage_snapshot(staged, out_dir, month, tables, documents)
+        staged.commit()
     return final
 
 
 def remove_incomplete(snapshots: Path) -> None:
     """Remove what a killed run left behind; restore a snapshot caught mid-replacement."""
-    if not snapshots.is_dir():
-        return
-    for child in sorted(snapshots.iterdir()):
-        if child.name.startswith(_TMP_PREFIX):
-            shutil.rmtree(child, ignore_errors=True)
-        elif child.name.startswith(_OLD_PREFIX):
-            original = snapshots / child.name[len(_OLD_PREFIX) :].rsplit("-", 1)[0]
-            if original.exists():
-                shutil.rmtree(child, ignore_errors=True)
-            else:
-                child.rename(original)
+    remove_leftovers(snapshots)
+
+
+def snapshot_months(out_dir: Path) -> list[str]:
+    """Months with a complete snapshot (its manifest is written last), oldest first."""
+    folder = out_dir / "snapshots"
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p.name.removeprefix("month=")
+        for p in folder.iterdir()
+        if p.is_dir() and p.name.startswith("month=") and (p / "manifest.json").is_file()
+    )
 
 
 def previous_month_dir(out_dir: Path, month: str) -> Path | None:
     """The latest complete snapshot strictly before ``month``, if any."""
-    snapshots = out_dir / "snapshots"
-    if not snapshots.is_dir():
-        return None
-    months = sorted(
-        p.name.removeprefix("month=")
-        for p in snapshots.iterdir()
-        if p.is_dir() and p.name.startswith("month=") and (p / "manifest.json").is_file()
-    )
-    earlier = [m for m in months if m < month]
+    earlier = [m for m in snapshot_months(out_dir) if m < month]
     return month_dir(out_dir, earlier[-1]) if earlier else None
 
 
 def read_table(folder: Path, name: str, columns: list[str] | None = None) -> pd.DataFrame:
     """One snapshot table as a pandas frame."""
-    frame: pd.DataFrame = pq.read_table(folder / f"{name}.parquet", columns=columns).to_pandas()
+    path = folder / f"{name}.parquet"
+    try:
+        frame: pd.DataFrame = pq.read_table(path, columns=columns).to_pandas()
+    except (OSError, pa.ArrowException, KeyError) as exc:
+        raise damaged(path, exc, f"re-run {_month_of(folder)} to write it again") from None
     return frame
 
 
 def read_json(path: Path) -> dict[str, Any]:
     """A JSON document written by a run."""
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise damaged(path, exc, f"re-run {_month_of(path.parent)} to write it again") from None
+    if not isinstance(data, dict):
+        raise damaged(path, ValueError("not a JSON object"), f"re-run {_month_of(path.parent)}")
     return data
 
 
-def _fsync_tree(folder: Path) -> None:
-    for path in folder.iterdir():
-        with path.open("rb") as handle:
-            os.fsync(handle.fileno())
-    _fsync_dir(folder)
+def _month_of(folder: Path) -> str:
+    return folder.name.removeprefix("month=") if folder.name.startswith("month=") else "that month"
 
 
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+def damaged(path: Path, exc: BaseException, fix: str) -> DamagedStateError:
+    """The one line for a file an earlier run wrote that cannot be read back.
+
+    Only the kind of damage is named (the parser's own message may quote the
+    file's content).
+    """
+    if isinstance(exc, FileNotFoundError):
+        what = "is missing"
+    elif isinstance(exc, PermissionError):
+        what = "cannot be opened (permission denied)"
+    elif isinstance(exc, OSError) and exc.strerror:
+        what = f"cannot be read ({exc.strerror})"
+    elif path.suffix == ".json":
+        what = "is not valid JSON (truncated or edited?)"
+    else:
+        what = "is damaged (truncated, or not the file benelink wrote)"
+    return DamagedStateError(f"{path} {what}: restore it from a backup, or {fix}")
 
 
 def write_rejects(out_dir: Path, month: str, rejects: pd.DataFrame) -> Path:
@@ -150,8 +175,7 @@ def write_rejects(out_dir: Path, month: str, rejects: pd.DataFrame) -> Path:
     Written even when the run stops on the reject limit: that is exactly when
     the officer needs it to send back to the partner.
     """
-    folder = out_dir / "rejects" / f"month={month}"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = make_dirs(out_dir / "rejects" / f"month={month}", SHARED_DIR)
     target = folder / "rejects.csv"
     staging = folder / f".{target.name}.{uuid.uuid4().hex[:8]}"
     rejects.sort_values(["source", "row_number", "column"]).to_csv(

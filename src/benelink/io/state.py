@@ -11,13 +11,14 @@ the first run read. It holds tokens and ids only — no personal values.
 from __future__ import annotations
 
 import re
-import uuid
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from benelink.io.snapshot import REGISTRY_ORDER, damaged
+from benelink.io.staging import PRIVATE_FILE, StagedWrites
 from benelink.io.text import arrow_array, arrow_series, sort_order
 
 REGISTRY_COLUMNS = ["record_token", "beneficiary_id", "first_seen_month", "last_seen_month"]
@@ -37,43 +38,65 @@ def registry_path(out_dir: Path, month: str) -> Path:
     return out_dir / "state" / f"identities-{month}.parquet"
 
 
+_FIX = (
+    "or delete it and run the month again: benelink then rebuilds the registry from the snapshots"
+)
+
+
 def read_registry(out_dir: Path, month: str) -> pd.DataFrame | None:
     """The registry as it stood after the latest month before ``month`` (None if none)."""
     earlier = [m for m in registry_months(out_dir) if m < month]
     if not earlier:
         return None
-    frame: pd.DataFrame = pq.read_table(registry_path(out_dir, earlier[-1])).to_pandas()
+    path = registry_path(out_dir, earlier[-1])
+    try:
+        frame: pd.DataFrame = pq.read_table(path).to_pandas()
+    except (OSError, pa.ArrowException) as exc:
+        raise damaged(path, exc, _FIX) from None
+    if list(frame.columns) != REGISTRY_COLUMNS:
+        raise damaged(path, ValueError("columns"), _FIX)
     return frame
 
 
-def registry_fingerprint(out_dir: Path, month: str) -> str | None:
-    """The key fingerprint stored with the registry that a run of ``month`` would read."""
-    earlier = [m for m in registry_months(out_dir) if m < month]
-    if not earlier:
-        return None
-    return fingerprint_of(registry_path(out_dir, earlier[-1]))
+def registry_fingerprints(out_dir: Path) -> dict[str, str | None]:
+    """The key fingerprint stored in every registry file, by month."""
+    return {m: fingerprint_of(registry_path(out_dir, m)) for m in registry_months(out_dir)}
 
 
 def fingerprint_of(path: Path) -> str | None:
     """The key fingerprint stored in one registry file's metadata."""
-    metadata = pq.read_schema(path).metadata or {}
+    try:
+        metadata = pq.read_schema(path).metadata or {}
+    except (OSError, pa.ArrowException) as exc:
+        raise damaged(path, exc, _FIX) from None
     value = metadata.get(_FINGERPRINT)
-    return value.decode("ascii") if value is not None else None
+    return value.decode("ascii", errors="replace") if value is not None else None
 
 
-def write_registry(out_dir: Path, month: str, registry: pd.DataFrame, fingerprint: str) -> Path:
-    """Write the registry after ``month`` with its key's fingerprint, atomically.
+def stage_registry(
+    staged: StagedWrites, out_dir: Path, month: str, registry: pd.DataFrame, fingerprint: str
+) -> Path:
+    """Write the registry after ``month`` with its key's fingerprint into a staged file
+    that ``staged.commit()`` moves into place (before the snapshot); returns the final path.
 
     The fingerprint lives inside the file, so tokens and the key they were made
     with can never be out of step, whatever moment a run or a rotation is killed.
+    The file holds keyed tokens: it is its owner's alone (0600).
     """
     target = registry_path(out_dir, month)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = target.parent / f".{target.name}.{uuid.uuid4().hex[:8]}"
+    staging = staged.file(target, order=REGISTRY_ORDER, mode=PRIVATE_FILE)
     table = pa.Table.from_pandas(registry[REGISTRY_COLUMNS], preserve_index=False)
     table = table.replace_schema_metadata({_FINGERPRINT: fingerprint.encode("ascii")})
     pq.write_table(table, staging, compression="zstd")
-    staging.replace(target)
+    staged.seal(staging, PRIVATE_FILE)
+    return target
+
+
+def write_registry(out_dir: Path, month: str, registry: pd.DataFrame, fingerprint: str) -> Path:
+    """The registry written on its own (``stage_registry`` committed at once)."""
+    with StagedWrites() as staged:
+        target = stage_registry(staged, out_dir, month, registry, fingerprint)
+        staged.commit()
     return target
 
 

@@ -22,10 +22,12 @@ from benelink.anonymize.disclosure import protect
 from benelink.anonymize.keys import key_fingerprint
 from benelink.anonymize.tokens import TOKEN_INPUTS, TOKEN_VERSION, pseudonymize_piece
 from benelink.config.model import BenelinkConfig, LinkageSettings, SourceSettings
-from benelink.errors import KeyError_, RejectLimitError, UnreadableFileError
+from benelink.errors import RejectLimitError, UnreadableFileError
 from benelink.io import review as review_io
 from benelink.io import snapshot, state
 from benelink.io.lock import run_lock
+from benelink.io.past import read_past
+from benelink.io.staging import StagedWrites, cannot_write, check_output_folder
 from benelink.linkage.block import DEFAULT_RULES, BlockingRule
 from benelink.linkage.compare import COMPARISONS, Comparison
 from benelink.linkage.link import LinkResult, PairProgress, link_records
@@ -85,8 +87,12 @@ def run_month(
     linker = functools.partial(
         _link, engine=engine, spark_master=spark_master, threads=cfg.run.threads
     )
-    with run_lock(cfg.out_dir, month):
-        return _run_locked(cfg, month, key, observer, now, linker)
+    try:
+        check_output_folder(cfg.out_dir)
+        with run_lock(cfg.out_dir, month):
+            return _run_locked(cfg, month, key, observer, now, linker)
+    except OSError as exc:  # the output volume: full, read-only, a file where a folder belongs
+        raise cannot_write(exc, month) from None
 
 
 def _run_locked(
@@ -112,8 +118,7 @@ def _run_locked(
     out_dir = cfg.out_dir
     folder = cfg.incoming_dir(month)
     fingerprint = key_fingerprint(key)
-    previous = snapshot.previous_month_dir(out_dir, month)
-    _check_same_key(out_dir, month, fingerprint)
+    past = read_past(out_dir, month, fingerprint)
 
     with stages.stage("ingest", total=len(cfg.sources), unit="files") as st:
         missing = check_month_files(cfg, month)
@@ -195,11 +200,10 @@ def _run_locked(
                 [raw, pd.DataFrame({"source": records["source"].iloc[len(raw) :].to_numpy()})],
                 ignore_index=True,
             )
-        decisions = review_io.read_decisions(out_dir)
         linked = linker(
             link_frame,
             cfg.linkage,
-            decisions_by_position(decisions, records["record_token"]),
+            decisions_by_position(past.decisions, records["record_token"]),
             rules,
             comparisons,
             st,
@@ -214,9 +218,10 @@ def _run_locked(
         )
 
     with stages.stage("persist") as st:
-        last_ids, last_seekers = _previous_people(previous)
-        known = state.read_registry(out_dir, month)
-        ids, changes = assign_ids(records["record_token"], linked.cluster, known, key, last_ids)
+        known = past.registry
+        ids, changes = assign_ids(
+            records["record_token"], linked.cluster, known, key, past.last_ids
+        )
         registry = state.updated_registry(known, records["record_token"], ids.per_record(), month)
         first_seen = first_seen_months(registry, ids)
         st.counts.update(
@@ -281,12 +286,12 @@ def _run_locked(
             prior=linked.lambda_,
             settings=cfg.linkage,
             changes=changes,
-            previous_seekers=last_seekers,
+            previous_seekers=past.last_seekers,
         )
-        if previous is not None and (previous / "report.json").is_file():
-            report["previous_graduation"] = snapshot.read_json(previous / "report.json")[
-                "graduation"
-            ]
+        if past.previous_graduation is not None:
+            report["previous_graduation"] = past.previous_graduation
+        if past.rebuilt_from:
+            report["identity_registry_rebuilt_from"] = list(past.rebuilt_from)
         report["disclosure"] = disclosure.to_dict()
         queue = review_queue(raw, records["record_token"], linked.pairs)
         reviewed = linked.pairs[linked.pairs["decided_by"] == "reviewed"]
@@ -302,22 +307,27 @@ def _run_locked(
             beneficiaries=tables["beneficiaries"].num_rows, links=len(links), review=len(queue)
         )
         manifest = _manifest(cfg, month, fingerprint, inputs, changes, stages, now)
-        # the registry first: a snapshot never exists without the ids it carries forward
-        state.write_registry(out_dir, month, registry, fingerprint)
-        write_snapshot = functools.partial(
-            snapshot.write_snapshot,
-            out_dir,
-            month,
-            tables={**tables, "links": snapshot.to_table(links, dictionary.LINKS, "links")},
-            documents={
-                "report.json": report,
-                "report.html": render_report(report),
-                "manifest.json": manifest,
-            },
-        )
-        # the workbook (Python) is written while Arrow compresses the tables
-        write_queue = functools.partial(review_io.write_review_queue, out_dir, month, queue)
-        written, _ = threaded(_call, [write_snapshot, write_queue], threads)
+        links_table = snapshot.to_table(links, dictionary.LINKS, "links")
+        with StagedWrites() as staged:  # all of the month's files, or none of them
+            state.stage_registry(staged, out_dir, month, registry, fingerprint)
+            stage_snapshot = functools.partial(
+                snapshot.stage_snapshot,
+                staged,
+                out_dir,
+                month,
+                tables={**tables, "links": links_table},
+                documents={
+                    "report.json": report,
+                    "report.html": render_report(report),
+                    "manifest.json": manifest,
+                },
+            )
+            # the workbook (Python) is written while Arrow compresses the tables
+            stage_queue = functools.partial(
+                review_io.stage_review_queue, staged, out_dir, month, queue
+            )
+            written, _ = threaded(_call, [stage_snapshot, stage_queue], threads)
+            staged.commit()
     return MonthResult(month=month, snapshot=written, report=report, manifest=manifest)
 
 
@@ -380,27 +390,6 @@ def _link(
 def _rejected_rows(v: ValidatedSource) -> int:
     rows = v.rejects.loc[v.rejects["action"] == "row_rejected", "row_number"]
     return int(rows.nunique())
-
-
-def _check_same_key(out_dir: Path, month: str, fingerprint: str) -> None:
-    """Refuse to carry ids forward under a different key: everyone would get a new id."""
-    earlier = state.registry_fingerprint(out_dir, month)
-    if earlier is not None and earlier != fingerprint:
-        raise KeyError_(
-            f"the key's fingerprint {fingerprint} differs from {earlier}, the key of the "
-            f"identity registry in {out_dir / 'state'}: with a new key every beneficiary would "
-            "get a new id. Use the key of earlier runs, or change keys with "
-            "`benelink rotate-key` (see docs/keys.md)"
-        )
-
-
-def _previous_people(previous: Path | None) -> tuple[frozenset[str], frozenset[str] | None]:
-    """Last month's beneficiary ids, and those of them who were registered job seekers."""
-    if previous is None:
-        return frozenset(), None
-    people = snapshot.read_table(previous, "beneficiaries", ["beneficiary_id", "in_jobseekers"])
-    ids = people["beneficiary_id"].astype(str)
-    return frozenset(ids), frozenset(ids[people["in_jobseekers"].astype(bool)])
 
 
 def _manifest(
