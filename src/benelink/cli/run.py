@@ -24,6 +24,7 @@ from rich.table import Table
 from benelink import __version__
 from benelink.anonymize.keys import load_key
 from benelink.cli.app import ConfigOption, MonthOption, app, guarded, out, resolve_month
+from benelink.cli.text import markup, plain
 from benelink.config.load import load_config
 from benelink.errors import BenelinkError
 from benelink.io.runlog import RunLog
@@ -57,7 +58,13 @@ def run(
         log.write("run_started", month=resolved, version=__version__)
         try:
             if not quiet:
-                out.print(f"[bold]benelink {__version__}[/] — monthly merge for {resolved}")
+                out.print(
+                    markup(
+                        "[bold]benelink {version}[/] — monthly merge for {month}",
+                        version=__version__,
+                        month=resolved,
+                    )
+                )
             with nullcontext(None) if quiet else RichProgress(out) as bars:
                 observer = log if bars is None else Observers([log, bars])
                 result = run_month(
@@ -124,24 +131,32 @@ def _measures(title: str, rows: list[tuple[str, str]]) -> Table:
     table = Table(title=title, title_justify="left")
     table.add_column("measure")
     table.add_column("value", justify="right")
-    for row in rows:
-        table.add_row(*row)
+    for row in rows:  # source names come from the configuration: shown as written
+        table.add_row(*(plain(cell) for cell in row))
     return table
 
 
 def render_summary(result: MonthResult) -> None:
-    """The officer's summary: inputs, rejects, links, beneficiaries, where things went."""
+    """The officer's summary: inputs, rejects, links, beneficiaries, where things went.
+
+    Source and file names come from the configuration, so every value is shown as
+    plain text (``cli.text``): markup-like names print as written.
+    """
     report: dict[str, Any] = result.report
     inputs = Table(title="Inputs", title_justify="left")
     for column in ("source", "file", "rows", "rejected", "sha256"):
-        inputs.add_column(column, justify="right" if column in ("rows", "rejected") else "left")
+        inputs.add_column(
+            column,
+            justify="right" if column in ("rows", "rejected") else "left",
+            overflow="fold",  # a narrow terminal wraps a file name, never cuts it off
+        )
     for item in report["inputs"]:
         inputs.add_row(
-            item["source"],
-            item["file"],
+            plain(item["source"]),
+            plain(item["file"]),
             f"{item['rows']:,}",
             f"{item['rejected_rows']:,}",
-            item["sha256"][:12],
+            plain(item["sha256"][:12]),
         )
     out.print(inputs)
     linkage = report["linkage"]
@@ -174,5 +189,11 @@ def render_summary(result: MonthResult) -> None:
         )
     )
     review = report["review"]
-    out.print(f"review queue: {review['queue']:,} pairs in [bold]{review['queue_file']}[/]")
-    out.print(f"snapshot: [bold]{result.snapshot}[/] (report.html to send on)")
+    out.print(
+        markup(
+            "review queue: {n} pairs in [bold]{file}[/]",
+            n=f"{review['queue']:,}",
+            file=review["queue_file"],
+        )
+    )
+    out.print(markup("snapshot: [bold]{path}[/] (report.html to send on)", path=result.snapshot))
