@@ -186,3 +186,49 @@ def test_encoding_an_encoded_source_is_a_usage_error(tmp_path: Path) -> None:
         env={"BENELINK_KEY": TEST_KEY},
     )
     assert result.exit_code == 2 and "already encoded" in result.output
+
+
+def _encoded_month(root: Path, encoded: Path) -> Path:
+    """A month folder with the encoded NAF file and the clear UNHCR and job-seeker files,
+    and a configuration declaring NAF encoded."""
+    folder = root / "in" / MONTH
+    folder.mkdir(parents=True)
+    for name in ("unhcr.csv", "jobseekers.csv"):
+        (folder / name).write_bytes((SAMPLE / MONTH / name).read_bytes())
+    (folder / encoded.name).write_bytes(encoded.read_bytes())
+    config = config_for(root / "in", root / "out", root / "c.toml")
+    text = config.read_text(encoding="utf-8").replace(
+        'file = "naf.xlsx"', 'file = "naf.encoded.parquet"\nformat = "encoded"'
+    )
+    config.write_text(text, encoding="utf-8")
+    return config
+
+
+def test_validate_checks_an_encoded_source_with_or_without_the_key(
+    encoded_naf: tuple[Path, Path], tmp_path: Path
+) -> None:
+    from benelink.pipelines.check import check_month
+
+    cfg = load_config(_encoded_month(tmp_path, encoded_naf[1]))
+    with_key = {c.source: c for c in check_month(cfg, MONTH, key_fingerprint(KEY))}
+    assert with_key["naf"].ok and with_key["naf"].note is None
+    assert with_key["naf"].rows == len(pd.read_parquet(encoded_naf[1]))
+    assert with_key["unhcr"].ok and with_key["unhcr"].rows > 0
+    without = {c.source: c for c in check_month(cfg, MONTH)}
+    assert without["naf"].ok and without["naf"].note == "key not checked"
+    other = {c.source: c for c in check_month(cfg, MONTH, "0" * 16)}
+    assert not other["naf"].ok and other["naf"].exit_code == 2
+    assert "fingerprint" in (other["naf"].problem or "")
+    late = {c.source: c for c in check_month(cfg, "2026-12")}
+    assert late["naf"].exit_code == 3 and "missing" in (late["naf"].problem or "")
+    assert not (tmp_path / "out").exists()
+
+
+def test_damaged_encoding_metadata_is_an_unreadable_file(tmp_path: Path) -> None:
+    import pyarrow as pa
+
+    for meta in (b"{not json", b"[1, 2]"):
+        table = pa.table({"a": [1]}).replace_schema_metadata({METADATA_KEY: meta})
+        pq.write_table(table, tmp_path / "naf.encoded.parquet")
+        with pytest.raises(UnreadableFileError, match="not a benelink encoded file"):
+            load_encoded_source("naf", ENCODED, tmp_path, None)

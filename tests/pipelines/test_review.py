@@ -14,6 +14,7 @@ from benelink.pipelines.review import (
     merge_decisions,
     parse_decisions,
     review_queue,
+    undecided_pairs,
 )
 
 RAW = pd.DataFrame(
@@ -118,3 +119,71 @@ def test_review_queue_without_doubtful_pairs_is_empty() -> None:
     )
     queue = review_queue(raw, pd.Series(["t0", "t1"]), pairs)
     assert queue.empty and "left_full_name" in queue.columns
+
+
+def _filled(decisions: list[str], left: list[str] | None = None) -> pd.DataFrame:
+    n = len(decisions)
+    return pd.DataFrame(
+        {
+            "decision": decisions,
+            "left_token": left or [f"a{i}" for i in range(n)],
+            "right_token": [f"b{i}" for i in range(n)],
+        }
+    )
+
+
+def test_only_the_documented_words_count_in_any_case_and_spacing() -> None:
+    filled = _filled(["ACCEPT ", " Reject", "قبول", "رفض", ""])
+    decisions = parse_decisions(filled, "2026-11", "review.csv")
+    assert decisions["decision"].tolist() == ["accept", "reject", "accept", "reject"]
+    assert undecided_pairs(filled) == 1
+
+
+@pytest.mark.parametrize("word", ["yes", "1", "same", "نعم", "accepted", "match"])
+def test_other_words_are_refused_and_the_message_lists_the_words(word: str) -> None:
+    with pytest.raises(InputError) as refused:
+        parse_decisions(_filled(["accept", word]), "2026-11", "review.csv")
+    message = str(refused.value)
+    assert "accept, reject, قبول (accept) or رفض (reject)" in message
+    assert "row(s) 3" in message
+    assert word == "1" or word not in message  # the value itself is never echoed
+
+
+def test_formulas_are_refused_with_their_rows() -> None:
+    filled = _filled(["accept", '=IF(B3>0.5,"accept","reject")', "reject"])
+    filled.loc[2, "left_token"] = "=A1"
+    with pytest.raises(InputError, match=r"formula.*row\(s\) 3, 4"):
+        parse_decisions(filled, "2026-11", "review.xlsx")
+
+
+def test_same_token_twice_or_a_missing_token_is_refused() -> None:
+    with pytest.raises(InputError, match=r"same record token.*row\(s\) 3"):
+        parse_decisions(_filled(["accept", "reject"], ["a0", "b1"]), "2026-11", "review.csv")
+    missing = _filled(["accept", "reject"])
+    missing.loc[0, "right_token"] = " "
+    with pytest.raises(InputError, match=r"without its left_token and right_token.*row\(s\) 2"):
+        parse_decisions(missing, "2026-11", "review.csv")
+
+
+def test_unknown_tokens_are_refused_with_their_rows_undecided_rows_are_not_checked() -> None:
+    filled = _filled(["accept", "", "reject", "accept"])
+    known = {"a0", "b0", "a1", "b1", "b2", "a3"}  # a2 and b3 unknown; a1/b1 undecided
+    with pytest.raises(InputError, match=r"no run of this output folder wrote.*row\(s\) 4, 5;"):
+        parse_decisions(filled, "2026-11", "review.csv", known)
+    decided = parse_decisions(filled.iloc[:2], "2026-11", "review.csv", known)
+    assert len(decided) == 1
+
+
+def test_one_pair_decided_both_ways_is_refused_the_same_twice_is_one() -> None:
+    twice = pd.DataFrame(
+        {"decision": ["accept", "accept"], "left_token": ["a", "b"], "right_token": ["b", "a"]}
+    )
+    assert len(parse_decisions(twice, "2026-11", "review.csv")) == 1
+    both = twice.assign(decision=["accept", "reject"])
+    with pytest.raises(InputError, match=r"accepted and rejected.*row\(s\) 2, 3"):
+        parse_decisions(both, "2026-11", "review.csv")
+
+
+def test_many_rows_are_counted_not_all_listed() -> None:
+    with pytest.raises(InputError, match=r"row\(s\) 2, 3, 4, 5, 6 and 7 more;"):
+        parse_decisions(_filled(["maybe"] * 12), "2026-11", "review.csv")

@@ -14,12 +14,13 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from types import FrameType
-from typing import Annotated, Final, TypeVar
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
 from rich.text import Text
 
+from benelink.cli.text import clean
 from benelink.errors import BenelinkError, UsageError
 
 app = typer.Typer(
@@ -32,8 +33,6 @@ app = typer.Typer(
 out = Console()
 err = Console(stderr=True)
 T = TypeVar("T")
-# C0 and C1 controls (ESC starts every terminal sequence) and the bidi overrides
-_CONTROL: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 ConfigOption = Annotated[
     Path, typer.Option("--config", "-c", help="The benelink.toml configuration file.")
@@ -64,19 +63,13 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
     raise Terminated()
 
 
-def one_line(text: str) -> str:
-    """``text`` as one printable line: controls and terminal escapes made visible, so a
-    partner's header can neither break the line nor drive the terminal."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", " ".join(text.splitlines()))
-
-
 def failure_line(exc: BaseException) -> tuple[str, int]:
     """The one line a failure prints (and the run log records) and its exit code.
 
     An unexpected error is named by its type only: its message could quote a record.
     """
     if isinstance(exc, BenelinkError):
-        return f"error: {one_line(str(exc))}", exc.exit_code
+        return f"error: {clean(str(exc))}", exc.exit_code
     if isinstance(exc, Terminated):
         return "stopped by SIGTERM: nothing was written; run the command again", 143
     if isinstance(exc, KeyboardInterrupt):

@@ -8,12 +8,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from benelink.anonymize.keys import load_key
 from benelink.cli.app import ConfigOption, MonthOption, app, err, guarded, out, resolve_month
+from benelink.cli.text import clean, markup, plain
 from benelink.config.load import load_config
+from benelink.config.model import BenelinkConfig
 from benelink.pipelines.evaluate import evaluate_month
 
 
@@ -22,14 +24,27 @@ def validate(
     config: ConfigOption = Path("config/benelink.toml"),
     month: MonthOption = "previous",
 ) -> None:
-    """Check a month's partner files without writing anything; exit 3 if one is not usable."""
+    """Check a month's partner files without writing anything; exit 3 if one is not usable.
+
+    Encoded files (format = "encoded") are checked as the run reads them: readable,
+    of this release's encoding version, for this source name and month, and made
+    under the run's key when the key is set (BENELINK_KEY or [run] key_file); without
+    a key their key is not checked, and the table says so. Exit 2 when a file needs a
+    change in the configuration or another key, 3 when a file is not usable.
+    """
+    from benelink.anonymize.keys import key_fingerprint
     from benelink.pipelines.check import check_month
 
-    def action() -> Any:
+    def action() -> tuple[BenelinkConfig, Any]:
         cfg = load_config(config)
-        return check_month(cfg, resolve_month(month, datetime.now(UTC).date()))
+        resolved = resolve_month(month, datetime.now(UTC).date())
+        encoded = any(s.file_format == "encoded" for s in cfg.sources.values())
+        fingerprint = None
+        if encoded and _key_is_set(cfg):  # the key is only needed for encoded files
+            fingerprint = key_fingerprint(load_key(cfg.run, os.environ, cfg.path.parent))
+        return cfg, check_month(cfg, resolved, fingerprint)
 
-    checks = guarded(action)
+    cfg, checks = guarded(action)
     table = Table(title="Partner files", title_justify="left")
     for column in (
         "source",
@@ -43,33 +58,50 @@ def validate(
         table.add_column(
             column,
             justify="right" if column in ("rows", "rejected rows", "dropped values") else "left",
+            overflow="fold",  # a narrow terminal wraps a file name, never cuts it off
         )
     for c in checks:
-        reasons = "\n".join(f"{k} {v:,}" for k, v in list(c.reasons.items())[:3])
+        reasons = "\n".join(clean(f"{k} {v:,}") for k, v in list(c.reasons.items())[:3])
         verdict = (
-            "[red]unreadable[/]"
+            plain("unreadable", "red")
             if c.error
-            else "[green]ok[/]"
+            else plain("ok" if c.note is None else f"ok ({c.note})", "green")
             if c.ok
-            else f"[red]{c.reject_rate:.1%} rejected > limit {c.max_reject_rate:.0%}[/]"
+            else plain(f"{c.reject_rate:.1%} rejected > limit {c.max_reject_rate:.0%}", "red")
         )
         table.add_row(
-            c.source,
-            c.file,
+            plain(c.source),
+            plain(c.file),
             f"{c.rows:,}",
             f"{c.rejected_rows:,}",
             f"{c.dropped_values:,}",
-            reasons,
+            Text(reasons),
             verdict,
         )
     out.print(table)
+    unchecked = [c.file for c in checks if c.ok and c.note is not None]
+    if unchecked:
+        where = f"environment variable {cfg.run.key_env}" if cfg.run.key_env else "[run] key_file"
+        out.print(
+            plain(
+                f"the key of {', '.join(unchecked)} was not checked: set {where} to check "
+                "that it was encoded under the run's key"
+            )
+        )
     for c in checks:
         if not c.ok:
             err.print(
-                f"[bold red]error:[/] {escape(c.problem or '')}", highlight=False, soft_wrap=True
+                markup("[bold red]error:[/] {problem}", problem=c.problem or ""), soft_wrap=True
             )
     if not all(c.ok for c in checks):
-        raise typer.Exit(3)
+        raise typer.Exit(2 if any(c.error and c.exit_code == 2 for c in checks) else 3)
+
+
+def _key_is_set(cfg: BenelinkConfig) -> bool:
+    """Whether the configuration's key is at hand (not whether it is any good)."""
+    if cfg.run.key_env is not None and cfg.run.key_env in os.environ:
+        return True
+    return cfg.run.key_file is not None
 
 
 @app.command(rich_help_panel="Monthly merge")
@@ -97,7 +129,7 @@ def evaluate(
     rows = [("all", figures), *sorted(figures["by_source_pair"].items())]
     for name, f in rows:
         table.add_row(
-            name,
+            plain(name),
             f"{f['precision']:.4f}",
             f"{f['recall']:.4f}",
             f"{f['f1']:.4f}",

@@ -11,6 +11,7 @@ import typer
 
 from benelink.anonymize.keys import load_key
 from benelink.cli.app import ConfigOption, MonthOption, app, guarded, out, resolve_month
+from benelink.cli.text import plain
 from benelink.config.load import load_config
 from benelink.pipelines.encoded import EncodeSummary, encode_month
 
@@ -38,7 +39,9 @@ def encode(
 
     summary = guarded(action)
     out.print(
-        f"encoded {summary.records:,} of {summary.rows:,} rows of '{source}' "
-        f"({summary.rejected_rows:,} rejected) to {summary.path} "
-        f"under key {summary.key_fingerprint}"
+        plain(
+            f"encoded {summary.records:,} of {summary.rows:,} rows of '{source}' "
+            f"({summary.rejected_rows:,} rejected) to {summary.path} "
+            f"under key {summary.key_fingerprint}"
+        )
     )

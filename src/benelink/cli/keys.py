@@ -11,6 +11,7 @@ import typer
 
 from benelink.anonymize.keys import generate_key, load_key
 from benelink.cli.app import ConfigOption, app, guarded, out, resolve_month
+from benelink.cli.text import plain
 from benelink.config.load import load_config
 from benelink.errors import UsageError
 
@@ -42,10 +43,12 @@ def rotate_key_command(
 
     result = guarded(action)
     out.print(
-        f"registry re-keyed: {result.registry_files} file(s), key {result.old_fingerprint} → "
-        f"{result.new_fingerprint}; newest registry: {result.rekeyed:,} records re-keyed, "
-        f"{result.not_rekeyed:,} not found in the files of {months} (they will count as new "
-        "if they return). From now on run with the new key."
+        plain(
+            f"registry re-keyed: {result.registry_files} file(s), key {result.old_fingerprint} → "
+            f"{result.new_fingerprint}; newest registry: {result.rekeyed:,} records re-keyed, "
+            f"{result.not_rekeyed:,} not found in the files of {months} (they will count as "
+            "new if they return). From now on run with the new key."
+        )
     )
 
 
@@ -67,5 +70,8 @@ def keygen(
 
     guarded(action)
     out.print(
-        f"key written to {out_path} (mode 0600). Keep it safe: without it tokens cannot be recomputed."
+        plain(
+            f"key written to {out_path} (mode 0600). "
+            "Keep it safe: without it tokens cannot be recomputed."
+        )
     )

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from benelink.anonymize.keys import load_key
 from benelink.cli.app import ConfigOption, app, guarded, out
+from benelink.cli.text import markup, plain
 from benelink.config.load import load_config
 
 
@@ -28,8 +29,8 @@ def history(
 
 
 def render_history(beneficiary: str, frame: pd.DataFrame) -> None:
-    """One beneficiary's months as a table."""
-    table = Table(title=f"History of {beneficiary}", title_justify="left")
+    """One beneficiary's months as a table; the values are shown as written, never as markup."""
+    table = Table(title=plain(f"History of {beneficiary}"), title_justify="left")
     for column in (
         "month",
         "NAF",
@@ -42,13 +43,14 @@ def render_history(beneficiary: str, frame: pd.DataFrame) -> None:
         table.add_column(column)
     for row in frame.itertuples(index=False):
         table.add_row(
-            str(row.month),
+            plain(row.month),
             "yes" if row.in_naf else "",
             "yes" if row.in_unhcr else "",
             "yes" if row.in_jobseekers else "",
-            "" if pd.isna(row.employment_status) else str(row.employment_status),
-            "" if pd.isna(row.officer) else str(row.officer),
-            "" if pd.isna(row.governorate) else str(row.governorate),
+            *(
+                plain("" if pd.isna(value) else value)
+                for value in (row.employment_status, row.officer, row.governorate)
+            ),
         )
     out.print(table)
 
@@ -68,5 +70,5 @@ def lookup(
         return lookup_record(cfg, source, record_id, key)
 
     result = guarded(action)
-    out.print(f"beneficiary id: [bold]{result.beneficiary_id}[/]")
+    out.print(markup("beneficiary id: [bold]{id}[/]", id=result.beneficiary_id))
     render_history(result.beneficiary_id, result.history)

@@ -6,10 +6,13 @@ import re
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 
 from benelink.cli.app import ConfigOption, app, guarded, out
+from benelink.cli.text import plain
 from benelink.config.load import load_config
+from benelink.errors import UsageError
 
 review_app = typer.Typer(
     help="The clerical review loop for doubtful matches.", no_args_is_help=True
@@ -22,22 +25,54 @@ def review_apply(
     file: Annotated[Path, typer.Argument(help="The returned review.xlsx or review.csv.")],
     config: ConfigOption = Path("config/benelink.toml"),
 ) -> None:
-    """Record a reviewer's accept/reject decisions; later runs follow them."""
-    from benelink.io.review import read_decisions, read_review_file, write_decisions
-    from benelink.pipelines.review import merge_decisions, parse_decisions
+    """Record a reviewer's decisions; later runs follow them.
 
-    def action() -> tuple[int, int, Path]:
+    In the decision column write accept or reject (in Arabic قبول or رفض), or leave
+    it empty to leave the pair undecided. The file is refused, and nothing is
+    recorded, when a decision is a formula, another word, or on record tokens that
+    no run of this output folder wrote. Waits for no run: exit 4 while one holds the
+    output folder's lock.
+    """
+    from benelink.io.lock import run_lock
+    from benelink.io.review import (
+        known_tokens,
+        read_decisions,
+        read_review_file,
+        write_decisions,
+    )
+    from benelink.pipelines.review import merge_decisions, parse_decisions, undecided_pairs
+
+    def action() -> tuple[pd.DataFrame, int, Path | None]:
         cfg = load_config(config)
         found = re.search(r"month=(\d{4}-\d{2})", str(file.resolve()))
         month = found.group(1) if found else "unknown"
-        decisions = parse_decisions(read_review_file(file), month, str(file))
-        merged = merge_decisions(read_decisions(cfg.out_dir), decisions)
-        path = write_decisions(cfg.out_dir, merged)
-        accepted = int((decisions["decision"] == "accept").sum())
-        return accepted, len(decisions) - accepted, path
+        if not (cfg.out_dir / "state").is_dir():
+            raise UsageError(
+                f"no run has written to {cfg.out_dir} yet, so it has no pairs to decide: "
+                f"check [run] out in {cfg.path.name}"
+            )
+        filled = read_review_file(file)
+        named = [filled[c] for c in ("left_token", "right_token") if c in filled.columns]
+        tokens = {str(t).strip() for column in named for t in column.dropna()} - {""}
+        # under the run lock: the state is read and replaced while no run reads or writes it
+        with run_lock(cfg.out_dir, month):
+            decisions = parse_decisions(filled, month, str(file), known_tokens(cfg.out_dir, tokens))
+            if decisions.empty:
+                return decisions, undecided_pairs(filled), None
+            merged = merge_decisions(read_decisions(cfg.out_dir), decisions)
+            return decisions, undecided_pairs(filled), write_decisions(cfg.out_dir, merged)
 
-    accepted, rejected, path = guarded(action)
+    decisions, undecided, path = guarded(action)
+    accepted = int((decisions["decision"] == "accept").sum())
+    where = (
+        "nothing was recorded"
+        if path is None
+        else f"recorded in {path}; the next run keeps accepted pairs together and rejected "
+        "pairs apart"
+    )
     out.print(
-        f"recorded {accepted} accepted and {rejected} rejected pair(s) in {path}; "
-        "the next run keeps accepted pairs together and rejected pairs apart"
+        plain(
+            f"decided {len(decisions):,} pair(s): {accepted:,} accepted and "
+            f"{len(decisions) - accepted:,} rejected; {undecided:,} left undecided; {where}"
+        )
     )

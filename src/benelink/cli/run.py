@@ -20,7 +20,6 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
-from rich.text import Text
 
 from benelink import __version__
 from benelink.anonymize.keys import load_key
@@ -33,6 +32,7 @@ from benelink.cli.app import (
     out,
     resolve_month,
 )
+from benelink.cli.text import markup, plain
 from benelink.config.load import load_config
 from benelink.io.runlog import RunLog
 from benelink.pipelines.monthly import Engine, MonthResult, run_month
@@ -66,7 +66,11 @@ def run(
             key = load_key(cfg.run, os.environ, cfg.path.parent)
             if not quiet:
                 out.print(
-                    Text(f"benelink {__version__} — monthly merge for {resolved}", style="bold")
+                    markup(
+                        "[bold]benelink {version}[/] — monthly merge for {month}",
+                        version=__version__,
+                        month=resolved,
+                    )
                 )
             with nullcontext(None) if quiet else RichProgress(out) as bars:
                 observer = log if bars is None else Observers([log, bars])
@@ -134,24 +138,32 @@ def _measures(title: str, rows: list[tuple[str, str]]) -> Table:
     table = Table(title=title, title_justify="left")
     table.add_column("measure")
     table.add_column("value", justify="right")
-    for row in rows:
-        table.add_row(*row)
+    for row in rows:  # source names come from the configuration: shown as written
+        table.add_row(*(plain(cell) for cell in row))
     return table
 
 
 def render_summary(result: MonthResult) -> None:
-    """The officer's summary: inputs, rejects, links, beneficiaries, where things went."""
+    """The officer's summary: inputs, rejects, links, beneficiaries, where things went.
+
+    Source and file names come from the configuration, so every value is shown as
+    plain text (``cli.text``): markup-like names print as written.
+    """
     report: dict[str, Any] = result.report
     inputs = Table(title="Inputs", title_justify="left")
     for column in ("source", "file", "rows", "rejected", "sha256"):
-        inputs.add_column(column, justify="right" if column in ("rows", "rejected") else "left")
+        inputs.add_column(
+            column,
+            justify="right" if column in ("rows", "rejected") else "left",
+            overflow="fold",  # a narrow terminal wraps a file name, never cuts it off
+        )
     for item in report["inputs"]:
         inputs.add_row(
-            item["source"],
-            item["file"],
+            plain(item["source"]),
+            plain(item["file"]),
             f"{item['rows']:,}",
             f"{item['rejected_rows']:,}",
-            item["sha256"][:12],
+            plain(item["sha256"][:12]),
         )
     out.print(inputs)
     linkage = report["linkage"]
@@ -184,5 +196,11 @@ def render_summary(result: MonthResult) -> None:
         )
     )
     review = report["review"]
-    out.print(f"review queue: {review['queue']:,} pairs in [bold]{review['queue_file']}[/]")
-    out.print(f"snapshot: [bold]{result.snapshot}[/] (report.html to send on)")
+    out.print(
+        markup(
+            "review queue: {n} pairs in [bold]{file}[/]",
+            n=f"{review['queue']:,}",
+            file=review["queue_file"],
+        )
+    )
+    out.print(markup("snapshot: [bold]{path}[/] (report.html to send on)", path=result.snapshot))

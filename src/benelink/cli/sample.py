@@ -10,6 +10,7 @@ import typer
 
 from benelink import __version__
 from benelink.cli.app import app, guarded, out, resolve_month
+from benelink.cli.text import plain
 
 
 @app.command(rich_help_panel="Other")
@@ -37,4 +38,4 @@ def sample(
 @app.command(rich_help_panel="Other")
 def version() -> None:
     """Print the benelink version."""
-    out.print(__version__)
+    out.print(plain(__version__))

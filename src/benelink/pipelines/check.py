@@ -4,14 +4,19 @@ This is what an officer runs the day a partner file arrives: every source is
 read and validated, every problem is collected (one unreadable file does not
 hide the others), and nothing is written — no snapshot, no rejects file.
 ``SourceCheck.problem`` is the same one line ``benelink run`` would stop with.
+
+An encoded source (``format = "encoded"``, docs/encoding.md) is checked as the
+run reads it: readable, of this release's encoding version, written for this
+source name and month, and — when the key is at hand — under the run's key.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from benelink.config.model import BenelinkConfig
-from benelink.errors import InputError
+from benelink.config.model import BenelinkConfig, SourceSettings
+from benelink.errors import InputError, UsageError
+from benelink.pipelines.encoded import load_encoded_source
 from benelink.pipelines.ingest import load_source
 from benelink.pipelines.validate import reject_limit_message, validate_source
 
@@ -29,6 +34,8 @@ class SourceCheck:
     max_reject_rate: float = 0.0
     error: str | None = None
     limit_message: str | None = None  # the run's one-line refusal when over the limit
+    exit_code: int = 3  # what the run would exit with on ``error`` (2: configuration or key)
+    note: str | None = None  # what was not checked (an encoded file's key, without the key)
 
     @property
     def reject_rate(self) -> float:
@@ -46,17 +53,30 @@ class SourceCheck:
         return None if self.ok else self.limit_message
 
 
-def check_month(cfg: BenelinkConfig, month: str) -> list[SourceCheck]:
-    """Read and validate every source of ``month``; collect problems, write nothing."""
+def check_month(
+    cfg: BenelinkConfig, month: str, fingerprint: str | None = None
+) -> list[SourceCheck]:
+    """Read and validate every source of ``month``; collect problems, write nothing.
+
+    ``fingerprint`` is the key's (``anonymize.keys.key_fingerprint``): encoded
+    sources are checked against it, or not at all for the key when it is None.
+    """
     folder = cfg.incoming_dir(month)
     checks = []
     for name, settings in cfg.sources.items():
         try:
+            if settings.file_format == "encoded":
+                checks.append(_check_encoded(name, settings, cfg, month, fingerprint))
+                continue
             loaded = load_source(name, settings, folder, config_label=cfg.path.name)
-        except InputError as exc:
+        except (InputError, UsageError) as exc:
             checks.append(
                 SourceCheck(
-                    name, settings.file, max_reject_rate=settings.max_reject_rate, error=str(exc)
+                    name,
+                    settings.file,
+                    max_reject_rate=settings.max_reject_rate,
+                    error=str(exc),
+                    exit_code=exc.exit_code,
                 )
             )
             continue
@@ -81,3 +101,21 @@ def check_month(cfg: BenelinkConfig, month: str) -> list[SourceCheck]:
             )
         )
     return checks
+
+
+def _check_encoded(
+    name: str,
+    settings: SourceSettings,
+    cfg: BenelinkConfig,
+    month: str,
+    fingerprint: str | None,
+) -> SourceCheck:
+    """An encoded file read as the run reads it; its rows were validated by the partner."""
+    encoded = load_encoded_source(name, settings, cfg.incoming_dir(month), fingerprint, month)
+    return SourceCheck(
+        source=name,
+        file=settings.file,
+        rows=encoded.n_rows,
+        max_reject_rate=settings.max_reject_rate,
+        note=None if fingerprint is not None else "key not checked",
+    )

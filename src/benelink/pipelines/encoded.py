@@ -199,7 +199,12 @@ def read_encoded(path: Path, label: str) -> tuple[pd.DataFrame, dict[str, Any]]:
             "ask the partner to run `benelink encode` again"
         ) from None
     raw = (table.schema.metadata or {}).get(METADATA_KEY)
-    meta = json.loads(raw) if raw else {}
+    try:
+        meta = json.loads(raw) if raw else {}
+    except ValueError:  # damaged metadata: the file is not one `benelink encode` wrote
+        meta = {}
+    if not isinstance(meta, dict):
+        meta = {}
     if meta.get("format") != FILE_FORMAT or meta.get("encoding_version") != ENCODING_VERSION:
         raise UnreadableFileError(
             f"{label}: not a benelink encoded file of version {ENCODING_VERSION}; "
@@ -215,19 +220,21 @@ def load_encoded_source(
     name: str,
     settings: SourceSettings,
     folder: Path,
-    fingerprint: str,
+    fingerprint: str | None,
     month: str | None = None,
 ) -> EncodedSource:
     """Read an encoded source (``format = "encoded"``) as link-ready records.
 
     Refuses a file made under another key (its tokens would match nothing) or
     written for another source name (record tokens include the name) or month.
+    ``fingerprint=None`` (no key at hand: ``benelink validate`` without one)
+    leaves the key unchecked.
     """
     path = folder / settings.file
     if not path.is_file():
         raise UnreadableFileError(f"{path}: missing; put the partner's encoded file there")
     frame, meta = read_encoded(path, settings.file)
-    if meta.get("key_fingerprint") != fingerprint:
+    if fingerprint is not None and meta.get("key_fingerprint") != fingerprint:
         raise KeyError_(
             f"{settings.file} was encoded under the key with fingerprint "
             f"{meta.get('key_fingerprint')}, this run's key is {fingerprint}: "
@@ -257,8 +264,11 @@ def link_inputs(
     ``records_clear`` are the standardised, pseudonymised records of the clear
     sources (``record_token`` present); ``encoded`` the ``records`` of each
     ``EncodedSource``. Positions: the clear records first, then each encoded
-    source in order — the same in ``records`` and ``outputs``.
+    source in order — the same in ``records`` and ``outputs``. When every source is
+    encoded, ``records_clear`` may be a frame without columns.
     """
+    if SOURCE not in records_clear.columns:
+        records_clear = no_clear_records(key)
     clear_link = link_frame(encode_records(records_clear, key), records_clear[SOURCE])
     records = pd.concat([clear_link, *encoded], ignore_index=True)
     columns = list(records_clear.columns)
@@ -270,6 +280,13 @@ def link_inputs(
     ]
     outputs = pd.concat([records_clear.reset_index(drop=True), *shaped], ignore_index=True)
     return LinkInputs(records, outputs, ENCODED_RULES, ENCODED_COMPARISONS)
+
+
+def no_clear_records(key: bytes) -> pd.DataFrame:
+    """No record, in the columns and types a clear source's records have after the
+    pseudonymise stage: the output tables take their columns from them."""
+    empty = pd.DataFrame({c: pd.Series(dtype="string") for c in (SOURCE, "source_record_id")})
+    return pseudonymize(standardize(empty, "naf"), key)
 
 
 def _token_columns(columns: Sequence[str]) -> list[str]:

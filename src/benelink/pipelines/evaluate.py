@@ -16,6 +16,8 @@ from benelink.anonymize.tokens import record_tokens
 from benelink.config.model import BenelinkConfig
 from benelink.errors import ConfigError, UnreadableFileError
 from benelink.io import snapshot
+from benelink.io.read import file_sha256
+from benelink.io.runlog import audit
 from benelink.linkage.evaluate import Quality, pairwise_quality
 
 TRUTH_COLUMNS = ("source", "source_record_id", "person_id")
@@ -56,5 +58,12 @@ def evaluate_month(cfg: BenelinkConfig, month: str, truth_path: Path, key: bytes
     missing = [c for c in TRUTH_COLUMNS if c not in truth.columns]
     if missing:
         raise UnreadableFileError(f"{truth_path}: missing column(s) {', '.join(missing)}")
+    audit(
+        cfg.out_dir,
+        "evaluate",
+        month=month,
+        truth_sha256=file_sha256(truth_path),
+        truth_rows=len(truth),
+    )
     records = snapshot.read_table(folder, "records", ["source", "record_token", "beneficiary_id"])
     return score_against_truth(records, truth, key)

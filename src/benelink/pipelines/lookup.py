@@ -2,15 +2,14 @@
 
 Only someone holding the key can turn a record id into its token, so only
 they can find a person this way. The answer is that one person's id and
-months — nothing about anyone else — and every look-up is written to an
-audit log by token (never by the raw id).
+months — nothing about anyone else — and every look-up is written to the
+audit trail (``io.runlog.audit``: the operating-system user, the source and the
+token, never the raw id) before the answer is looked for.
 """
 
 from __future__ import annotations
 
-import getpass
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
@@ -18,7 +17,7 @@ from benelink.anonymize.tokens import record_token
 from benelink.config.model import BenelinkConfig
 from benelink.errors import UsageError
 from benelink.io import state
-from benelink.io.runlog import RunLog
+from benelink.io.runlog import audit
 from benelink.pipelines.history import beneficiary_history
 
 
@@ -35,7 +34,7 @@ def lookup_record(cfg: BenelinkConfig, source: str, record_id: str, key: bytes) 
             f"--source {source!r} is not a source of {cfg.path.name}: use one of {', '.join(cfg.sources)}"
         )
     found_token = record_token(key, source, record_id)
-    _audit(cfg.out_dir, source, found_token)
+    audit(cfg.out_dir, "lookup", source=source, record_token=found_token)
     registry = state.read_registry(cfg.out_dir, "9999-12")
     if registry is None:
         raise UsageError(
@@ -49,11 +48,3 @@ def lookup_record(cfg: BenelinkConfig, source: str, record_id: str, key: bytes) 
         )
     beneficiary_id = str(found.iloc[0])
     return LookupResult(beneficiary_id, beneficiary_history(cfg.out_dir, beneficiary_id))
-
-
-def _audit(out_dir: Path, source: str, record_token: str) -> None:
-    log = RunLog(out_dir, "lookup", filename="lookups.jsonl")
-    try:
-        log.write("lookup", source=source, record_token=record_token, user=getpass.getuser())
-    finally:
-        log.close()

@@ -45,12 +45,18 @@ from benelink.pipelines.render import render_report
 from benelink.pipelines.report import build_report
 from benelink.pipelines.review import (
     decisions_by_position,
+    no_review_sources,
     record_decisions,
     review_queue,
     review_sources,
 )
 from benelink.pipelines.standardize import standardize_piece, standardize_pieces
-from benelink.pipelines.validate import ValidatedSource, reject_limit_message, validate_source
+from benelink.pipelines.validate import (
+    REJECT_COLUMNS,
+    ValidatedSource,
+    reject_limit_message,
+    validate_source,
+)
 from benelink.processes import row_slices, worker_processes
 from benelink.schemas import outputs as dictionary
 from benelink.threads import threaded
@@ -153,7 +159,11 @@ def _run_locked(
             # the file's frame has been validated: keep its fingerprint and counts only
             loaded[i] = replace(loaded[i], frame=loaded[i].frame.iloc[:0])
             st.advance(loaded[i].n_rows)
-        rejects = pd.concat([v.rejects for v in validated], ignore_index=True)
+        rejects = (  # every source may be encoded: then no clear file has rejects
+            pd.concat([v.rejects for v in validated], ignore_index=True)
+            if validated
+            else pd.DataFrame(columns=list(REJECT_COLUMNS))
+        )
         st.counts.update({f"rejected_{v.name}": _rejected_rows(v) for v in validated})
         rejects_path = snapshot.write_rejects(out_dir, month, rejects)
         over = [
@@ -175,7 +185,10 @@ def _run_locked(
             pieces = standardize_pieces([(v.valid, v.kind) for v in validated], threads)
             standardized = in_workers(standardize_piece, pieces)
             # the review fields are taken here while the workers standardise
-            raw = pd.concat([review_sources(v.valid) for v in validated], ignore_index=True)
+            raw = pd.concat(
+                [review_sources(v.valid) for v in validated] or [no_review_sources()],
+                ignore_index=True,
+            )
             records = _gathered(standardized, st)
             del pieces
             # only the review fields stay
@@ -342,7 +355,8 @@ def _gathered(parts: Iterator[pd.DataFrame], stage: StageHandle) -> pd.DataFrame
     for part in parts:
         gathered.append(part)
         stage.advance(len(part))
-    return pd.concat(gathered, ignore_index=True)
+    # no slice at all when every source is encoded: the link stage takes an empty frame
+    return pd.concat(gathered, ignore_index=True) if gathered else pd.DataFrame()
 
 
 def _link(

@@ -10,6 +10,8 @@ together.
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Collection
 from typing import Final
 
 import numpy as np
@@ -34,8 +36,11 @@ REVIEW_FIELDS: Final[tuple[str, ...]] = (
     "governorate",
     "nationality",
 )
-ACCEPT: Final = frozenset({"accept", "accepted", "same", "yes", "y", "match", "1", "نعم"})
-REJECT: Final = frozenset({"reject", "rejected", "different", "no", "n", "non_match", "0", "لا"})
+# the words a reviewer may write in the decision column (case and spaces aside); the README
+# and the refusal message list exactly these
+ACCEPT: Final = frozenset({"accept", "قبول"})
+REJECT: Final = frozenset({"reject", "رفض"})
+DECISION_WORDS: Final = "accept, reject, قبول (accept) or رفض (reject)"
 DECISION_COLUMNS: Final = ["left_token", "right_token", "decision", "month"]
 _DECIDED_BY: Final = pa.array(["single", "auto", "reviewed"])
 
@@ -68,6 +73,11 @@ def review_sources(valid: pd.DataFrame) -> pd.DataFrame:
     return with_arrow_text(valid[[c for c in wanted if c in valid.columns]])
 
 
+def no_review_sources() -> pd.DataFrame:
+    """The review fields of no record: what the queue reads when every source is encoded."""
+    return review_sources(pd.DataFrame({c: pd.Series(dtype="string") for c in REVIEW_FIELDS}))
+
+
 def review_queue(raw: pd.DataFrame, tokens: pd.Series, pairs: pd.DataFrame) -> pd.DataFrame:
     """One row per pair in the review band, the two records side by side.
 
@@ -98,34 +108,101 @@ def review_queue(raw: pd.DataFrame, tokens: pd.Series, pairs: pd.DataFrame) -> p
     return queue
 
 
-def parse_decisions(filled: pd.DataFrame, month: str, file_label: str) -> pd.DataFrame:
-    """The reviewer's decisions from a returned review file, keyed by record tokens."""
+def parse_decisions(
+    filled: pd.DataFrame,
+    month: str,
+    file_label: str,
+    known_tokens: Collection[str] | None = None,
+) -> pd.DataFrame:
+    """The reviewer's decisions from a returned review file, keyed by record tokens.
+
+    Only typed words count: ``accept`` or ``reject`` (``قبول`` or ``رفض``), case
+    and surrounding spaces aside; an empty cell leaves the pair undecided. A
+    decision written as a formula, any other word, a decided row without its two
+    tokens or with the same token twice, two rows deciding one pair both ways,
+    and — given ``known_tokens``, every record token the output folder's runs
+    wrote — a token no run wrote, are refused with their row numbers (the file's
+    own, the header being row 1), because each would record a decision the
+    reviewer did not make.
+    """
     missing = [c for c in ("decision", "left_token", "right_token") if c not in filled.columns]
     if missing:
         raise InputError(
             f"{file_label}: column(s) {', '.join(missing)} missing; "
             "return the review file benelink wrote, with only the decision column filled"
         )
-    text = filled["decision"].astype("string").str.strip().str.casefold().fillna("")
-    known = text.isin(ACCEPT | REJECT) | (text == "")
-    if not known.all():
-        rows = (np.flatnonzero(~known.to_numpy()) + 2)[:5].tolist()
-        raise InputError(
-            f"{file_label}: decision column has values other than accept/reject on row(s) "
-            f"{', '.join(map(str, rows))}; write accept or reject, or leave it empty"
-        )
-    chosen = filled[text != ""]
-    decision = np.where(text[text != ""].isin(ACCEPT), "accept", "reject")
-    left = chosen["left_token"].astype(str).to_numpy()
-    right = chosen["right_token"].astype(str).to_numpy()
-    return pd.DataFrame(
-        {
-            "left_token": np.minimum(left, right),
-            "right_token": np.maximum(left, right),
-            "decision": decision,
-            "month": month,
-        }
+    decision, left, right = (_text(filled[c]) for c in ("decision", "left_token", "right_token"))
+    _refuse(
+        decision.str.startswith("=") | left.str.startswith("=") | right.str.startswith("="),
+        f"{file_label}: a formula, not a typed value, in the decision or token columns of",
+        "type the decision as a word and keep the tokens as benelink wrote them",
     )
+    word = decision.map(lambda v: unicodedata.normalize("NFKC", v).casefold())
+    _refuse(
+        ~(word.isin(ACCEPT | REJECT) | (word == "")),
+        f"{file_label}: a decision other than {DECISION_WORDS} on",
+        "write one of those words, or leave the cell empty to leave the pair undecided",
+    )
+    decided = word != ""
+    _refuse(
+        decided & ((left == "") | (right == "")),
+        f"{file_label}: a decision without its left_token and right_token on",
+        "keep the token columns as benelink wrote them",
+    )
+    _refuse(
+        decided & (left == right),
+        f"{file_label}: the same record token on both sides of",
+        "a pair joins two different records: keep the tokens as benelink wrote them",
+    )
+    if known_tokens is not None:
+        known = set(known_tokens)
+        _refuse(
+            decided & ~(left.isin(known) & right.isin(known)),
+            f"{file_label}: record tokens that no run of this output folder wrote, on",
+            "apply the review file of this output folder's runs, tokens unchanged",
+        )
+    first = np.minimum(left.to_numpy(dtype=object), right.to_numpy(dtype=object))
+    second = np.maximum(left.to_numpy(dtype=object), right.to_numpy(dtype=object))
+    chosen = pd.DataFrame(
+        {
+            "left_token": first,
+            "right_token": second,
+            "decision": np.where(word.isin(ACCEPT), "accept", "reject"),
+        }
+    )[decided.to_numpy()]
+    both_ways = chosen.groupby(["left_token", "right_token"])["decision"].transform("nunique")
+    conflicting = np.zeros(len(filled), dtype=bool)
+    conflicting[np.flatnonzero(decided.to_numpy())] = both_ways.to_numpy() > 1
+    _refuse(
+        conflicting,
+        f"{file_label}: one pair accepted and rejected on",
+        "keep one decision per pair",
+    )
+    unique = chosen.drop_duplicates(["left_token", "right_token"], keep="last")
+    return unique.assign(month=month).reset_index(drop=True)[DECISION_COLUMNS]
+
+
+def undecided_pairs(filled: pd.DataFrame) -> int:
+    """Rows of a returned review file that name a pair but leave its decision empty."""
+    if not {"decision", "left_token", "right_token"} <= set(filled.columns):
+        return 0
+    decision, left, right = (_text(filled[c]) for c in ("decision", "left_token", "right_token"))
+    return int(((decision == "") & (left != "") & (right != "")).sum())
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """A column of the returned file as trimmed text, missing cells as ""."""
+    return values.astype("string").fillna("").str.strip().astype(object)
+
+
+def _refuse(where: pd.Series | np.ndarray, problem: str, fix: str) -> None:
+    """Stop with the file's row numbers (header = row 1) where ``where`` holds."""
+    rows = np.flatnonzero(np.asarray(where, dtype=bool)) + 2
+    if len(rows) == 0:
+        return
+    shown = ", ".join(map(str, rows[:5].tolist()))
+    more = f" and {len(rows) - 5:,} more" if len(rows) > 5 else ""
+    raise InputError(f"{problem} row(s) {shown}{more}; {fix}; nothing was recorded")
 
 
 def merge_decisions(known: pd.DataFrame | None, new: pd.DataFrame) -> pd.DataFrame:

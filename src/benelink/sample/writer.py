@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 from rich.table import Table
+from rich.text import Text
 
 from benelink.sample.build import Sample, build_sample
 
@@ -36,7 +37,8 @@ class SampleSummary:
 
     def __rich__(self) -> Table:
         sources = sorted({s for per in self.rows.values() for s in per})
-        table = Table(title=f"Synthetic sample of {self.people:,} people in {self.out_dir}")
+        # Text, not markup: the folder is the user's and may hold brackets
+        table = Table(title=Text(f"Synthetic sample of {self.people:,} people in {self.out_dir}"))
         table.add_column("month")
         for source in sources:
             table.add_column(source, justify="right")

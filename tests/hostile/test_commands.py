@@ -1,0 +1,564 @@
+"""Hostile input to the commands around the run: the review file a reviewer returns, text
+that looks like console markup or carries terminal escapes, encoded partner files, and the
+audit trail of the questions only a key holder can ask.
+
+Every case starts from a workspace (October already run, November's files at hand) and
+asserts the promises of the harness: the exit code, one line on refusal, nothing written
+on failure, no planted value anywhere — and no terminal escape byte on the screen.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pwd
+import random
+import re
+import shutil
+import stat
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from typer.testing import Result
+
+from benelink.anonymize.keys import parse_key
+from benelink.anonymize.tokens import record_token
+from benelink.io.lock import run_lock
+from tests.fixtures.bad.cases import csv_frame
+from tests.helpers import SAMPLE
+from tests.hostile.harness import (
+    ARABIC_NAME,
+    MONTH,
+    NAME,
+    NATIONAL,
+    PHONE,
+    TEST_KEY,
+    Workspace,
+    assert_clean_failure,
+    assert_no_leak,
+)
+
+OTHER_KEY = "9c1e5b7a2f8d4036e1b9a7c5d3f2086b4e6a1c9d7f0b3e5a8c2d4f6e1a7b9c3d"
+REVIEWED = "2026-10"  # October's review queue is in every workspace's restricted/
+MARKUP = ("[/]", "[bold]", "[link=http://example.org]")
+# what a terminal acts on: ESC (and so every CSI / OSC sequence), BEL, C1 CSI and OSC
+TERMINAL_BYTES = ("\x1b", "\x07", "\x9b", "\x9d")
+# a wide screen, so that table cells holding a name are not wrapped where a case reads them
+WIDE = {"COLUMNS": "240"}
+
+
+def assert_terminal_safe(result: Result) -> None:
+    """No byte a terminal would act on reached stdout or stderr."""
+    for byte in TERMINAL_BYTES:
+        assert byte not in result.stdout + result.stderr, f"{byte!r} reached the terminal"
+
+
+# --- review files ---------------------------------------------------------------------------
+
+
+def _queue(ws: Workspace) -> pd.DataFrame:
+    folder = ws.out / "restricted" / "review" / f"month={REVIEWED}"
+    frame = pd.read_csv(
+        folder / "review.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig"
+    )
+    assert len(frame) >= 4, "October should leave a few doubtful pairs"
+    return frame
+
+
+def _returned(ws: Workspace, name: str) -> Path:
+    """Where the reviewer's file comes back: a month folder, so the month is known."""
+    folder = ws.root / "returned" / f"month={REVIEWED}"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / name
+
+
+def _apply(ws: Workspace, path: Path) -> Result:
+    return ws.invoke("review", "apply", str(path))
+
+
+def _decisions(ws: Workspace) -> pd.DataFrame | None:
+    path = ws.out / "state" / "decisions.parquet"
+    return pd.read_parquet(path) if path.is_file() else None
+
+
+def _refused_review(build: Callable[[Workspace], Path], *words: str) -> Callable[[Workspace], None]:
+    """A review file that must be refused: exit 3, one line, no decision recorded."""
+
+    def play(ws: Workspace) -> None:
+        path = build(ws)
+        before = ws.guarded()
+        result = _apply(ws, path)
+        assert_clean_failure(result, 3, words, before=before, workspace=ws)
+        assert _decisions(ws) is None
+        assert_terminal_safe(result)
+        assert_no_leak(result, ws.out)
+
+    return play
+
+
+def _bytes_file(name: str, data: bytes) -> Callable[[Workspace], Path]:
+    def build(ws: Workspace) -> Path:
+        path = _returned(ws, name)
+        path.write_bytes(data)
+        return path
+
+    return build
+
+
+def _csv_named_xlsx(ws: Workspace) -> Path:
+    path = _returned(ws, "review.xlsx")
+    _queue(ws).assign(decision="accept").to_csv(path, index=False)
+    return path
+
+
+def _zip_not_a_workbook(ws: Workspace) -> Path:
+    path = _returned(ws, "review.xlsx")
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("notes.txt", "decisions: accept all")
+    return path
+
+
+def _decided(ws: Workspace, words: list[str]) -> pd.DataFrame:
+    """The queue with the first rows decided, and a planted name beside them."""
+    queue = _queue(ws)
+    queue.loc[: len(words) - 1, "decision"] = words
+    queue.loc[0, "left_full_name"] = ARABIC_NAME
+    return queue
+
+
+def _word_file(word: str) -> Callable[[Workspace], Path]:
+    def build(ws: Workspace) -> Path:
+        path = _returned(ws, "review.csv")
+        _decided(ws, ["accept", word]).to_csv(path, index=False)
+        return path
+
+    return build
+
+
+def _formula_decision(ws: Workspace) -> Path:
+    """The workbook benelink wrote, the second decision computed by a formula."""
+    source = ws.out / "restricted" / "review" / f"month={REVIEWED}" / "review.xlsx"
+    book = load_workbook(source)
+    sheet = book.worksheets[0]
+    column = [c.value for c in sheet[1]].index("decision") + 1
+    sheet.cell(2, column, "accept")
+    sheet.cell(3, column, '=IF(B3>0.5,"accept","reject")')
+    path = _returned(ws, "review.xlsx")
+    book.save(path)
+    return path
+
+
+def _unknown_tokens(ws: Workspace) -> Path:
+    queue = _decided(ws, ["accept", "reject", "accept"])
+    queue.loc[1, "left_token"] = "R-" + "0" * 20  # a token no run of this folder wrote
+    queue.loc[2, "right_token"] = hashlib.sha256(b"elsewhere").hexdigest()[:24]
+    path = _returned(ws, "review.csv")
+    queue.to_csv(path, index=False)
+    return path
+
+
+def _same_token_twice(ws: Workspace) -> Path:
+    queue = _decided(ws, ["accept", "accept"])
+    queue.loc[1, "right_token"] = queue.loc[1, "left_token"]
+    path = _returned(ws, "review.csv")
+    queue.to_csv(path, index=False)
+    return path
+
+
+def _accepted_review(
+    name: str, write: Callable[[pd.DataFrame, Path], None]
+) -> Callable[[Workspace], None]:
+    """A review file in another encoding or delimiter: read, two pairs decided."""
+
+    def play(ws: Workspace) -> None:
+        queue = _decided(ws, ["accept", "رفض"])
+        path = _returned(ws, name)
+        write(queue, path)
+        result = _apply(ws, path)
+        assert result.exit_code == 0, result.output
+        assert "decided 2 pair(s): 1 accepted and 1 rejected" in result.stdout
+        assert f"{len(queue) - 2} left undecided" in result.stdout
+        decisions = _decisions(ws)
+        assert decisions is not None
+        assert sorted(decisions["decision"]) == ["accept", "reject"]
+        pairs = {tuple(sorted(p)) for p in queue.loc[:1, ["left_token", "right_token"]].values}
+        assert {tuple(p) for p in decisions[["left_token", "right_token"]].values} == pairs
+        assert_terminal_safe(result)
+        assert_no_leak(result, ws.out)
+
+    return play
+
+
+def _cp1256(queue: pd.DataFrame, path: Path) -> None:
+    queue.to_csv(path, index=False, encoding="cp1256", errors="replace")
+
+
+def _semicolons(queue: pd.DataFrame, path: Path) -> None:
+    queue.to_csv(path, index=False, sep=";")
+
+
+def _lock_held(ws: Workspace) -> None:
+    path = _returned(ws, "review.csv")
+    _decided(ws, ["accept"]).to_csv(path, index=False)
+    before = ws.guarded()
+    with run_lock(ws.out, MONTH):  # a run of November in progress
+        result = _apply(ws, path)
+    assert_clean_failure(
+        result, 4, ["another benelink run holds", "month 2026-11"], before=before, workspace=ws
+    )
+    assert _decisions(ws) is None
+    after = _apply(ws, path)  # once the run is over, the same file is recorded
+    assert after.exit_code == 0, after.output
+    assert_no_leak(after, ws.out)
+
+
+# --- markup and terminal escapes --------------------------------------------------------------
+
+
+def _seeker(ws: Workspace, row: int) -> tuple[str, str]:
+    """The record id of a November job seeker, and their beneficiary id after the run."""
+    frame = pd.read_csv(ws.folder / "jobseekers.csv", dtype=str, keep_default_na=False)
+    seeker = frame.loc[row, "Seeker ID"]
+    token = record_token(parse_key(TEST_KEY, "the tests"), "jobseekers", seeker)
+    records = pd.read_parquet(ws.out / "snapshots" / f"month={MONTH}" / "records.parquet")
+    found = records.loc[records["record_token"] == token, "beneficiary_id"]
+    assert len(found) == 1
+    return seeker, str(found.iloc[0])
+
+
+def _markup_in_partner_values(ws: Workspace) -> None:
+    frame = csv_frame("jobseekers")
+    frame.loc[0:40, "Officer"] = "[/]Rania [bold]Haddad[link=http://example.org]"
+    frame.loc[0:40, "Governorate"] = "[bold]Amman[/]"
+    frame.loc[3, ["Full Name", "National Number", "Mobile"]] = [NAME, NATIONAL, PHONE]
+    frame.to_csv(ws.folder / "jobseekers.csv", index=False)
+    run = ws.run()
+    assert run.exit_code == 0, run.output
+    seeker, beneficiary = _seeker(ws, 0)
+    history = ws.invoke("history", "--beneficiary", beneficiary, env=WIDE)
+    assert history.exit_code == 0, history.output
+    assert beneficiary in history.stdout
+    assert "[/]" in history.stdout and "[bold]" in history.stdout  # shown as written
+    lookup = ws.invoke("lookup", "--source", "jobseekers", "--id", seeker, env=WIDE)
+    assert lookup.exit_code == 0, lookup.output
+    assert "[/]" in lookup.stdout and beneficiary in lookup.stdout
+    for result in (run, history, lookup):
+        assert "Traceback" not in result.output and result.stderr == ""
+        assert_terminal_safe(result)
+        assert_no_leak(result, ws.out)
+
+
+def _markup_in_source_name(ws: Workspace) -> None:
+    name = "[b]j[/]"
+    ws.edit_config(lambda t: t.replace("[sources.jobseekers", f'[sources."{name}"'))
+    run = ws.run(env=WIDE)
+    assert run.exit_code == 0, run.output
+    assert name in run.stdout
+    checked = ws.invoke("validate", "--month", MONTH, env=WIDE)
+    assert checked.exit_code == 0, checked.output
+    assert name in checked.stdout
+    for result in (run, checked):
+        assert_terminal_safe(result)
+        assert_no_leak(result, ws.out)
+
+
+def _markup_in_file_name(ws: Workspace) -> None:
+    name = "j[b]s[i].csv"
+    (ws.folder / "jobseekers.csv").rename(ws.folder / name)
+    ws.edit_config(lambda t: t.replace('file = "jobseekers.csv"', f'file = "{name}"'))
+    run = ws.run(env=WIDE)
+    assert run.exit_code == 0, run.output
+    assert name in run.stdout
+    checked = ws.invoke("validate", "--month", MONTH, env=WIDE)
+    assert checked.exit_code == 0, checked.output
+    assert name in checked.stdout
+    for result in (run, checked):
+        assert_terminal_safe(result)
+        assert_no_leak(result, ws.out)
+
+
+def _escape_in_header(ws: Workspace) -> None:
+    """A partner header that retitles the terminal, and is also the one that is missing."""
+    frame = csv_frame("jobseekers").rename(columns={"Officer": "\x1b]0;pwned\x07Officer"})
+    frame.loc[3, ["Full Name", "Mobile"]] = [NAME, PHONE]
+    frame.to_csv(ws.folder / "jobseekers.csv", index=False)
+    before = ws.guarded()
+    result = ws.invoke("validate", "--month", MONTH, env=WIDE)
+    line = assert_clean_failure(result, 3, ["'Officer'", "closest"], before=before, workspace=ws)
+    assert "pwned" not in line  # the whole escape sequence is gone, not only its ESC
+    assert "jobseekers" in result.stdout
+    assert_terminal_safe(result)
+    assert_no_leak(result, ws.out)
+
+
+def _markup_in_the_error_line(ws: Workspace) -> None:
+    """A missing configured header that looks like markup is named as written."""
+    ws.edit_config(lambda t: t.replace('officer = "Officer"', 'officer = "[/]Officer[bold]"'))
+    before = ws.guarded()
+    result = ws.invoke("validate", "--month", MONTH, env=WIDE)
+    assert_clean_failure(result, 3, ["'[/]Officer[bold]'"], before=before, workspace=ws)
+    assert_terminal_safe(result)
+
+
+# --- encoded sources --------------------------------------------------------------------------
+
+
+def _encode(ws: Workspace, source: str) -> str:
+    """`benelink encode` of one of November's files; returns the encoded file's name."""
+    name = f"{source}.encoded.parquet"
+    result = ws.invoke(
+        "encode", "--source", source, "--month", MONTH, "--out", str(ws.folder / name)
+    )
+    assert result.exit_code == 0, result.output
+    return name
+
+
+def _declare_encoded(ws: Workspace, source: str, name: str) -> None:
+    """The source's section of the configuration says the file is encoded."""
+
+    def change(text: str) -> str:
+        block = re.search(
+            rf"(?s)\[sources\.{source}\]\n.*?(?=\n\[sources\.{source}\.columns\])", text
+        )
+        assert block is not None
+        section = f'[sources.{source}]\nfile = "{name}"\nkind = "{source}"\nformat = "encoded"\n'
+        return text.replace(block.group(0), section)
+
+    ws.edit_config(change)
+
+
+def _encoded_naf(ws: Workspace) -> None:
+    _declare_encoded(ws, "naf", _encode(ws, "naf"))
+    (ws.folder / "naf.xlsx").unlink()
+
+
+def _validate_encoded(ws: Workspace) -> None:
+    _encoded_naf(ws)
+    result = ws.invoke("validate", "--month", MONTH, env=WIDE)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert "naf.encoded.parquet" in result.stdout and "key not checked" not in result.stdout
+    assert_terminal_safe(result)
+    assert_no_leak(result, ws.out)
+
+
+def _validate_encoded_without_key(ws: Workspace) -> None:
+    _encoded_naf(ws)
+    result = ws.invoke("validate", "--month", MONTH, env=WIDE, key=None)
+    assert result.exit_code == 0, result.output
+    assert "key not checked" in result.stdout
+
+
+def _validate_encoded_other_key(ws: Workspace) -> None:
+    _encoded_naf(ws)
+    before = ws.guarded()
+    result = ws.invoke("validate", "--month", MONTH, env=WIDE, key=OTHER_KEY)
+    assert_clean_failure(
+        result, 2, ["fingerprint", "naf.encoded.parquet"], before=before, workspace=ws
+    )
+
+
+def _validate_encoded_damaged(ws: Workspace) -> None:
+    _encoded_naf(ws)
+    (ws.folder / "naf.encoded.parquet").write_bytes(random.Random(14).randbytes(3000))
+    before = ws.guarded()
+    result = ws.invoke("validate", "--month", MONTH, env=WIDE)
+    assert_clean_failure(
+        result, 3, ["naf.encoded.parquet", "benelink encode"], before=before, workspace=ws
+    )
+
+
+def _all_sources_encoded(ws: Workspace) -> None:
+    frame = csv_frame("jobseekers")
+    frame.loc[3, ["Full Name", "National Number", "Mobile"]] = [NAME, NATIONAL, PHONE]
+    frame.loc[5, "Full Name"] = ARABIC_NAME
+    frame.to_csv(ws.folder / "jobseekers.csv", index=False)
+    for source, raw in (
+        ("naf", "naf.xlsx"),
+        ("unhcr", "unhcr.csv"),
+        ("jobseekers", "jobseekers.csv"),
+    ):
+        _declare_encoded(ws, source, _encode(ws, source))
+        (ws.folder / raw).unlink()  # the raw files never reach the run
+    checked = ws.invoke("validate", "--month", MONTH, env=WIDE)
+    assert checked.exit_code == 0, checked.output
+    result = ws.run()
+    assert result.exit_code == 0, result.output
+    snapshot = ws.out / "snapshots" / f"month={MONTH}"
+    report = json.loads((snapshot / "report.json").read_text(encoding="utf-8"))
+    assert {i["file"] for i in report["inputs"]} == {
+        "naf.encoded.parquet",
+        "unhcr.encoded.parquet",
+        "jobseekers.encoded.parquet",
+    }
+    people = pd.read_parquet(snapshot / "beneficiaries.parquet")
+    assert people["in_naf"].any() and people["in_unhcr"].any() and people["in_jobseekers"].any()
+    # everyone seen in October and again now keeps their id, though no clear file came
+    october = pd.read_parquet(ws.out / "snapshots" / "month=2026-10" / "beneficiaries.parquet")
+    assert people["beneficiary_id"].isin(october["beneficiary_id"]).mean() > 0.5
+    for run in (checked, result):
+        assert_terminal_safe(run)
+        assert_no_leak(run, ws.out)
+
+
+# --- the audit trail --------------------------------------------------------------------------
+
+AUDIT = Path("logs") / "lookups.jsonl"
+
+
+def _october_seeker() -> str:
+    frame = pd.read_csv(SAMPLE / "2026-10" / "jobseekers.csv", dtype=str, keep_default_na=False)
+    return str(frame.loc[0, "Seeker ID"])
+
+
+def _lookup(ws: Workspace, **kwargs: object) -> Result:
+    return ws.invoke("lookup", "--source", "jobseekers", "--id", _october_seeker(), **kwargs)  # type: ignore[arg-type]
+
+
+def _audit_lines(ws: Workspace) -> list[dict[str, object]]:
+    text = (ws.out / AUDIT).read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def _symlinked_audit_file(ws: Workspace) -> None:
+    elsewhere = ws.root / "someone-elses.txt"
+    elsewhere.write_text("not a log\n", encoding="utf-8")
+    (ws.out / "logs").mkdir(exist_ok=True)
+    (ws.out / AUDIT).symlink_to(elsewhere)
+    before = ws.guarded()
+    result = _lookup(ws)
+    assert_clean_failure(result, 2, ["lookups.jsonl", "symbolic link"], before=before, workspace=ws)
+    assert elsewhere.read_text(encoding="utf-8") == "not a log\n"
+    assert "B-" not in result.stdout  # no answer without its audit line
+
+
+def _symlinked_logs_folder(ws: Workspace) -> None:
+    elsewhere = ws.root / "elsewhere"
+    shutil.move(ws.out / "logs", elsewhere)
+    (ws.out / "logs").symlink_to(elsewhere, target_is_directory=True)
+    listing = sorted(p.name for p in elsewhere.iterdir())
+    before = ws.guarded()
+    result = _lookup(ws)
+    assert_clean_failure(result, 2, ["logs", "symbolic link"], before=before, workspace=ws)
+    assert sorted(p.name for p in elsewhere.iterdir()) == listing
+
+
+def _audit_mode_under_umask_000(ws: Workspace) -> None:
+    shutil.rmtree(ws.out / "logs")
+    old = os.umask(0)
+    try:
+        result = _lookup(ws)
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE((ws.out / AUDIT).stat().st_mode) == 0o600
+    assert not stat.S_IMODE((ws.out / "logs").stat().st_mode) & 0o022  # nobody else writes
+    (ws.out / AUDIT).chmod(0o644)  # an older file: tightened at the next look-up
+    again = _lookup(ws)
+    assert again.exit_code == 0, again.output
+    assert stat.S_IMODE((ws.out / AUDIT).stat().st_mode) == 0o600
+    assert len(_audit_lines(ws)) == 2
+    assert_no_leak(again, ws.out)
+
+
+def _audit_names_the_real_user(ws: Workspace) -> None:
+    result = _lookup(ws, env={"USER": "mallory", "LOGNAME": "mallory", "USERNAME": "mallory"})
+    assert result.exit_code == 0, result.output
+    (line,) = _audit_lines(ws)
+    assert line["event"] == "lookup"
+    assert line["user"] == pwd.getpwuid(os.getuid()).pw_name != "mallory"
+    assert line["uid"] == os.getuid()
+    assert _october_seeker() not in (ws.out / AUDIT).read_text(encoding="utf-8")
+    assert_terminal_safe(result)
+    assert_no_leak(result, ws.out)
+
+
+def _evaluate_is_audited(ws: Workspace) -> None:
+    truth = SAMPLE / "truth.csv"
+    result = ws.invoke("evaluate", "--month", "2026-10", "--truth", str(truth))
+    assert result.exit_code == 0, result.output
+    (line,) = _audit_lines(ws)
+    rows = pd.read_csv(truth, dtype=str, keep_default_na=False)
+    assert line["event"] == "evaluate" and line["month"] == "2026-10"
+    assert line["truth_sha256"] == hashlib.sha256(truth.read_bytes()).hexdigest()
+    assert line["truth_rows"] == len(rows)
+    assert line["user"] == pwd.getpwuid(os.getuid()).pw_name
+    text = (ws.out / AUDIT).read_text(encoding="utf-8")
+    assert not any(r in text for r in rows["source_record_id"].head(50))
+    assert stat.S_IMODE((ws.out / AUDIT).stat().st_mode) == 0o600
+    assert_no_leak(result, ws.out)
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    play: Callable[[Workspace], None]
+
+
+CASES: list[Case] = [
+    Case("review_csv_named_xlsx", _refused_review(_csv_named_xlsx, "text (CSV)", ".xlsx")),
+    Case(
+        "review_pdf_named_xlsx",
+        _refused_review(_bytes_file("review.xlsx", b"%PDF-1.7\n%\xe2\xe3\n1 0 obj"), "PDF"),
+    ),
+    Case(
+        "review_random_bytes",
+        _refused_review(_bytes_file("review.csv", random.Random(7).randbytes(4096)), "review.csv"),
+    ),
+    Case("review_empty_file", _refused_review(_bytes_file("review.xlsx", b""), "empty")),
+    Case("review_zip_not_a_workbook", _refused_review(_zip_not_a_workbook, "not a readable .xlsx")),
+    Case("review_windows_1256_csv", _accepted_review("review.csv", _cp1256)),
+    Case("review_semicolon_csv", _accepted_review("review.csv", _semicolons)),
+    Case("review_decision_as_formula", _refused_review(_formula_decision, "formula", "row(s) 3")),
+    Case(
+        "review_unknown_tokens",
+        _refused_review(_unknown_tokens, "no run of this output folder", "row(s) 3, 4"),
+    ),
+    Case(
+        "review_same_token_twice",
+        _refused_review(_same_token_twice, "same record token", "row(s) 3"),
+    ),
+    Case(
+        "review_undocumented_word",
+        _refused_review(
+            _word_file(NAME), "accept, reject, قبول (accept) or رفض (reject)", "row(s) 3"
+        ),
+    ),
+    Case("review_while_a_run_holds_the_lock", _lock_held),
+    Case("markup_in_officer_and_governorate", _markup_in_partner_values),
+    Case("markup_in_source_name", _markup_in_source_name),
+    Case("markup_in_file_name", _markup_in_file_name),
+    Case("escape_sequence_in_missing_header", _escape_in_header),
+    Case("markup_in_missing_configured_header", _markup_in_the_error_line),
+    Case("validate_encoded_source", _validate_encoded),
+    Case("validate_encoded_source_without_key", _validate_encoded_without_key),
+    Case("validate_encoded_source_other_key", _validate_encoded_other_key),
+    Case("validate_encoded_source_damaged", _validate_encoded_damaged),
+    Case("run_with_every_source_encoded", _all_sources_encoded),
+    Case("lookup_audit_file_symlinked", _symlinked_audit_file),
+    Case("lookup_logs_folder_symlinked", _symlinked_logs_folder),
+    Case("lookup_audit_mode_under_umask_000", _audit_mode_under_umask_000),
+    Case("lookup_audit_ignores_user_environment", _audit_names_the_real_user),
+    Case("evaluate_is_audited", _evaluate_is_audited),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_command(case: Case, tmp_path: Path, october: Path) -> None:
+    case.play(Workspace.create(tmp_path, october))
+
+
+def test_escape_sequence_in_missing_header_through_run(tmp_path: Path, october: Path) -> None:
+    ws = Workspace.create(tmp_path, october)
+    frame = csv_frame("jobseekers").rename(columns={"Officer": "\x1b]0;pwned\x07Officer"})
+    frame.to_csv(ws.folder / "jobseekers.csv", index=False)
+    before = ws.guarded()
+    result = ws.run()
+    assert_clean_failure(result, 3, ["'Officer'"], before=before, workspace=ws)
+    assert_terminal_safe(result)
