@@ -2,9 +2,9 @@
 
 The queue holds raw names, so it goes only under ``<out>/restricted/``, created
 readable by its owner alone (0700). Spreadsheet cells that start with ``=``,
-``+``, ``-``, ``@``, a tab or a carriage return are prefixed with an apostrophe,
-so a name crafted as a formula is shown, never executed, when a reviewer
-opens the file in Excel or LibreOffice.
+``+``, ``-``, ``@``, a tab or a carriage return are prefixed with an apostrophe
+(``io.cells.defuse``), so a name crafted as a formula is shown, never executed,
+when a reviewer opens the file in Excel or LibreOffice.
 """
 
 from __future__ import annotations
@@ -20,16 +20,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
 from benelink.errors import UnreadableFileError
+from benelink.io.cells import defuse
 from benelink.pipelines.review import DECISION_COLUMNS
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def defuse(value: object) -> object:
-    """A cell value that a spreadsheet will never evaluate as a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _cell(sheet: Any, value: object, **style: Any) -> WriteOnlyCell:

@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from benelink.io.cells import defuse
 from benelink.schemas.outputs import LEVEL_DESCRIPTION
 
 ROW_GROUP_SIZE = 256_000
@@ -148,14 +149,16 @@ def write_rejects(out_dir: Path, month: str, rejects: pd.DataFrame) -> Path:
     """Rejected rows and dropped values (masked) for the partner to fix, one CSV per month.
 
     Written even when the run stops on the reject limit: that is exactly when
-    the officer needs it to send back to the partner.
+    the officer needs it to send back to the partner. The partner opens it in
+    a spreadsheet, so a cell that would start a formula is defused (``io.cells``).
     """
     folder = out_dir / "rejects" / f"month={month}"
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / "rejects.csv"
     staging = folder / f".{target.name}.{uuid.uuid4().hex[:8]}"
-    rejects.sort_values(["source", "row_number", "column"]).to_csv(
-        staging, index=False, lineterminator="\n"
-    )
+    ordered = rejects.sort_values(["source", "row_number", "column"])
+    text = ordered.select_dtypes(exclude="number").columns
+    safe = ordered.assign(**{str(c): ordered[c].map(defuse, na_action="ignore") for c in text})
+    safe.to_csv(staging, index=False, lineterminator="\n")
     staging.replace(target)
     return target
