@@ -1,12 +1,28 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from benelink.anonymize.disclosure import birth_year_band, group_sizes, protect, region, risk
+from benelink.anonymize.disclosure import (
+    ReleaseCheckError,
+    birth_year_band,
+    check_release,
+    group_sizes,
+    protect,
+    quasi_identifiers,
+    region,
+    risk,
+)
 from benelink.config.model import DisclosureSettings
+
+# every form of the built-in quasi-identifiers the release shows
+ALL_FORMS = ["sex", "birth_year", "age", "birth_year_band", "governorate", "region", "nationality"]
 
 
 def _people(n: int, seed: int) -> pd.DataFrame:
@@ -80,6 +96,75 @@ def test_suppress_only_touches_small_groups() -> None:
 def test_treated_release_is_k_anonymous(seed: int, k: int, action: str) -> None:
     people = _people(300, seed)
     released, _ = protect(people, DisclosureSettings(k=k, action=action))  # type: ignore[arg-type]
-    columns = ["sex", "birth_year", "governorate", "nationality", "birth_year_band", "region"]
-    assert risk(released, columns, k)["rows_below_k"] == 0
+    assert risk(released, ALL_FORMS, k)["rows_below_k"] == 0
     assert released["beneficiary_id"].tolist() == people["beneficiary_id"].tolist()
+
+
+def _as_written(frame: pd.DataFrame) -> pa.Table:
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+@pytest.mark.parametrize("configured", [("sex",), ("nationality", "sex"), ()])
+def test_every_built_in_form_is_checked_whatever_the_configuration_lists(
+    configured: tuple[str, ...],
+) -> None:
+    people = _people(1500, 4)
+    released, report = protect(people, DisclosureSettings(k=5, quasi_identifiers=configured))
+    assert report.quasi_identifiers == ALL_FORMS
+    assert risk(released, ALL_FORMS, 5)["rows_below_k"] == 0
+    assert check_release(_as_written(released), report).protected
+
+
+def test_a_configured_column_is_added_to_the_built_in_ones() -> None:
+    people = _people(800, 5).assign(
+        officer=pd.array(np.random.default_rng(5).choice(["A", "B", "C"], 800), dtype="string")
+    )
+    released, report = protect(people, DisclosureSettings(quasi_identifiers=("officer",)))
+    assert report.quasi_identifiers == [*ALL_FORMS, "officer"]
+    assert risk(released, [*ALL_FORMS, "officer"], 5)["rows_below_k"] == 0
+
+
+def test_withholding_the_birth_year_withholds_the_age() -> None:
+    people = _people(2000, 6)
+    released, _ = protect(people, DisclosureSettings(action="generalise"))
+    withheld = released["birth_year"].isna()
+    assert withheld.any()
+    assert released.loc[withheld, "age"].isna().all()
+    assert released["age"].notna().equals(released["birth_year"].notna())
+
+
+def test_an_age_without_its_birth_year_is_withheld_even_untreated() -> None:
+    people = _people(50, 7)
+    people.loc[3, "birth_year"] = pd.NA  # an age that would give the year back
+    released, _ = protect(people, DisclosureSettings(action="report"))
+    assert pd.isna(released.loc[3, "age"])
+
+
+def test_report_action_says_plainly_the_release_is_not_protected() -> None:
+    people = _people(500, 8)
+    released, report = protect(people, DisclosureSettings(action="report"))
+    checked = check_release(_as_written(released), report)
+    assert not checked.protected
+    assert checked.statement().startswith("The release is NOT protected")
+    assert checked.to_dict()["release_protected"] is False
+    assert f"{checked.after['rows_below_k']:,}" in checked.statement()
+
+
+def test_check_release_refuses_a_table_that_does_not_bear_the_report_out() -> None:
+    people = _people(800, 9)
+    released, report = protect(people, DisclosureSettings(action="generalise"))
+    assert check_release(_as_written(released), report).after == report.after
+    with pytest.raises(ReleaseCheckError, match="below k"):
+        check_release(_as_written(people), report)  # the untreated frame written by mistake
+    orphan = released.copy()
+    orphan["age"] = people["age"]
+    with pytest.raises(ReleaseCheckError, match="part of the birth year"):
+        check_release(_as_written(orphan), report)
+    narrower = replace(report, quasi_identifiers=["sex", "birth_year"])
+    with pytest.raises(ReleaseCheckError, match="escaped"):
+        check_release(_as_written(released), narrower)
+
+
+def test_quasi_identifiers_never_drop_a_built_in_one() -> None:
+    names = [q.name for q in quasi_identifiers(("employment_status", "age", "sex"))]
+    assert names == ["sex", "birth year", "governorate", "nationality", "employment_status"]

@@ -9,7 +9,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benelink.anonymize.mask import MASKED_COLUMNS, mask_series, mask_value, shape
+from benelink.anonymize.mask import (
+    MASKED_COLUMNS,
+    VOCABULARIES,
+    cannot_be_personal,
+    mask_series,
+    mask_value,
+    shape,
+    words,
+)
 from benelink.schemas.columns import PERSONAL_COLUMNS
 
 ARABIC_LETTERS = "".join(chr(c) for c in range(0x0621, 0x064B))
@@ -57,7 +65,71 @@ def test_non_personal_values_are_shown_truncated_and_control_characters_escaped(
     assert mask_value("عمان", "governorate") == "عمان"
     long = "x" * 60
     assert mask_value(long, "employment_status") == "x" * 39 + "…"
-    assert mask_value("bad\x00value", "nationality") == "bad\\x00value"
+    assert mask_value("JOR\x00", "nationality") == "JOR\\x00"
+    assert mask_value("bad\x00value", "nationality") == "<text, length=9, latin>"  # two words
+
+
+@pytest.mark.parametrize(
+    ("value", "column", "mask"),
+    [
+        ("Qutzbaylah Xarwenshi", "sex", "<text, length=20, latin>"),
+        ("QutzbaylahXarwenshi", "sex", "<text, length=19, latin>"),
+        ("زقزوقة الخرنفشي", "nationality", "<text, length=15, arabic>"),
+        ("0799183726", "governorate", "<digits, length=10>"),
+        ("+962 79 918 3726", "governorate", "<number-like, length=16>"),
+        ("07-99-18", "employment_status", "<date-like, length=8>"),
+        ("9912873465", "nationality", "<digits, length=10>"),
+        ("17/05/1990", "registration_date", "<date-like, length=10>"),
+        ("Ali 123", "sex", "<text, length=7, latin>"),
+        ('=HYPERLINK("http://x","y")', "sex", "<text, length=26, latin>"),
+    ],
+)
+def test_personal_looking_values_in_non_personal_columns_are_shown_by_shape(
+    value: str, column: str, mask: str
+) -> None:
+    assert mask_value(value, column) == mask
+
+
+@pytest.mark.parametrize(
+    ("value", "column"),
+    [
+        ("Self employed", "employment_status"),  # two words, but the column's own vocabulary
+        ("in training", "employment_status"),
+        ("محافظة عمان", "governorate"),
+        ("Syrian Arab Republic", "nationality"),
+        ("Unknown", "sex"),
+        ("X", "sex"),
+        ("+1", "sex"),
+        ("مُحَمَّد", "sex"),  # one word with its marks
+    ],
+)
+def test_values_that_cannot_be_personal_are_shown_as_they_are(value: str, column: str) -> None:
+    assert cannot_be_personal(value, column)
+    assert mask_value(value, column) == value
+
+
+def test_words_counts_letter_runs_and_camel_case() -> None:
+    assert [words(v) for v in ("", "12", "Ali", "Ali Omar", "AliOmar", "McDonald", "a-b")] == [
+        0, 0, 1, 2, 2, 2, 2,
+    ]  # fmt: skip
+
+
+@settings(max_examples=200)
+@given(
+    first=st.text(alphabet=ARABIC_LETTERS + LATIN_LETTERS, min_size=3, max_size=12),
+    second=st.text(alphabet=ARABIC_LETTERS + LATIN_LETTERS, min_size=3, max_size=12),
+    digits=st.text(alphabet=DIGITS, min_size=3, max_size=12),
+    column=st.sampled_from(["sex", "governorate", "nationality", "employment_status"]),
+)
+def test_no_name_or_number_is_shown_in_a_non_personal_column(
+    first: str, second: str, digits: str, column: str
+) -> None:
+    """A two-word name or a run of digits is never copied, whatever column it is in."""
+    for value in (f"{first} {second}", digits, f"{first} {digits}"):
+        if VOCABULARIES[column](value):  # "not working" is a status, whoever typed it
+            continue
+        assert not cannot_be_personal(value, column)
+        assert value not in mask_value(value, column)
 
 
 def test_mask_series_keeps_the_index_and_masks_each_value() -> None:

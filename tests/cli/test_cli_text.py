@@ -65,3 +65,30 @@ def test_markup_styles_the_template_only() -> None:
     line = markup("snapshot: [bold]{path}[/] done", path=path)
     assert line.plain == f"snapshot: {path} done"
     assert [(s.start, s.end, str(s.style)) for s in line.spans] == [(10, 10 + len(path), "bold")]
+
+
+def test_a_history_row_holding_markup_is_shown_as_written(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Values read back from snapshots (officer, governorate) never reach rich as markup."""
+    import pandas as pd
+    from rich.console import Console
+
+    from benelink.cli.people import render_history
+
+    monkeypatch.setattr("benelink.cli.people.out", Console(width=200))
+    frame = pd.DataFrame(
+        {
+            "month": ["2026-11"],
+            "in_naf": [True],
+            "in_unhcr": [False],
+            "in_jobseekers": [True],
+            "employment_status": ["[/]"],
+            "officer": ["[/]Rania [bold]Haddad[link=http://x]"],
+            "governorate": ["[bold]Amman[/]"],
+            "n_records": [2],
+        }
+    )
+    render_history("B-TEST", frame)
+    shown = capsys.readouterr().out
+    assert "[bold]Amman[/]" in shown and "[/]Rania" in shown

@@ -244,10 +244,12 @@ def _markup_in_partner_values(ws: Workspace) -> None:
     history = ws.invoke("history", "--beneficiary", beneficiary, env=WIDE)
     assert history.exit_code == 0, history.output
     assert beneficiary in history.stdout
-    assert "[/]" in history.stdout and "[bold]" in history.stdout  # shown as written
+    # brackets are no part of a staff name: the officer is dropped (officer_not_a_name), so
+    # the markup-looking text reaches neither the snapshot nor the screen
+    assert "[bold]" not in history.stdout
     lookup = ws.invoke("lookup", "--source", "jobseekers", "--id", seeker, env=WIDE)
     assert lookup.exit_code == 0, lookup.output
-    assert "[/]" in lookup.stdout and beneficiary in lookup.stdout
+    assert beneficiary in lookup.stdout
     for result in (run, history, lookup):
         assert "Traceback" not in result.output and result.stderr == ""
         assert_terminal_safe(result)

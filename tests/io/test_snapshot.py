@@ -11,6 +11,7 @@ from benelink.io.snapshot import (
     read_json,
     remove_incomplete,
     to_table,
+    write_rejects,
     write_snapshot,
 )
 
@@ -57,3 +58,20 @@ def test_previous_month_is_the_latest_complete_earlier_one(tmp_path: Path) -> No
     (tmp_path / "snapshots" / "month=2026-08").mkdir()  # no manifest: not complete
     assert previous_month_dir(tmp_path, "2026-11") == month_dir(tmp_path, "2026-10")
     assert previous_month_dir(tmp_path, "2026-09") is None
+
+
+def test_rejects_cells_that_would_start_a_formula_are_defused(tmp_path: Path) -> None:
+    rejects = pd.DataFrame(
+        {
+            "source": ["s", "s", "s", "s"],
+            "row_number": [2, 3, 4, 5],
+            "column": ["sex", "sex", "sex", "sex"],
+            "reason": ["invalid_sex"] * 4,
+            "action": ["value_dropped"] * 4,
+            "masked_value": ["=1+1", "+1", "-", "M"],
+        }
+    ).astype({"masked_value": "string"})
+    path = write_rejects(tmp_path, "2026-11", rejects)
+    back = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert back["masked_value"].tolist() == ["'=1+1", "'+1", "'-", "M"]
+    assert back["row_number"].tolist() == ["2", "3", "4", "5"]

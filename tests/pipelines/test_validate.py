@@ -266,3 +266,42 @@ def test_a_frame_ingest_could_not_have_made_is_an_internal_error_without_values(
     assert "naf: ingest produced a frame the schema rejects" in str(caught.value)
     assert "ذكر" not in str(caught.value)
     assert caught.value.__context__ is None  # pandera's text (with raw values) is not chained
+
+
+@pytest.mark.parametrize(
+    "officer",
+    ["0799183726", "+962 79 918 3726", "9912873465", "12/03/1990", "Officer 2", "x@y.jo", "---"],
+)
+def test_an_officer_that_is_no_staff_name_is_dropped_with_its_reason(officer: str) -> None:
+    v = validate_source(_source("jobseekers", {"officer": officer}), today=TODAY)
+    assert _reasons(v) == [(2, "officer", "officer_not_a_name", "value_dropped")]
+    assert pd.isna(v.valid.loc[0, "officer"]) and len(v.valid) == 3
+    assert officer not in v.rejects.to_csv()
+
+
+def test_the_records_own_name_in_the_officer_column_is_dropped() -> None:
+    v = validate_source(
+        _source(
+            "jobseekers",
+            {"officer": "  fatima   AL-KHATIB "},
+            {"officer": "Suha Haddad"},
+            {
+                "officer": "Suha Haddad",
+                "full_name": None,
+                "first_name": "Suha",
+                "family_name": "Haddad",
+            },
+        ),
+        today=TODAY,
+    )
+    assert _reasons(v) == [
+        (2, "officer", "officer_not_a_name", "value_dropped"),
+        (4, "officer", "officer_not_a_name", "value_dropped"),
+    ]
+    assert v.valid["officer"].tolist()[1] == "Suha Haddad"
+
+
+def test_staff_names_in_either_script_pass() -> None:
+    for officer in ("Suha Haddad", "سهى الحداد", "O'Neil-Smith", "Dr. Rana Q. Haddad"):
+        v = validate_source(_source("jobseekers", {"officer": officer}), today=TODAY)
+        assert v.rejects.empty, officer

@@ -3,23 +3,34 @@
 beneficiaries.parquet holds no names or ids, but a rare combination of sex,
 birth year, governorate and nationality can still single a person out (the
 only Yemeni woman born in 1931 in Tafilah). The check counts, for every
-combination of the configured quasi-identifiers, how many beneficiaries share
-it; groups smaller than k are a re-identification risk.
+combination of the released quasi-identifying columns, how many beneficiaries
+share it; groups smaller than k are a re-identification risk.
+
+A quasi-identifier is released in several forms: the birth year as
+``birth_year``, ``age`` and ``birth_year_band``, the place as ``governorate``
+and ``region``. The check always covers every form of the built-in ones
+(``QUASI_IDENTIFIERS``: sex, birth year, governorate, nationality); the
+configuration may add columns (employment status, officer), never remove one.
+Fine forms are withheld together: withholding the birth year withholds the
+age, which is computed from it.
 
 Depending on configuration the release is then left as it is (``report``),
 generalised — rows in small groups lose their exact birth year and age (their
 five-year band stays), then their governorate (their region stays), and any
 group still smaller than k has its quasi-identifiers suppressed (set to
-null) — or suppressed straight away (``suppress``).
+null) — or suppressed straight away (``suppress``). ``check_release``
+measures the table as it is written and refuses a release the report would
+call protected while it is not.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
 import pandas as pd
+import pyarrow as pa
 
 from benelink.config.model import DisclosureSettings
 from benelink.io.text import ARROW_TEXT
@@ -40,9 +51,67 @@ REGIONS: Final[dict[str, str]] = {
 }
 
 
+class ReleaseCheckError(RuntimeError):
+    """The release as written is not what the report says of it: a bug, never the officer's
+    to fix, so it is not a ``BenelinkError`` and the run stops as an internal error."""
+
+
+@dataclass(frozen=True)
+class QuasiIdentifier:
+    """One quasi-identifier in every form the release shows it.
+
+    ``fine`` forms are withheld together (``age`` is computed from
+    ``birth_year``: releasing one without the other would give it back);
+    ``coarse`` forms stay when the fine ones are withheld. ``step`` names the
+    generalisation step that withholds the fine forms, when there is one.
+    """
+
+    name: str
+    fine: tuple[str, ...]
+    coarse: tuple[str, ...] = ()
+    step: str | None = None
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (*self.fine, *self.coarse)
+
+
+# always checked, whatever the configuration lists; generalised in this order
+QUASI_IDENTIFIERS: Final[tuple[QuasiIdentifier, ...]] = (
+    QuasiIdentifier("sex", ("sex",)),
+    QuasiIdentifier(
+        "birth year",
+        ("birth_year", "age"),
+        ("birth_year_band",),
+        step="birth year and age withheld, five-year band kept",
+    ),
+    QuasiIdentifier(
+        "governorate", ("governorate",), ("region",), step="governorate withheld, region kept"
+    ),
+    QuasiIdentifier("nationality", ("nationality",)),
+)
+
+
+def quasi_identifiers(configured: Sequence[str]) -> tuple[QuasiIdentifier, ...]:
+    """The built-in quasi-identifiers, plus each configured column none of them covers."""
+    covered = {c for q in QUASI_IDENTIFIERS for c in q.columns}
+    extra = [QuasiIdentifier(c, (c,)) for c in dict.fromkeys(configured) if c not in covered]
+    return (*QUASI_IDENTIFIERS, *extra)
+
+
+def released_columns(frame_columns: Sequence[str], configured: Sequence[str]) -> list[str]:
+    """Every quasi-identifying column of a release holding ``frame_columns``, in check order."""
+    present = set(frame_columns)
+    return [c for q in quasi_identifiers(configured) for c in q.columns if c in present]
+
+
 @dataclass(frozen=True)
 class DisclosureReport:
-    """The release's risk before and after treatment, for the merge report."""
+    """The release's risk before and after treatment, for the merge report.
+
+    ``after`` is measured on the release as written (``check_release``), so
+    the report's sentences are true of beneficiaries.parquet.
+    """
 
     k: int
     quasi_identifiers: list[str]
@@ -51,6 +120,28 @@ class DisclosureReport:
     after: dict[str, Any]
     steps: list[str] = field(default_factory=list)
     suppressed_records: int = 0
+
+    @property
+    def protected(self) -> bool:
+        """No released row that shows a quasi-identifier sits in a group below k."""
+        return int(self.after["rows_below_k"]) == 0
+
+    def statement(self) -> str:
+        """The report's one sentence on the release, true of the file as written."""
+        columns = ", ".join(self.quasi_identifiers)
+        if self.action == "report" and not self.protected:
+            return (
+                f'The release is NOT protected: with action = "report" the check only '
+                f"measures, and {self.after['rows_below_k']:,} released beneficiaries sit in "
+                f'groups smaller than k = {self.k} over {columns}. Set action = "generalise" '
+                'or "suppress" in [disclosure] before sharing beneficiaries.parquet.'
+            )
+        treated = "" if self.action != "report" else 'not treated (action = "report"), but '
+        return (
+            f"The release was {treated}measured as written: every released beneficiary who "
+            f"shows a quasi-identifier shares the combination of {columns} with at least "
+            f"{self.k - 1} others (k = {self.k})."
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -61,6 +152,8 @@ class DisclosureReport:
             "after": self.after,
             "generalisation_steps": self.steps,
             "suppressed_records": self.suppressed_records,
+            "release_protected": self.protected,
+            "statement": self.statement(),
         }
 
 
@@ -117,17 +210,15 @@ def _per_distinct(values: pd.Series, label: Callable[[Any], str | None]) -> pd.S
     return pd.Series(labels.take(codes), index=values.index)  # code -1 takes the last: <NA>
 
 
-# fine column -> its coarse companion, kept when the fine value is withheld
-COMPANIONS: Final[dict[str, str]] = {
-    "birth_year": "birth_year_band",
-    "age": "birth_year_band",
-    "governorate": "region",
-}
-# the order in which fine values are withheld from rows in small groups
-STEPS: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
-    ("birth year and age withheld, five-year band kept", ("birth_year", "age")),
-    ("governorate withheld, region kept", ("governorate",)),
-)
+def _fine_forms_together(frame: pd.DataFrame, families: Sequence[QuasiIdentifier]) -> None:
+    """Withhold every fine form of a row's quasi-identifier where one of them is missing
+    (an age without its birth year gives the year back); in place, on the caller's copy."""
+    for family in families:
+        fine = [c for c in family.fine if c in frame.columns]
+        if len(fine) > 1:
+            missing = frame[fine].isna().any(axis=1)
+            for column in fine:
+                frame[column] = frame[column].mask(missing)
 
 
 def protect(
@@ -138,39 +229,73 @@ def protect(
     Treatment is local: only rows in groups smaller than k lose detail, and
     the column types never change, so the release's schema is the same every
     month. The risk is measured over every released quasi-identifying column,
-    fine and coarse, with a withheld value counting as a value of its own.
+    fine and coarse (``released_columns``), with a withheld value counting as a
+    value of its own.
     """
-    chosen = [c for c in settings.quasi_identifiers if c in frame.columns]
-    companions = [
-        COMPANIONS[c] for c in chosen if c in COMPANIONS and COMPANIONS[c] in frame.columns
-    ]
-    columns = list(dict.fromkeys(chosen + companions))
+    families = quasi_identifiers(settings.quasi_identifiers)
+    columns = released_columns(list(frame.columns), settings.quasi_identifiers)
     before = risk(frame, columns, settings.k)
     released = frame.copy()
+    _fine_forms_together(released, families)
     steps: list[str] = []
     if settings.action == "generalise":
-        for label, withheld in STEPS:
-            small = group_sizes(released, columns) < settings.k
-            targets = [c for c in withheld if c in chosen]
-            if not small.any() or not targets:
+        for family in families:
+            targets = [c for c in family.fine if c in released.columns]
+            if family.step is None or not targets:
                 continue
+            small = group_sizes(released, columns) < settings.k
+            if not small.any():
+                break
             for column in targets:
                 released[column] = released[column].mask(small)
-            steps.append(f"{label}: {int(small.sum())} rows")
+            steps.append(f"{family.step}: {int(small.sum())} rows")
     suppressed = 0
     if settings.action in ("generalise", "suppress"):
         small = group_sizes(released, columns) < settings.k
-        suppressed = int(small.sum())
+        suppressed = int((small & released[columns].notna().any(axis=1)).sum())
         for column in columns:
             released[column] = released[column].mask(small)
-    after = risk(released, columns, settings.k)
     report = DisclosureReport(
         k=settings.k,
         quasi_identifiers=columns,
         action=settings.action,
         before=before,
-        after=after,
+        after=risk(released, columns, settings.k),
         steps=steps,
         suppressed_records=suppressed,
     )
     return released, report
+
+
+def check_release(table: pa.Table, report: DisclosureReport) -> DisclosureReport:
+    """``report`` with its ``after`` figures measured on ``table``, the release as written.
+
+    Raises ``ReleaseCheckError`` when the table does not bear the report out:
+    a treated release (generalise, suppress) with rows below k, figures that
+    differ from what the treatment measured, a quasi-identifying column the
+    check did not cover, or a fine form shown without the others (an age
+    without its birth year).
+    """
+    covered = released_columns(table.column_names, report.quasi_identifiers)
+    uncovered = sorted(set(covered) - set(report.quasi_identifiers))
+    if uncovered:
+        raise ReleaseCheckError(f"released column(s) {uncovered} escaped the disclosure check")
+    frame = table.select(covered).to_pandas()
+    measured = risk(frame, covered, report.k)
+    for family in quasi_identifiers(report.quasi_identifiers):
+        shown = frame[[c for c in family.fine if c in frame.columns]].notna()
+        apart = int((shown.any(axis=1) & ~shown.all(axis=1)).sum())
+        if apart:  # e.g. an age without its birth year
+            raise ReleaseCheckError(
+                f"{apart} released rows show part of the {family.name} ({', '.join(family.fine)})"
+            )
+    if report.action != "report" and measured["rows_below_k"]:
+        raise ReleaseCheckError(
+            f"{measured['rows_below_k']} released rows sit in groups below k = {report.k} "
+            f"after {report.action}"
+        )
+    if measured != report.after:
+        raise ReleaseCheckError(
+            f"the release as written measures {measured}, the treatment reported {report.after}"
+        )
+    return replace(report, after=measured, quasi_identifiers=covered)

@@ -14,20 +14,28 @@ text, its script::
 
 The length sits between ``=`` and ``,``/``>`` so that no three characters of a
 mask can coincide with three characters of a realistic value (letters, digits,
-spaces, hyphens) except the descriptor's own lowercase words. Non-personal
-columns (sex, governorate, nationality, status) carry the value itself,
-truncated to 40 characters, with control characters made visible.
+spaces, hyphens) except the descriptor's own lowercase words.
+
+Non-personal columns (sex, governorate, nationality, status, dates of
+registration) carry the value itself — truncated to 40 characters, control
+characters made visible — only when it cannot be personal: a value of the
+column's vocabulary, or a value with fewer than three digits, nothing
+date-like and at most one word. After a column shift a name or a phone sits in
+the sex or governorate column; it is judged by what it looks like and shown
+by its shape.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Final
 
 import pandas as pd
 
 from benelink.schemas.columns import PERSONAL_COLUMNS
+from benelink.standardize import codes, places
 
 # The record id is a personal identifier for some partners (UNHCR's record id is
 # the individual id) and an officer's name is an employee's personal data.
@@ -40,6 +48,16 @@ _DATE_LIKE: Final = re.compile(
 )
 _NUMBER_LIKE: Final = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9+()\-. ]+")
 _CONTROL: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_ANY_DIGIT: Final = re.compile(r"\d")  # every script's decimal digits
+_DATE_PART: Final = re.compile(r"\d{1,4}\s*[-/.]\s*\d{1,2}")
+PLAIN_MAX_DIGITS: Final = 2
+# a column's closed vocabulary (exact spellings, no fuzzy match): its values are never personal
+VOCABULARIES: Final[dict[str, Callable[[str], bool]]] = {
+    "sex": codes.is_sex_code,
+    "employment_status": codes.is_employment_status,
+    "governorate": places.is_governorate,
+    "nationality": places.is_nationality,
+}
 _ARABIC_BLOCKS: Final = (
     ("\u0600", "\u06ff"),
     ("\u0750", "\u077f"),
@@ -93,11 +111,41 @@ def _plain(value: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", shown)
 
 
+def words(value: str) -> int:
+    """How many words ``value`` holds: runs of letters (a mark stays in its word), a capital
+    after a lower-case letter starting a new one ("QutzXarw" is two)."""
+    count, previous = 0, ""  # previous: the category of the word's last letter, "" outside
+    for char in value:
+        category = unicodedata.category(char)
+        if category[0] == "L":
+            count += not previous or (previous == "Ll" and category == "Lu")
+            previous = category
+        elif category[0] != "M" or not previous:
+            previous = ""
+    return count
+
+
+def cannot_be_personal(value: str, column: str) -> bool:
+    """True for a value of ``column``'s vocabulary, or one too short of digits and words to
+    be a name, a phone, an id number or a date."""
+    known = VOCABULARIES.get(column)
+    if known is not None and known(value):
+        return True
+    return (
+        len(_ANY_DIGIT.findall(value)) <= PLAIN_MAX_DIGITS
+        and not _DATE_PART.search(value)
+        and words(value) <= 1
+    )
+
+
 def mask_value(value: str | None, column: str) -> str:
-    """What the rejects file may show of ``value`` found in ``column``."""
+    """What the rejects file may show of ``value`` found in ``column``: the value itself in a
+    non-personal column when it cannot be personal, else its shape."""
     if column in MASKED_COLUMNS or value is None or value == "":
         return shape(value)
-    return _plain(value)
+    if cannot_be_personal(value, column):
+        return _plain(value)
+    return shape(value)
 
 
 def mask_series(values: pd.Series, column: str) -> pd.Series:

@@ -105,7 +105,12 @@ class LinkageSettings(_Frozen):
 
 
 class DisclosureSettings(_Frozen):
-    """k-anonymity of the analyst release over its quasi-identifiers."""
+    """k-anonymity of the analyst release over its quasi-identifiers.
+
+    Sex, birth year (with age and band), governorate (with region) and
+    nationality are always checked (``anonymize.disclosure.QUASI_IDENTIFIERS``);
+    ``quasi_identifiers`` may add employment_status or officer, never remove one.
+    """
 
     k: int = Field(default=5, ge=2)
     quasi_identifiers: tuple[str, ...] = ("sex", "birth_year", "governorate", "nationality")

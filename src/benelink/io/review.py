@@ -2,9 +2,9 @@
 
 The queue holds raw names, so it goes only under ``<out>/restricted/``, created
 readable by its owner alone (0700). Spreadsheet cells that start with ``=``,
-``+``, ``-``, ``@``, a tab or a carriage return are prefixed with an apostrophe,
-so a name crafted as a formula is shown, never executed, when a reviewer
-opens the file in Excel or LibreOffice.
+``+``, ``-``, ``@``, a tab or a carriage return are prefixed with an apostrophe
+(``io.cells.defuse``), so a name crafted as a formula is shown, never executed,
+when a reviewer opens the file in Excel or LibreOffice.
 
 The file that comes back is read for what it is, not for what its name says
 (``read_review_file``), and its decisions are only checked against the record
@@ -31,6 +31,7 @@ from openpyxl.styles import Font, PatternFill
 
 from benelink.errors import UnreadableFileError, UsageError
 from benelink.io import state
+from benelink.io.cells import defuse
 from benelink.io.read import cell_text, decode, sniff_delimiter
 from benelink.io.snapshot import REVIEW_ORDER, damaged
 from benelink.io.staging import PRIVATE_DIR, PRIVATE_FILE, StagedWrites, make_dirs
@@ -41,7 +42,6 @@ _DECISIONS_FIX = (
     "(deleting it loses every reviewer decision)"
 )
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _RETURN: Final = (
     "return the review.xlsx or review.csv benelink wrote, with the decision column filled"
 )
@@ -62,13 +62,6 @@ _KINDS: Final = {
     "binary": "binary data",
     "text": "a text (CSV) file",
 }
-
-
-def defuse(value: object) -> object:
-    """A cell value that a spreadsheet will never evaluate as a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _cell(sheet: Any, value: object, **style: Any) -> WriteOnlyCell:

@@ -12,6 +12,7 @@ file, never with a parser's traceback.
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
@@ -22,6 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from benelink.errors import DamagedStateError
+from benelink.io.cells import defuse
 from benelink.io.staging import (
     SHARED_DIR,
     SHARED_FILE,
@@ -173,13 +175,19 @@ def write_rejects(out_dir: Path, month: str, rejects: pd.DataFrame) -> Path:
     """Rejected rows and dropped values (masked) for the partner to fix, one CSV per month.
 
     Written even when the run stops on the reject limit: that is exactly when
-    the officer needs it to send back to the partner.
+    the officer needs it to send back to the partner. The partner opens it in
+    a spreadsheet, so a cell that would start a formula is defused (``io.cells``).
     """
     folder = make_dirs(out_dir / "rejects" / f"month={month}", SHARED_DIR)
     target = folder / "rejects.csv"
     staging = folder / f".{target.name}.{uuid.uuid4().hex[:8]}"
-    rejects.sort_values(["source", "row_number", "column"]).to_csv(
-        staging, index=False, lineterminator="\n"
-    )
-    staging.replace(target)
+    ordered = rejects.sort_values(["source", "row_number", "column"])
+    text = ordered.select_dtypes(exclude="number").columns
+    safe = ordered.assign(**{str(c): ordered[c].map(defuse, na_action="ignore") for c in text})
+    try:
+        safe.to_csv(staging, index=False, lineterminator="\n")
+        os.chmod(staging, SHARED_FILE)
+        staging.replace(target)
+    finally:
+        staging.unlink(missing_ok=True)
     return target

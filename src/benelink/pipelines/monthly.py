@@ -18,8 +18,9 @@ from typing import Any, Literal
 import pandas as pd
 
 from benelink import __version__
-from benelink.anonymize.disclosure import protect
+from benelink.anonymize.disclosure import check_release, protect
 from benelink.anonymize.keys import key_fingerprint
+from benelink.anonymize.officers import publish_officers
 from benelink.anonymize.tokens import TOKEN_INPUTS, TOKEN_VERSION, pseudonymize_piece
 from benelink.config.model import BenelinkConfig, LinkageSettings, SourceSettings
 from benelink.errors import RejectLimitError, UnreadableFileError
@@ -250,6 +251,7 @@ def _run_locked(
         people = build_beneficiaries(
             records, ids, linked.record_probability, linked.conflict, kinds, month, first_seen
         )
+        people = publish_officers(people, cfg.disclosure.k)  # release and report alike
         # the analyst release passes the disclosure check; the report counts everyone
         beneficiaries, disclosure = protect(people, cfg.disclosure)
         # each table becomes Arrow (compact) as soon as it is built, its frame let go
@@ -259,6 +261,7 @@ def _run_locked(
             )
         }
         del beneficiaries
+        disclosure = check_release(tables["beneficiaries"], disclosure)  # the file as written
         tables["records"] = snapshot.to_table(
             build_records(records, ids, linked.record_probability, decided_by),
             dictionary.RECORDS,

@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 
 from benelink.anonymize.disclosure import birth_year_band, region
+from benelink.anonymize.officers import display_names, officer_key
 from benelink.anonymize.tokens import TOKENISED_FIELDS
 from benelink.io.text import ARROW_TEXT, arrow_array, arrow_series
 from benelink.pipelines.persist import BeneficiaryIds
@@ -28,8 +29,6 @@ _SUMMARISED = (
     "source",
     "sex",
     "birth_year",
-    "birth_month",
-    "birth_day",
     "governorate",
     "nationality",
     "employment_status",
@@ -156,10 +155,12 @@ def build_beneficiaries(
         out[column] = most_frequent(work, "beneficiary_id", column)
     out["birth_year"] = out["birth_year"].astype("Int64")
     out["birth_year_band"] = birth_year_band(out["birth_year"])
-    out["age"] = _age_at_month_end(work, out["birth_year"], month)
+    out["age"] = age_in_year(out["birth_year"], month)
     seekers = work[kind == "jobseekers"]
     for column in ("employment_status", "officer"):
         out[column] = latest(seekers, "beneficiary_id", column, "registration_date")
+    if "officer" in seekers.columns:  # one officer, one spelling: the one most often written
+        out["officer"] = officer_key(out["officer"]).map(display_names(seekers["officer"]))
     out["first_seen_month"] = first_seen.fillna(month).to_numpy()
     out["n_records"] = np.bincount(person, minlength=n_people).astype("int64")
     lowest = np.full(n_people, np.inf)
@@ -171,20 +172,17 @@ def build_beneficiaries(
     return out[BENEFICIARY_COLUMNS].astype(dict.fromkeys(_TEXT_COLUMNS, ARROW_TEXT))
 
 
-def _age_at_month_end(work: pd.DataFrame, birth_year: pd.Series, month: str) -> pd.Series:
-    """Whole years at the end of ``month`` for each person's ``birth_year`` (the most
-    frequent one); year-only birth dates count from mid-year."""
-    end = pd.Period(month, freq="M").end_time
-    year = birth_year.dropna().astype("float64")
-    months = most_frequent(work, "beneficiary_id", "birth_month").reindex(year.index)
-    days = most_frequent(work, "beneficiary_id", "birth_day").reindex(year.index)
-    month_of_birth = months.astype("float64").fillna(7.0)
-    day_of_birth = days.astype("float64").fillna(1.0)
-    before_birthday = (month_of_birth > end.month) | (
-        (month_of_birth == end.month) & (day_of_birth > end.day)
-    )
-    age = end.year - year - before_birthday.astype("float64")
-    return age.round().astype("Int64")
+def age_in_year(birth_year: pd.Series, month: str) -> pd.Series:
+    """The age each person reaches during ``month``'s calendar year: the year minus the
+    birth year.
+
+    Whole years at the month's end would tick up in the month of the birthday,
+    and two monthly releases would then give away the birth month; this age
+    depends on the birth year and the snapshot's year only, so it changes for
+    everyone at once, in January.
+    """
+    year = pd.Period(month, freq="M").year
+    return (year - birth_year.astype("Int64")).astype("Int64")
 
 
 def build_links(

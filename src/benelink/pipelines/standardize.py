@@ -42,7 +42,8 @@ _FIELDS: dict[str, tuple[str, Callable[[str], str | None]]] = {
     "governorate": ("governorate", places.governorate),
     "locality": ("locality", places.locality),
     "nationality": ("nationality", places.nationality),
-    "officer": ("officer", lambda v: " ".join(v.split()).casefold()),
+    # as written (white space normalised): the outputs show the officer's own spelling
+    "officer": ("officer", lambda v: " ".join(v.split())),
     "registration_date": ("registration_date", dates.iso_date),
     "employment_status": ("employment_status", codes.employment_status),
 }

@@ -26,6 +26,9 @@ date_of_birth_implausible (< 1900)       date_of_birth                  value_dr
 invalid_registration_date                registration_date              value_dropped
 invalid_phone (< 8 or > 15 digits)       phone                          value_dropped
 invalid_sex                              sex                            value_dropped
+officer_not_a_name (digits, a phone, an  officer                        value_dropped
+id, a date, no letter, the record's own
+name)
 over_long_value (> 200 chars)            any                            row_rejected in a key
 control_characters (NUL, ESC ...)        any                            column, else value_dropped
 malformed_line (more fields than header) (whole row)                    row_rejected
@@ -84,6 +87,8 @@ _HINTS: Final[dict[str, str]] = {
     "missing_name": "every row needs a name",
 }
 _NAME_COLUMNS: Final = ("full_name", *NAME_PART_COLUMNS)
+# the column a row-level rule is about (the others are about the name)
+_ROW_RULE_COLUMNS: Final[dict[str, str]] = {"officer_not_a_name": "officer"}
 
 
 @dataclass(frozen=True)
@@ -169,7 +174,8 @@ def _failures(cases: pd.DataFrame | None, frame: pd.DataFrame, name: str) -> pd.
     cases = cases.assign(index=cases["index"].astype("int64"))
     row_level = cases["schema_context"] == "DataFrameSchema"
     name_column = next((c for c in _NAME_COLUMNS if c in frame.columns), "full_name")
-    cases = cases.assign(column=cases["column"].where(~row_level, name_column))
+    about = cases["check"].astype(str).map(lambda c: _ROW_RULE_COLUMNS.get(c, name_column))
+    cases = cases.assign(column=cases["column"].where(~row_level, about))
     out = cases[["index", "column", "check"]].rename(columns={"check": "reason"})
     return out.drop_duplicates().astype({"column": str, "reason": str})
 

@@ -81,7 +81,7 @@ STANDARD_COLUMNS: Final[tuple[str, ...]] = (
     "governorate",  # canonical English governorate name, or <NA>
     "locality",  # place below the governorate (town, suburb, postcode), case-folded, or <NA>
     "nationality",  # ISO 3166 alpha-3 ("JOR", "SYR", ...), or <NA>
-    "officer",  # trimmed, case-folded officer name, or <NA> (not personal data of beneficiaries)
+    "officer",  # officer name as written, white space normalised, or <NA>
     "registration_date",  # ISO "YYYY-MM-DD" string, or <NA>
     "employment_status",  # EmploymentStatus value, or <NA>
 )

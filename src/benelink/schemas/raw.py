@@ -45,6 +45,9 @@ _DMY: Final = re.compile(rf"(\d{{1,2}})([-/.])(\d{{1,2}})\2(\d{{4}}){_TIME}", re
 _YEAR: Final = re.compile(r"\d{4}", re.ASCII)
 _SERIAL: Final = re.compile(r"\d{5}(?:\.\d+)?", re.ASCII)
 _EXCEL_EPOCH: Final = date(1899, 12, 30)
+# an officer's name: letters (any script) and marks, spaces and the joiners of names; a digit,
+# "@", "/", "+" ... means a phone, an id number, a date or an address was typed instead
+_NOT_IN_A_NAME: Final = r"[^\pL\pM\p{Zs}\s.'\x{2019}\-]"
 # Text columns leave ingest Arrow-backed (``benelink.io.text``); the check kernels read them in place.
 ArrowText = Annotated[pd.StringDtype, "pyarrow", pd.NA]
 
@@ -167,6 +170,32 @@ def usable(values: pd.Series) -> pd.Series:
     return values.notna() & not_over_long(values) & has_no_control_characters(values)
 
 
+def _folded(text: Any) -> Any:
+    """Lower-cased, trimmed, inner white space as single spaces (for comparing names)."""
+    spaced = pc.replace_substring_regex(pc.utf8_lower(text), r"[\s\p{Zs}]+", " ")
+    return pc.utf8_trim_whitespace(spaced)
+
+
+def officer_is_a_name(df: pd.DataFrame) -> pd.Series:
+    """False where the officer column holds no staff name: no letter, or a character no name
+    holds (digits of a phone, an id or a date), or the record's own name."""
+    if "officer" not in df.columns:
+        return pd.Series(True, index=df.index)
+    officer = arrow_array(df["officer"])
+    shaped = pc.and_(
+        pc.match_substring_regex(officer, r"\pL"),
+        pc.invert(pc.match_substring_regex(officer, _NOT_IN_A_NAME)),
+    )
+    own = _folded(officer)
+    parts = [pc.fill_null(arrow_array(df[c]), "") for c in NAME_PART_COLUMNS if c in df.columns]
+    names = [arrow_array(df["full_name"])] if "full_name" in df.columns else []
+    if parts:  # missing parts as "" (white space is folded away below)
+        names.append(pc.binary_join_element_wise(*parts, " "))
+    for name in names:
+        shaped = pc.and_kleene(shaped, pc.invert(pc.equal(own, _folded(name))))
+    return _verdict(shaped, df["officer"])
+
+
 class RawBase(pa.DataFrameModel):
     """Rules shared by every source; every canonical column is optional here.
 
@@ -247,6 +276,10 @@ class RawBase(pa.DataFrameModel):
     @pa.check("sex", name="invalid_sex")
     def invalid_sex(cls, s: pd.Series) -> pd.Series:
         return _per_unique(s, is_sex)
+
+    @pa.dataframe_check(name="officer_not_a_name")
+    def officer_not_a_name(cls, df: pd.DataFrame) -> pd.Series:
+        return officer_is_a_name(df)
 
     @pa.dataframe_check(name="missing_name")
     def missing_name(cls, df: pd.DataFrame) -> pd.Series:

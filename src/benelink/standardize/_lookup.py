@@ -48,6 +48,11 @@ class Vocabulary:
                 self.exact[fold(variant, self.noise)] = canonical
         self.choices = list(self.exact)
 
+    def knows(self, text: str) -> bool:
+        """True when ``text`` is one of the known spellings exactly (once folded)."""
+        folded = fold(text, self.noise)
+        return bool(folded) and folded in self.exact
+
     def lookup(self, text: str) -> str | None:
         """The canonical value of ``text``, or None when nothing is close enough."""
         folded = fold(text, self.noise)

@@ -43,3 +43,13 @@ def sex(text: str) -> str | None:
 def employment_status(text: str) -> str | None:
     """One of EMPLOYMENT_STATUSES, or None when the value is unknown."""
     return _status().lookup(text)
+
+
+def is_sex_code(text: str) -> bool:
+    """True when ``text`` is exactly one of the known spellings of a sex."""
+    return _sex().knows(text)
+
+
+def is_employment_status(text: str) -> bool:
+    """True when ``text`` is exactly one of the known spellings of an employment status."""
+    return _status().knows(text)

@@ -64,6 +64,16 @@ def nationality(text: str) -> str | None:
     return _nationalities().lookup(text)
 
 
+def is_governorate(text: str) -> bool:
+    """True when ``text`` is exactly one of the known spellings of a governorate."""
+    return _governorates().knows(text)
+
+
+def is_nationality(text: str) -> bool:
+    """True when ``text`` is exactly one of the known spellings of a nationality."""
+    return _nationalities().knows(text)
+
+
 _LOCALITY_NOISE: Final = re.compile(r"[\s,;.\-_/]+")
 
 
