@@ -83,3 +83,12 @@ def test_the_column_is_the_value_rule_per_cell(cells: list[str | None], ascii_on
         out = record_id_column(pd.Series(cells, dtype=dtype))
         expected = [None if c is None or not record_id(c) else record_id(c) for c in cells]
         assert [None if pd.isna(v) else v for v in out] == expected
+
+
+def test_a_slice_of_rows_gives_valid_text() -> None:
+    """Rows cut by pandas from an Arrow column (as the row slices of standardisation and
+    tokenising are) keep the ids they hold; pyarrow's ascii_upper broke exactly these."""
+    column = pd.Series([f"js-{i:07d}" for i in range(40)], dtype="string[pyarrow]")
+    piece = record_id_column(column.iloc[16:24])
+    assert piece.tolist() == [f"JS{i:07d}" for i in range(16, 24)]
+    assert piece.index.tolist() == list(range(16, 24))

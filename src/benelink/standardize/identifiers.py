@@ -68,7 +68,10 @@ def record_id_column(values: pd.Series) -> pd.Series:
     text = arrow_array(as_text(values))
     if not pc.all(pc.fill_null(pc.string_is_ascii(text), True)).as_py():
         return string_column(values, record_id)
-    folded: Any = pc.replace_substring_regex(pc.ascii_upper(text), _ASCII_ID_NOISE, "")
+    # utf8_upper, not ascii_upper: pyarrow 26's ascii_upper writes invalid text for a slice
+    # of rows cut by pandas (offset 0, first value offset > 0), as standardisation's and
+    # tokenising's row slices are
+    folded: Any = pc.utf8_upper(pc.replace_substring_regex(text, _ASCII_ID_NOISE, ""))
     folded = pc.if_else(pc.equal(folded, ""), pa.scalar(None, pa.string()), folded)
     return arrow_series(folded, values.index)
 
