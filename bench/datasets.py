@@ -34,6 +34,7 @@ from benelink.pipelines.standardize import standardize
 from benelink.pipelines.validate import validate_source
 from benelink.sample import build_sample
 from benelink.schemas.columns import STANDARD_COLUMNS, SourceKind
+from benelink.standardize.identifiers import record_id_column
 
 Task = Literal["dedupe", "link"]
 RECORDS_FILE = "records.parquet"
@@ -195,6 +196,8 @@ def jordan(people: int, seed: int, month: str, config_path: Path) -> Dataset:
     truth = sample.truth.rename(columns={"source_record_id": "record_key"}).astype(
         {"source": str, "record_key": str, "person_id": str}
     )
+    # standardised records carry the normalised record id; the truth file has the typed one
+    truth["record_key"] = record_id_column(truth["record_key"]).astype(str)
     keys = records[["source", "record_key"]].astype(str)
     truth = truth.merge(keys, on=["source", "record_key"], how="inner")
     label = f"jordan{people // 1000}k" if people % 1000 == 0 else f"jordan{people}"

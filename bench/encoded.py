@@ -29,6 +29,7 @@ from benelink.pipelines.encoded import link_inputs
 from benelink.pipelines.ingest import load_source
 from benelink.pipelines.standardize import standardize
 from benelink.pipelines.validate import validate_source
+from benelink.standardize.identifiers import record_id_column
 
 CONFIG = Path("config/benelink.toml")
 BENCH_KEY = bytes(range(32))
@@ -44,6 +45,8 @@ def committed_sample(month: str = "2026-11") -> tuple[pd.DataFrame, pd.DataFrame
     records = pd.concat(parts, ignore_index=True)
     truth = pd.read_csv(Path("data/sample/truth.csv"), dtype=str)
     truth = truth.rename(columns={"source_record_id": "record_key"})
+    # standardised records carry the normalised record id; the truth file has the typed one
+    truth["record_key"] = record_id_column(truth["record_key"])
     return records.assign(record_key=records["source_record_id"]), truth
 
 

@@ -299,6 +299,7 @@ def _prepare(argv: list[str]) -> None:
     from benelink.pipelines.standardize import standardize_piece, standardize_pieces
     from benelink.pipelines.validate import validate_source
     from benelink.processes import worker_processes
+    from benelink.standardize.identifiers import record_id_column
     from benelink.threads import threaded
 
     cfg = load_config(args.config)
@@ -325,6 +326,8 @@ def _prepare(argv: list[str]) -> None:
     records = _finish(standard, standard["source_record_id"])
     truth = pd.read_csv(folder.parent / "truth.csv", dtype=str, keep_default_na=False)
     truth = truth.rename(columns={"source_record_id": "record_key"})
+    # standardised records carry the normalised record id; the truth file has the typed one
+    truth["record_key"] = record_id_column(truth["record_key"]).astype(str)
     keys = records[["source", "record_key"]].astype(str)
     truth = truth.merge(keys, on=["source", "record_key"], how="inner")
     description = f"benelink sample, month {args.month}"

@@ -10,7 +10,9 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "data" / "sample"
-TEST_KEY = "3f" * 8 + "a1b2c3d4e5f60718293a4b5c6d7e8f90" + "0123456789abcdef"
+# a fixed key drawn at random (numpy's default_rng(14).bytes(32).hex()): a patterned
+# key such as "3f3f..." is refused as a key that was not drawn at random
+TEST_KEY = "3d4e7826a252bbd4414941a73100675ce879b3161fb9e6b3fdbb1c59abbe30dc"
 
 
 def config_for(sample_dir: Path, out_dir: Path, target: Path) -> Path:

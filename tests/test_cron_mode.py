@@ -135,7 +135,7 @@ def test_key_rotation_keeps_beneficiary_ids(tmp_path: Path) -> None:
         ).exit_code
         == 0
     )
-    new_key = "0123456789abcdef" * 3 + "fedcba9876543210"
+    new_key = "01af64ee1da157b179749fb4e463d9d0b1e1e03d910a2b58ecf1e033c2837a0b"
     refused = runner.invoke(
         app, ["run", "--config", str(config), "--month", "2026-11"], env={"BENELINK_KEY": new_key}
     )

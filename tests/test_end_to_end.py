@@ -111,7 +111,7 @@ def test_missing_key_exits_2_with_one_line(two_months: tuple[Path, Path]) -> Non
 
 def test_other_key_is_refused_exit_2(two_months: tuple[Path, Path]) -> None:
     config, _ = two_months
-    other = {"BENELINK_KEY": "0f1e2d3c4b5a69788796a5b4c3d2e1f0" * 2}
+    other = {"BENELINK_KEY": "4201e089427621916e6ee5d2913f456e69f050c4e33815185f746b87cdbd1b59"}
     result = runner.invoke(app, ["run", "--config", str(config), "--month", "2026-11"], env=other)
     assert result.exit_code == 2
     assert "fingerprint" in result.output

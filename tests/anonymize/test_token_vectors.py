@@ -11,6 +11,7 @@ import pytest
 
 from benelink.anonymize.tokens import record_token, token
 from benelink.standardize.identifiers import national_number, unhcr_id
+from benelink.standardize.identifiers import record_id as record_id_standard
 from benelink.standardize.phones import e164
 from tests.helpers import REPO
 
@@ -26,17 +27,20 @@ STANDARDISE = {
 def _vectors() -> list[tuple[str, str, str, str]]:
     text = (REPO / "docs" / "tokens.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\| (\w+) \| (.+?) \| (.+?) \| `([0-9a-f]{32})` \|$", text, flags=re.M)
-    assert len(rows) >= 8
+    assert len(rows) >= 14
     return rows
 
 
 @pytest.mark.parametrize(("field", "raw", "standard", "expected"), _vectors())
 def test_vector(field: str, raw: str, standard: str, expected: str) -> None:
     if field == "record":
-        given = re.fullmatch(r"source `(\w+)`, id `(.+)`", raw)
+        given = re.fullmatch(r"source `(\w+)`, id `(.+)`(?: \(.+\))?", raw)
         hashed = re.fullmatch(r"`\w+` U\+001F `(.+)`", standard)
         assert given is not None and hashed is not None
-        source, record_id = given.groups()
+        source, written = given.groups()
+        # "\u200B" in the table stands for the character U+200B
+        record_id = re.sub(r"\\u([0-9A-F]{4})", lambda m: chr(int(m[1], 16)), written)
+        assert record_id_standard(record_id) == hashed.group(1)
         value = source + "\x1f" + hashed.group(1)
         assert record_token(KEY, source, record_id) == expected
     else:
@@ -45,3 +49,10 @@ def test_vector(field: str, raw: str, standard: str, expected: str) -> None:
         assert token(KEY, field, value) == expected
     message = f"benelink/v1/{field}\x1f{value}".encode()
     assert hmac.new(KEY, message, hashlib.sha256).hexdigest()[:32] == expected
+
+
+def test_the_record_vectors_cover_every_way_of_retyping_an_id() -> None:
+    """Arabic-Indic and Persian digits, zero-width characters, soft hyphens, bidi marks."""
+    ids = [raw for field, raw, _, _ in _vectors() if field == "record"]
+    for needed in ("٠", "۰", "\\u200B", "\\u00AD", "\\u202B"):
+        assert any(needed in raw for raw in ids), needed

@@ -182,6 +182,44 @@ def test_duplicate_ids_reject_all_but_the_first() -> None:
     assert v.reject_rate == pytest.approx(2 / 3)
 
 
+@pytest.mark.parametrize(
+    "retyped",
+    [
+        "N 000 123",
+        "N-٠٠٠١٢٣",
+        "N-۰۰۰۱۲۳",
+        "N-000\u200b123",
+        "N-000\u00ad123",
+        "\u202bN-000123\u202c",
+    ],
+)
+def test_an_id_typed_another_way_is_a_duplicate_on_the_later_row(retyped: str) -> None:
+    """The duplicate check sees the id as the token does (``identifiers.record_id``)."""
+    v = validate_source(
+        _source("naf", {"source_record_id": "N-000123"}, {"source_record_id": retyped}),
+        today=TODAY,
+    )
+    assert _reasons(v) == [(3, "source_record_id", "duplicate_record_id", "row_rejected")]
+    masked = v.rejects["masked_value"].iloc[0]
+    assert "000123" not in masked and "٠٠٠١٢٣" not in masked and "۰۰۰۱۲۳" not in masked
+    assert v.valid["row_number"].tolist() == [2, 4]
+
+
+@pytest.mark.parametrize("typed", ["٩٤٥-٠٠٠١٢٣٤٥", "۹۴۵-۰۰۰۱۲۳۴۵", "945-\u200b00012345"])
+def test_a_unhcr_id_in_another_script_is_a_unhcr_id(typed: str) -> None:
+    """UNHCR's record id is its individual id: digits of another script or an invisible
+    character must not reject the record that the token would recognise."""
+    v = validate_source(
+        _source("unhcr", {"source_record_id": typed, "unhcr_individual_id": typed}), today=TODAY
+    )
+    assert _reasons(v) == []
+
+
+def test_an_id_of_nothing_but_dashes_and_invisibles_is_missing() -> None:
+    v = validate_source(_source("naf", {"source_record_id": "-\u200b-"}), today=TODAY)
+    assert _reasons(v) == [(2, "source_record_id", "missing_record_id", "row_rejected")]
+
+
 def test_every_failure_is_collected_at_once() -> None:
     v = validate_source(
         _source(

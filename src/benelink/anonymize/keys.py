@@ -13,40 +13,66 @@ import base64
 import binascii
 import hashlib
 import hmac
+import os
 import secrets
+import stat
+import string
 from collections.abc import Mapping
 from pathlib import Path
 
+from benelink.anonymize.key_quality import weakness
 from benelink.config.model import RunSettings
 from benelink.errors import KeyError_
 
 KEY_BYTES = 32
+_MAX_KEY_FILE_BYTES = 4096
 _FINGERPRINT_LABEL = b"benelink/v1/key-fingerprint"
 
 
 def generate_key() -> str:
-    """A new key as 64 hexadecimal characters (256 bits from the OS's CSPRNG)."""
-    return secrets.token_hex(KEY_BYTES)
+    """A new key as 64 hexadecimal characters (256 bits from the OS's CSPRNG).
+
+    A draw that :func:`parse_key` would refuse (fewer than one in a billion) is drawn
+    again, so ``benelink keygen`` never writes a key a run then refuses."""
+    while True:
+        text = secrets.token_hex(KEY_BYTES)
+        if weakness(bytes.fromhex(text), text, "hex") is None:
+            return text
 
 
 def parse_key(text: str, origin: str) -> bytes:
-    """Decode a key written as hex or base64; refuse anything weaker than 256 bits.
+    """Decode a key written as ``benelink keygen`` writes it (64 hex digits) or as base64 of
+    32 or more bytes, and refuse one that was not drawn at random.
 
-    ``origin`` names where the key came from ("environment variable BENELINK_KEY")
-    so the message can say what to fix without ever echoing the key itself.
+    Only those two exact forms are read: decoding any other text as base64 (as a lenient
+    decoder would) turns a long passphrase into "32 bytes". ``origin`` names where the key
+    came from ("environment variable BENELINK_KEY") so the message can say what to fix
+    without ever echoing the key itself.
     """
     cleaned = text.strip()
     if not cleaned:
         raise KeyError_(f"{origin} is empty: create a key with `benelink keygen` and set it there")
-    key = _decode(cleaned)
-    if key is None or len(key) < KEY_BYTES:
+    if all(c in string.hexdigits for c in cleaned) and len(cleaned) != 2 * KEY_BYTES:
         raise KeyError_(
-            f"{origin} does not hold a strong key (need 64 hex characters or base64 of 32+ bytes): "
+            f"{origin} holds {len(cleaned)} hex digits where a key has 64 (256 bits): "
             "create one with `benelink keygen`"
         )
-    if len(set(key)) < 8:
+    decoded = _decode(cleaned)
+    if decoded is None:
         raise KeyError_(
-            f"{origin} holds a key with almost no variety: create one with `benelink keygen`"
+            f"{origin} does not hold a key (need the 64 hex digits `benelink keygen` writes, "
+            "or base64 of 32 or more random bytes): create one with `benelink keygen`"
+        )
+    key, encoding = decoded
+    if len(key) < KEY_BYTES:
+        raise KeyError_(
+            f"{origin} holds a key of {len(key) * 8} bits, fewer than 256: "
+            "create one with `benelink keygen`"
+        )
+    reason = weakness(key, cleaned, encoding)
+    if reason is not None:
+        raise KeyError_(
+            f"{origin} does not hold a random key ({reason}): create one with `benelink keygen`"
         )
     return key
 
@@ -59,14 +85,7 @@ def load_key(settings: RunSettings, environ: Mapping[str, str], base_dir: Path) 
         path = (
             settings.key_file if settings.key_file.is_absolute() else base_dir / settings.key_file
         )
-        try:
-            text = path.read_text(encoding="ascii")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise KeyError_(
-                f"key file {path} cannot be read ({type(exc).__name__}): "
-                "check the path in [run] key_file or create one with `benelink keygen`"
-            ) from None
-        return parse_key(text, f"key file {path}")
+        return parse_key(read_key_file(path), f"key file {path}")
     where = f"environment variable {settings.key_env}" if settings.key_env else "[run] key_file"
     raise KeyError_(
         f"no secret key: set {where} (create a key with `benelink keygen`); "
@@ -74,15 +93,76 @@ def load_key(settings: RunSettings, environ: Mapping[str, str], base_dir: Path) 
     )
 
 
+def read_key_file(path: Path) -> str:
+    """The text of a key file that only its owner can read, as ssh demands of a private key.
+
+    The mode checked is that of the file actually opened (``fstat`` of the open
+    descriptor), so a symlink is judged by what it points to and the file cannot be
+    swapped between the check and the read. A file others may read, write or run is
+    refused: the key in it may already have been copied.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise KeyError_(
+            f"key file {path} cannot be read ({exc.strerror or type(exc).__name__}): "
+            "check the path in [run] key_file or create one with `benelink keygen`"
+        ) from None
+    try:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            raise KeyError_(
+                f"key file {path} is not a regular file: point [run] key_file at the file "
+                "`benelink keygen` wrote"
+            )
+        mode = stat.S_IMODE(status.st_mode)
+        if os.name == "posix" and mode & 0o077:
+            raise KeyError_(
+                f"key file {path} is open to others (mode {mode:04o}): "
+                f"run `chmod 600 {path}` so only its owner can read it"
+            )
+        data = os.read(fd, _MAX_KEY_FILE_BYTES + 1)
+    finally:
+        os.close(fd)
+    if len(data) > _MAX_KEY_FILE_BYTES:
+        raise KeyError_(
+            f"key file {path} is too large to hold a key: point [run] key_file at the file "
+            "`benelink keygen` wrote"
+        )
+    try:
+        return data.decode("ascii")
+    except UnicodeDecodeError:
+        raise KeyError_(
+            f"key file {path} is not a key (it is not ASCII text): "
+            "create one with `benelink keygen`"
+        ) from None
+
+
 def key_fingerprint(key: bytes) -> str:
     """A short one-way identifier of the key, safe to publish in manifests."""
     return hmac.new(key, _FINGERPRINT_LABEL, hashlib.sha256).hexdigest()[:16]
 
 
-def _decode(text: str) -> bytes | None:
-    if len(text) % 2 == 0 and all(c in "0123456789abcdefABCDEF" for c in text):
-        return bytes.fromhex(text)
+def _decode(text: str) -> tuple[bytes, str] | None:
+    """(bytes, "hex" | "base64") of a key in one of the two forms read, else None.
+
+    Text of hex digits alone is read as hex (64 digits, or it is no key); anything else
+    must be canonical base64 or base64url, padding optional: decoding and encoding again
+    gives the same text, so no character was skipped and no stray bits were set.
+    """
+    if all(c in string.hexdigits for c in text):
+        return (bytes.fromhex(text), "hex") if len(text) == 2 * KEY_BYTES else None
+    body = text.rstrip("=")
+    padding = len(text) - len(body)
+    if padding > 2 or (padding and len(text) % 4) or len(body) % 4 == 1:
+        return None
+    plus, dash = bool(set(body) & set("+/")), bool(set(body) & set("-_"))
+    if plus and dash:
+        return None
+    altchars = b"-_" if dash else b"+/"
     try:
-        return base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=False)
+        key = base64.b64decode(body + "=" * (-len(body) % 4), altchars=altchars, validate=True)
     except (binascii.Error, ValueError):
         return None
+    again = base64.b64encode(key, altchars=altchars).decode("ascii").rstrip("=")
+    return (key, "base64") if again == body else None

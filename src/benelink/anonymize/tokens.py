@@ -7,15 +7,14 @@ number that happen to share digits never share a token.
 
 Token v1: ``hex(HMAC-SHA256(key, "benelink/v1/" + field + "\\x1f" + value))[:32]``
 (128 bits, lower-case hex). Values are the standardised forms (E.164 phones,
-10-digit national numbers, upper-case UNHCR ids); a missing value has no token.
+10-digit national numbers, upper-case UNHCR ids, record ids as
+``standardize.identifiers.record_id`` gives them); a missing value has no token.
 The full specification, with test vectors, is docs/tokens.md.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import Any, Final
 
@@ -25,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from benelink.io.text import arrow_array, arrow_series, as_text
+from benelink.standardize import identifiers
 
 TOKEN_VERSION: Final = "v1"
 TOKEN_HEX_CHARS: Final = 32
@@ -99,33 +99,21 @@ def token_series(values: pd.Series, key: bytes, field: str) -> pd.Series:
     return arrow_series(table.take(distinct.indices), values.index)
 
 
-_ID_NOISE = re.compile(r"[\s\-]+")
-
-
-def normalise_record_id(record_id: str) -> str:
-    """A partner's record id as tokenised: NFKC, upper case, no spaces or hyphens.
-
-    Partners re-type ids between months ("945 - 01491315", "945-01491315");
-    the person must not become someone new because of it.
-    """
-    return _ID_NOISE.sub("", unicodedata.normalize("NFKC", record_id).upper())
-
-
 def record_token(key: bytes, source: str, record_id: str) -> str:
     """The token of one partner record (see ``record_tokens``)."""
-    return token(key, "record", f"{source}\x1f{normalise_record_id(record_id)}")
+    return token(key, "record", f"{source}\x1f{identifiers.record_id(record_id)}")
 
 
 def record_tokens(sources: pd.Series, record_ids: pd.Series, key: bytes) -> pd.Series:
     """The token of each record: its source's name and its own id in that source.
 
     This is the join key between months: the same partner record keeps its
-    token as long as the partner keeps its id and the key does not change.
+    token as long as the partner keeps its id and the key does not change. The id
+    is taken in the form ``standardize.identifiers.record_id`` gives it (already so in
+    standardised records; ids read straight from a file, as rotation and evaluation
+    do, are normalised here), so validation's duplicate check and the token agree.
     """
-    # Arrow throughout: ids are normalised once per distinct id, joined in C++
-    ids = arrow_array(as_text(record_ids)).dictionary_encode()
-    distinct = [normalise_record_id(v) for v in ids.dictionary.to_pylist()]
-    normalised = pa.array(distinct, type=pa.string()).take(ids.indices)
+    normalised = arrow_array(identifiers.record_id_column(record_ids))
     combined = pc.binary_join_element_wise(arrow_array(as_text(sources)), normalised, "\x1f")
     return token_series(arrow_series(combined, record_ids.index), key, "record")
 

@@ -110,7 +110,7 @@ def standardize(frame: pd.DataFrame, kind: SourceKind) -> pd.DataFrame:
     del kind  # same rules for every kind; kept in the signature for stage symmetry
     out: dict[str, pd.Series] = {
         SOURCE: _column(frame, SOURCE),
-        "source_record_id": _column(frame, "source_record_id").str.strip(),
+        "source_record_id": identifiers.record_id_column(_column(frame, "source_record_id")),
         ROW_NUMBER: pd.to_numeric(_column(frame, ROW_NUMBER)).astype("Int64")
         if ROW_NUMBER in frame.columns
         else pd.Series(pd.NA, index=frame.index, dtype="Int64"),

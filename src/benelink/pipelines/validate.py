@@ -36,7 +36,10 @@ malformed_line (more fields than header) (whole row)                    row_reje
 
 Key columns: ``source_record_id`` always, ``national_number`` for NAF,
 ``unhcr_individual_id`` for UNHCR. A name part dropped for over-length or
-control characters no longer counts as a name for ``missing_name``.
+control characters no longer counts as a name for ``missing_name``. Record ids
+are compared as the token sees them (``standardize.identifiers.record_id``), so
+"N-000123" and "N ٠٠٠١٢٣" are one id: the later row is the duplicate, and an id
+of nothing but dashes and invisible characters is missing.
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from pandera.typing import Series
 
 from benelink.io.text import arrow_array
 from benelink.schemas.columns import CANONICAL_COLUMNS, NAME_PART_COLUMNS, SourceKind
+from benelink.standardize.identifiers import record_id_column
 
 MAX_LENGTH: Final = 200
 EARLIEST_BIRTH_YEAR: Final = 1900
@@ -92,8 +93,12 @@ def national_number_or_scientific(values: pd.Series) -> pd.Series:
 
 
 def unhcr_id_shaped(values: pd.Series) -> pd.Series:
-    """Letters/digits groups joined by - or /, 5 to 30 characters, at least 4 digits."""
-    text = pc.replace_substring(arrow_array(values), " ", "")
+    """Letters/digits groups joined by - or /, 5 to 30 characters, at least 4 digits.
+
+    Arabic-Indic and Persian digits count as digits and invisible (format) characters are
+    ignored, as standardisation reads the id: where the id is also the record id, the
+    same person typed in another script must not lose their record."""
+    text = pc.replace_substring_regex(_ascii_digits(arrow_array(values)), r"[ \p{Cf}]", "")
     length = pc.utf8_length(text)
     ok = pc.and_(
         pc.and_(pc.greater_equal(length, 5), pc.less_equal(length, 30)),
@@ -227,11 +232,15 @@ class RawBase(pa.DataFrameModel):
 
     @pa.check("source_record_id", name="missing_record_id", ignore_na=False)
     def missing_record_id(cls, s: pd.Series) -> pd.Series:
-        return s.notna()
+        """Missing, or nothing left once normalised (only dashes, spaces, invisibles)."""
+        return record_id_column(s).notna()
 
     @pa.check("source_record_id", name="duplicate_record_id")
     def duplicate_record_id(cls, s: pd.Series) -> pd.Series:
-        return ~(s.duplicated(keep="first") & s.notna())
+        """An id already given by an earlier row once both are normalised as tokens are
+        (``standardize.identifiers.record_id``): "N-000123" and "N ٠٠٠١٢٣" are one id."""
+        ids = record_id_column(s)
+        return ~(ids.duplicated(keep="first") & ids.notna())
 
     @pa.check(*CANONICAL_COLUMNS, name="over_long_value")
     def over_long_value(cls, s: pd.Series) -> pd.Series:
