@@ -74,9 +74,7 @@ def compare(label: str, records: pd.DataFrame, truth: pd.DataFrame) -> None:
     inputs = link_inputs(pseudonymize(records, BENCH_KEY), [], BENCH_KEY)
     encode_s = time.perf_counter() - start
     start = time.perf_counter()
-    encoded = link_records(
-        inputs.records, settings, rules=inputs.rules, comparisons=inputs.comparisons
-    )
+    encoded = link_records(inputs.records, settings, form=inputs.form)
     encoded_s = time.perf_counter() - start
 
     a = _quality(records, truth, clear.cluster)

@@ -21,7 +21,7 @@ from benelink.anonymize.encode import (
     qgrams,
 )
 from benelink.anonymize.tokens import pseudonymize
-from benelink.linkage.encoded import DICE_HIGH, DICE_LOW, dice
+from benelink.linkage.similarity import CLOSENESS, dice
 from benelink.pipelines.standardize import standardize
 
 KEY = bytes(range(32))
@@ -95,9 +95,9 @@ def test_same_name_across_scripts_reaches_the_top_level() -> None:
     encoded = encode_records(records, KEY)
     for part in ("first", "father", "family"):
         arabic, latin, other = encoded[f"{part}_key_bloom"]
-        assert _dice(arabic, latin) >= DICE_HIGH
-        assert _dice(arabic, other) < DICE_LOW
-        assert _dice(latin, other) < DICE_LOW
+        assert _dice(arabic, latin) >= CLOSENESS["encoded"]["name"].high
+        assert _dice(arabic, other) < CLOSENESS["encoded"]["name"].low
+        assert _dice(latin, other) < CLOSENESS["encoded"]["name"].low
 
 
 def test_birth_codes_keep_the_equalities_the_levels_need() -> None:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from benelink.linkage.compare import COMPARISONS
-from benelink.linkage.link import _ids_overridable
+from benelink.linkage.compare import COMPARISONS, ids_overridable
 
 COLUMN = {c.name: i for i, c in enumerate(COMPARISONS)}
 
@@ -29,7 +28,7 @@ def test_typo_or_same_first_name_and_birth_date_override_but_siblings_do_not() -
             _pair(unhcr_individual_id=0, first_name=4, birth_date=0, unhcr_case_id=1),
         ]
     )
-    assert _ids_overridable(rows, COMPARISONS).tolist() == [
+    assert ids_overridable(rows, COMPARISONS).tolist() == [
         True,
         True,
         True,
@@ -49,4 +48,4 @@ def test_swapped_or_missing_first_name_counts_as_agreement_with_the_birth_date()
             _pair(national_number=0, first_name=2, birth_date=-1),  # birth date missing
         ]
     )
-    assert _ids_overridable(rows, COMPARISONS).tolist() == [True, True, False, False]
+    assert ids_overridable(rows, COMPARISONS).tolist() == [True, True, False, False]

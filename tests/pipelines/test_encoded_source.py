@@ -126,9 +126,7 @@ def test_a_run_reads_the_file_and_links_it_with_the_clear_sources(
     assert inputs.outputs.loc[encoded_rows, "birth_year"].isna().all()
     assert inputs.outputs.loc[encoded_rows, "national_number_token"].notna().any()
 
-    result = link_records(
-        inputs.records, LinkageSettings(), rules=inputs.rules, comparisons=inputs.comparisons
-    )
+    result = link_records(inputs.records, LinkageSettings(), form=inputs.form)
     truth = pd.read_csv(SAMPLE / "truth.csv", dtype=str).rename(
         columns={"source_record_id": "record_key"}
     )

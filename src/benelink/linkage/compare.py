@@ -1,31 +1,36 @@
 """Comparison vectors: for each candidate pair, one agreement *level* per field.
 
+Every comparison is declared once, in ``COMPARISONS``: its field, the ladder
+of levels it climbs (each level with its label and what it means — the same
+value, a mistyped id, first and family names swapped) and the flags that set
+its behaviour (household field, personal identifier, term frequencies). The
+same declarations compare records in the clear and records encoded by a
+partner: only what "near" means changes with the form (Jaro-Winkler on names
+in the clear, Dice on Bloom filters when encoded, equality on tokens;
+``benelink.linkage.similarity.CLOSENESS``). So a rule can never hold for one
+form and not the other.
+
 Records are first turned into integer codes (:func:`encode_records`), so a
 partition of pairs needs only numpy arrays — cheap to ship to a worker — and
 string similarity is computed once per *distinct* pair of values, never per
-pair of records. Similarities are thin wrappers over rapidfuzz, chosen from
-``SIMILARITIES`` by name; each comparison's level function is chosen from
-``LEVEL_FUNCTIONS`` by its kind.
+pair of records.
 
 Level ``-1`` means "null" (a value missing on either side): it carries no
-evidence. ``0`` is disagreement; higher levels are kinds of agreement whose
-labels are in ``LEVEL_LABELS``. The model learns how much each level weighs.
+evidence. ``0`` is disagreement; higher levels are kinds of agreement. The
+model learns how much each level weighs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final, Literal
+from typing import Final, Literal
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from rapidfuzz import process
-from rapidfuzz.distance import OSA, JaroWinkler
 
-from benelink.linkage.distinct import distinct_pairs
-from benelink.linkage.encoded import ENCODED_LEVEL_FUNCTIONS, ENCODED_LEVEL_LABELS, EncodedKind
+from benelink.linkage.similarity import CLOSENESS, Aspect, Closeness, RecordForm, similarity
 from benelink.schemas.columns import NAME_PARTS
 
 Codes = npt.NDArray[np.int32]
@@ -35,14 +40,6 @@ Bools = npt.NDArray[np.bool_]
 Strings = npt.NDArray[np.object_]
 
 NULL_LEVEL: Final = -1
-HIGH_SIMILARITY: Final = 0.92
-LOW_SIMILARITY: Final = 0.8
-
-Similarity = Literal["jaro_winkler", "osa_distance"]
-SIMILARITIES: Final[Mapping[Similarity, Callable[..., Any]]] = {
-    "jaro_winkler": JaroWinkler.normalized_similarity,
-    "osa_distance": OSA.distance,
-}
 EXACT_FIELDS: Final = (
     "unhcr_individual_id",
     "unhcr_case_id",
@@ -73,9 +70,14 @@ class RecordArrays:
     exact: Mapping[str, Codes]
     text: Mapping[str, Codes] = field(default_factory=dict)
     text_vocab: Mapping[str, Strings] = field(default_factory=dict)
+    form: RecordForm = "clear"
 
     def __len__(self) -> int:
         return len(self.national_number)
+
+    def closeness(self, aspect: Aspect) -> Closeness:
+        """What "near" means for ``aspect`` in this form of records."""
+        return CLOSENESS[self.form][aspect]
 
 
 def _text(records: pd.DataFrame, column: str) -> pd.Series:
@@ -100,8 +102,12 @@ def _shared_codes(records: pd.DataFrame, prefix: str) -> tuple[dict[str, Codes],
     return {p: codes[i * n : (i + 1) * n] for i, p in enumerate(NAME_PARTS)}, vocab
 
 
-def encode_records(records: pd.DataFrame) -> RecordArrays:
-    """Turn standardised records into the integer arrays the comparisons run on."""
+def encode_records(records: pd.DataFrame, form: RecordForm = "clear") -> RecordArrays:
+    """Turn standardised records into the integer arrays the comparisons run on.
+
+    ``form`` says what the name, id and place columns hold: values in the clear,
+    or the Bloom filters and tokens of an encoded extract (``anonymize.encode``).
+    """
     key, key_vocab = _shared_codes(records, "key")
     name, name_vocab = _shared_codes(records, "name")
     birth: dict[str, Codes] = {}
@@ -126,25 +132,8 @@ def encode_records(records: pd.DataFrame) -> RecordArrays:
         exact,
         text={c: codes for c, (codes, _) in text.items()},
         text_vocab={c: vocab for c, (_, vocab) in text.items()},
+        form=form,
     )
-
-
-def similarity(kind: Similarity, vocab: Strings, a: Codes, b: Codes) -> Floats:
-    """Scores of aligned code pairs, NaN where either is missing; once per distinct pair.
-
-    Equal codes are not scored (a similarity of a value with itself is the
-    top score, 1 or distance 0).
-    """
-    out = np.full(len(a), np.nan)
-    ok, first, second, inverse = distinct_pairs(
-        out, a, b, len(vocab), 0.0 if kind == "osa_distance" else 1.0
-    )
-    if first.size:
-        scores = process.cpdist(
-            vocab[first].tolist(), vocab[second].tolist(), scorer=SIMILARITIES[kind], workers=-1
-        )
-        out[ok] = np.asarray(scores, dtype=np.float64)[inverse]
-    return out
 
 
 def _equal(a: Codes, b: Codes) -> Bools:
@@ -152,27 +141,50 @@ def _equal(a: Codes, b: Codes) -> Bools:
     return out
 
 
-def name_levels(arr: RecordArrays, part: str, left: Codes, right: Codes) -> Levels:
-    """3 exact key, 2 Jaro-Winkler ≥ 0.92, 1 ≥ 0.8, 0 else.
+def _near(arr: RecordArrays, aspect: Aspect, vocab: Strings, a: Codes, b: Codes) -> Floats:
+    """The form's measure of ``aspect`` on aligned code pairs (NaN: missing, or a form that
+    keeps equality only)."""
+    measure = arr.closeness(aspect).measure
+    if measure is None:
+        return np.full(len(a), np.nan)
+    return similarity(measure, vocab, a, b)
 
-    The similarity is the best of the keys' and the normalised names' (names in
-    two scripts only meet on the key). Each side's codes are gathered once: at
-    tens of millions of pairs the gathers cost more than the comparisons.
+
+def _near_levels(arr: RecordArrays, aspect: Aspect, sim: Floats) -> tuple[Bools, Bools]:
+    """Where ``sim`` reaches the form's high and low thresholds of ``aspect``."""
+    close = arr.closeness(aspect)
+    if close.measure == "osa_distance":  # a distance: fewer edits is nearer
+        return sim <= close.high, sim <= close.low
+    return sim >= close.high, sim >= close.low
+
+
+def name_levels(arr: RecordArrays, part: str, left: Codes, right: Codes) -> Levels:
+    """3 exact key, 2 near (high), 1 near (low), 0 else.
+
+    Near is the best of the keys' and the normalised names' similarity (names
+    in two scripts only meet on the key; encoded, both are filters). Each
+    side's codes are gathered once: at tens of millions of pairs the gathers
+    cost more than the comparisons.
     """
     key_a, key_b = arr.key[part][left], arr.key[part][right]
     sim = np.fmax(
-        similarity("jaro_winkler", arr.key_vocab, key_a, key_b),
-        similarity("jaro_winkler", arr.name_vocab, arr.name[part][left], arr.name[part][right]),
+        _near(arr, "name", arr.key_vocab, key_a, key_b),
+        _near(arr, "name", arr.name_vocab, arr.name[part][left], arr.name[part][right]),
     )
+    high, low = _near_levels(arr, "name", sim)
     out = np.zeros(len(left), dtype=np.int8)
-    out[sim >= LOW_SIMILARITY] = 1
-    out[sim >= HIGH_SIMILARITY] = 2
+    out[low] = 1
+    out[high] = 2
     out[key_a == key_b] = 3
     out[(key_a < 0) | (key_b < 0)] = NULL_LEVEL
     return out
 
 
-SWAPPED_LEVEL: Final = 2
+def _with_level_two(base: Levels, special: Bools) -> Levels:
+    """A name ladder with one more level inserted at 2: the two near-or-exact levels move
+    up, ``special`` pairs below them take 2."""
+    out = np.where(base >= 2, base + 1, np.where(special & (base < 2), 2, base))
+    return np.where(base == NULL_LEVEL, NULL_LEVEL, out).astype(np.int8)
 
 
 def first_name_levels(arr: RecordArrays, part: str, left: Codes, right: Codes) -> Levels:
@@ -182,11 +194,9 @@ def first_name_levels(arr: RecordArrays, part: str, left: Codes, right: Codes) -
     comparison of such a pair is set to null by :func:`compare_pairs`, so the
     swap is weighed once, here.
     """
-    base = name_levels(arr, part, left, right)
     kf, kl = arr.key["first"], arr.key["family"]
-    swapped = _equal(kf[left], kl[right]) & _equal(kl[left], kf[right]) & (base < 2)
-    out = np.where(base >= 2, base + 1, np.where(swapped, SWAPPED_LEVEL, base))
-    return np.where(base == NULL_LEVEL, NULL_LEVEL, out).astype(np.int8)
+    swapped = _equal(kf[left], kl[right]) & _equal(kl[left], kf[right])
+    return _with_level_two(name_levels(arr, part, left, right), swapped)
 
 
 def father_levels(arr: RecordArrays, part: str, left: Codes, right: Codes) -> Levels:
@@ -195,32 +205,32 @@ def father_levels(arr: RecordArrays, part: str, left: Codes, right: Codes) -> Le
     A name recorded without its father part (or parsed from a full name with one
     part missing) moves the grandfather into the father's slot.
     """
-    base = name_levels(arr, part, left, right)
     kf, kg = arr.key["father"], arr.key["grandfather"]
     shifted = _equal(kf[left], kg[right]) | _equal(kg[left], kf[right])
-    out = np.where(base == 3, 4, np.where(base == 2, 3, np.where(shifted, 2, base)))
-    return np.where(base == NULL_LEVEL, NULL_LEVEL, out).astype(np.int8)
+    return _with_level_two(name_levels(arr, part, left, right), shifted)
 
 
 def family_levels(arr: RecordArrays, part: str, left: Codes, right: Codes) -> Levels:
-    """4 exact, 3 JW ≥ 0.92, 2 the family name of one is another name part of the other, 1 JW ≥ 0.8."""
-    base = name_levels(arr, part, left, right)
+    """As names, plus level 2: the family name of one is another name part of the other."""
     family_a, family_b = arr.key["family"][left], arr.key["family"][right]
     other = np.zeros(len(left), dtype=bool)
     for p in ("father", "grandfather"):
         other |= _equal(family_a, arr.key[p][right]) | _equal(arr.key[p][left], family_b)
-    out = np.where(base == 3, 4, np.where(base == 2, 3, np.where(other, 2, base)))
-    return np.where(base == NULL_LEVEL, NULL_LEVEL, out).astype(np.int8)
+    return _with_level_two(name_levels(arr, part, left, right), other)
 
 
 def birth_date_levels(arr: RecordArrays, part: str, left: Codes, right: Codes) -> Levels:
     """6 exact, 5 day/month swapped, 4 year+month, 3 year-only record with the same year,
-    2 month+day with the year ±1, 1 year ±1, 0 else; null without a year on either side."""
+    2 month+day with the year ±1, 1 year ±1, 0 else; null without a year on either side.
+
+    Encoded birth dates are keyed codes that keep equality only, so there "year
+    ±1" can only be the same year.
+    """
     y, m, d = arr.birth["year"], arr.birth["month"], arr.birth["day"]
     ya, yb, ma, mb, da, db = y[left], y[right], m[left], m[right], d[left], d[right]
     full = (ma >= 0) & (mb >= 0) & (da >= 0) & (db >= 0)
     same_year = ya == yb
-    near_year = np.abs(ya - yb) <= 1
+    near_year = np.abs(ya - yb) <= 1 if arr.form == "clear" else same_year
     return np.select(
         [
             (ya < 0) | (yb < 0),
@@ -237,25 +247,27 @@ def birth_date_levels(arr: RecordArrays, part: str, left: Codes, right: Codes) -
 
 
 def national_number_levels(arr: RecordArrays, part: str, left: Codes, right: Codes) -> Levels:
-    """3 exact, 2 one digit differing or two adjacent digits swapped, 1 two such edits, 0 else."""
+    """3 exact, 2 one digit differing or two adjacent digits swapped, 1 two such edits, 0 else
+    (encoded, a token is equal or not: 3 or 0)."""
     a, b = arr.national_number[left], arr.national_number[right]
-    distance = similarity("osa_distance", arr.national_number_vocab, a, b)
+    one_edit, two_edits = _near_levels(
+        arr, "digits", _near(arr, "digits", arr.national_number_vocab, a, b)
+    )
     return np.select(
-        [(a < 0) | (b < 0), _equal(a, b), distance <= 1, distance <= 2], [NULL_LEVEL, 3, 2, 1], 0
+        [(a < 0) | (b < 0), _equal(a, b), one_edit, two_edits], [NULL_LEVEL, 3, 2, 1], 0
     ).astype(np.int8)
 
 
 def text_levels(arr: RecordArrays, column: str, left: Codes, right: Codes) -> Levels:
-    """3 exact, 2 Jaro-Winkler ≥ 0.92, 1 ≥ 0.8, 0 else (a place name with a typo still counts)."""
+    """3 exact, 2 near (high), 1 near (low), 0 else: a place name with a typo still counts
+    (encoded, a token is equal or not)."""
     if column not in arr.text:
         return np.full(len(left), NULL_LEVEL, dtype=np.int8)
     a, b = arr.text[column][left], arr.text[column][right]
-    sim = similarity("jaro_winkler", arr.text_vocab[column], a, b)
-    return np.select(
-        [(a < 0) | (b < 0), _equal(a, b), sim >= HIGH_SIMILARITY, sim >= LOW_SIMILARITY],
-        [NULL_LEVEL, 3, 2, 1],
-        0,
-    ).astype(np.int8)
+    high, low = _near_levels(arr, "text", _near(arr, "text", arr.text_vocab[column], a, b))
+    return np.select([(a < 0) | (b < 0), _equal(a, b), high, low], [NULL_LEVEL, 3, 2, 1], 0).astype(
+        np.int8
+    )
 
 
 def exact_levels(arr: RecordArrays, column: str, left: Codes, right: Codes) -> Levels:
@@ -266,7 +278,39 @@ def exact_levels(arr: RecordArrays, column: str, left: Codes, right: Codes) -> L
     return out
 
 
-ComparisonKind = Literal[
+LevelFunction = Callable[[RecordArrays, str, Codes, Codes], Levels]
+Near = Literal["high", "low"]
+
+
+@dataclass(frozen=True)
+class Level:
+    """One level of a comparison: its value, its label, and what agreeing on it means.
+
+    ``near`` marks a level judged by the form's similarity ("high" or "low"
+    threshold, ``similarity.CLOSENESS``), whose label the form writes.
+    ``same``: the two values are the same (exactly, or as good as); ``typo``:
+    two identifiers that are one mistyped from the other; ``swapped``: first
+    and family names exchanged.
+    """
+
+    value: int
+    label: str = ""
+    near: Near | None = None
+    same: bool = False
+    typo: bool = False
+    swapped: bool = False
+
+
+@dataclass(frozen=True)
+class Ladder:
+    """The levels a comparison climbs, highest first, and the function that computes them."""
+
+    levels: tuple[Level, ...]
+    compute: LevelFunction
+    aspect: Aspect = "name"  # whose closeness labels the near levels
+
+
+LadderName = Literal[
     "name",
     "first_name",
     "father_name",
@@ -275,104 +319,131 @@ ComparisonKind = Literal[
     "national_number",
     "exact",
     "text",
-    EncodedKind,  # levels on encoded records (linkage/encoded.py)
 ]
-LevelFunction = Callable[[RecordArrays, str, Codes, Codes], Levels]
-LEVEL_FUNCTIONS: Final[Mapping[ComparisonKind, LevelFunction]] = {
-    "name": name_levels,
-    "first_name": first_name_levels,
-    "father_name": father_levels,
-    "family_name": family_levels,
-    "birth_date": birth_date_levels,
-    "national_number": national_number_levels,
-    "exact": exact_levels,
-    "text": text_levels,
-    **ENCODED_LEVEL_FUNCTIONS,
-}
-_NAME_LABELS = {3: "exact", 2: "jaro_winkler>=0.92", 1: "jaro_winkler>=0.8", 0: "else"}
-LEVEL_LABELS: Final[Mapping[ComparisonKind, Mapping[int, str]]] = {
-    "name": _NAME_LABELS,
-    "first_name": {
-        4: "exact",
-        3: "jaro_winkler>=0.92",
-        2: "first/family swapped",
-        1: "jaro_winkler>=0.8",
-        0: "else",
-    },
-    "father_name": {
-        4: "exact",
-        3: "jaro_winkler>=0.92",
-        2: "father~grandfather",
-        1: "jaro_winkler>=0.8",
-        0: "else",
-    },
-    "family_name": {
-        4: "exact",
-        3: "jaro_winkler>=0.92",
-        2: "other name part",
-        1: "jaro_winkler>=0.8",
-        0: "else",
-    },
-    "birth_date": {
-        6: "exact",
-        5: "day/month swapped",
-        4: "year+month",
-        3: "year (year-only record)",
-        2: "month+day, year ±1",
-        1: "year ±1",
-        0: "else",
-    },
-    "national_number": {
-        3: "exact",
-        2: "one digit or transposition",
-        1: "two digits or transpositions",
-        0: "else",
-    },
-    "exact": {1: "exact", 0: "else"},
-    "text": _NAME_LABELS,
-    **ENCODED_LEVEL_LABELS,
+_ELSE: Final = Level(0, "else")
+
+
+def _name_ladder(compute: LevelFunction, level_two: Level | None = None) -> Ladder:
+    """The name levels (exact, near high, near low, else), with ``level_two`` inserted."""
+    top = 4 if level_two is not None else 3
+    levels = [
+        Level(top, "exact", same=True),
+        Level(top - 1, near="high", same=True),
+        *([level_two] if level_two is not None else []),
+        Level(1, near="low"),
+        _ELSE,
+    ]
+    return Ladder(tuple(levels), compute)
+
+
+LADDERS: Final[Mapping[LadderName, Ladder]] = {
+    "name": _name_ladder(name_levels),
+    "first_name": _name_ladder(
+        first_name_levels, Level(2, "first/family swapped", same=True, swapped=True)
+    ),
+    "father_name": _name_ladder(father_levels, Level(2, "father~grandfather")),
+    "family_name": _name_ladder(family_levels, Level(2, "other name part")),
+    "birth_date": Ladder(
+        (
+            Level(6, "exact", same=True),
+            Level(5, "day/month swapped", same=True),
+            Level(4, "year+month"),
+            Level(3, "year (year-only record)"),
+            Level(2, "month+day, year ±1"),
+            Level(1, "year ±1"),
+            _ELSE,
+        ),
+        birth_date_levels,
+    ),
+    "national_number": Ladder(
+        (
+            Level(3, "exact", same=True),
+            Level(2, near="high", same=True, typo=True),
+            Level(1, near="low", typo=True),
+            _ELSE,
+        ),
+        national_number_levels,
+        aspect="digits",
+    ),
+    "exact": Ladder((Level(1, "exact", same=True), _ELSE), exact_levels),
+    "text": Ladder(
+        (Level(3, "exact", same=True), Level(2, near="high"), Level(1, near="low"), _ELSE),
+        text_levels,
+        aspect="text",
+    ),
 }
 
 
 @dataclass(frozen=True)
 class Comparison:
-    """One column of the comparison vector.
+    """One column of the comparison vector, declared once for every form of records.
 
-    ``term_frequency`` adjusts its exact level by the value's frequency;
-    ``household`` marks a field that every member of a household shares (father,
-    grandfather and family names, phone, UNHCR case): its level is set to null
-    when the first names disagree, because then its agreement says "same
-    household", not "same person", and would otherwise outvote the first name
-    and birth date that tell siblings apart (Fellegi–Sunter assumes the fields
-    independent; in a household they are not). ``identifier`` marks a personal
-    id (national number, UNHCR individual id): when the pair agrees on one,
-    siblings are ruled out and the household fields count again, so a record
-    whose first name was replaced or mistyped beyond recognition is still found.
+    ``kind`` names its ladder of levels (``LADDERS``). The flags set what it
+    does beyond its own levels:
+
+    ``term_frequency`` adjusts its exact level by the value's frequency.
+    ``anchor``: a field that tells one member of a household from another (first
+    name, birth date); EM learns its m on matches only. ``person``: the first
+    name, whose disagreement turns the household fields off. ``household``: a
+    field every member of a household shares (father, grandfather and family
+    names, phone, UNHCR case, place): its level is set to null when the first
+    names disagree, because then its agreement says "same household", not
+    "same person", and would otherwise outvote the first name and birth date
+    that tell siblings apart (Fellegi–Sunter assumes the fields independent; in
+    a household they are not). ``identifier``: a personal id (national number,
+    UNHCR individual id): when the pair agrees on one, siblings are ruled out
+    and the household fields count again, so a record whose first name was
+    replaced or mistyped beyond recognition is still found.
+    ``null_when_swapped``: the family name, weighed by the first name's
+    "swapped" level instead of twice.
     """
 
     name: str
-    kind: ComparisonKind
+    kind: LadderName
     field: str
     term_frequency: bool = False
     anchor: bool = False
+    person: bool = False
     household: bool = False
     identifier: bool = False
+    null_when_swapped: bool = False
 
     @property
-    def agreement_level(self) -> int:
-        """The lowest level that still says "the same value" (exact, or one edit away)."""
-        return max(self.top_level - 1, 1)
+    def ladder(self) -> Ladder:
+        return LADDERS[self.kind]
 
     @property
     def top_level(self) -> int:
-        return max(LEVEL_LABELS[self.kind])
+        return self.ladder.levels[0].value
+
+    def labels(self, form: RecordForm = "clear") -> dict[int, str]:
+        """Level -> label, the near levels labelled by the form's measure."""
+        close = CLOSENESS[form][self.ladder.aspect]
+        return {
+            level.value: close.label(level.near) if level.near else level.label
+            for level in self.ladder.levels
+        }
+
+    def where(self, flag: Literal["same", "typo", "swapped"]) -> Bools:
+        """Per level + 1 (slot 0 = null): whether the level carries ``flag``."""
+        out = np.zeros(self.top_level + 2, dtype=bool)
+        for level in self.ladder.levels:
+            out[level.value + 1] = getattr(level, flag)
+        return out
 
 
 COMPARISONS: Final[tuple[Comparison, ...]] = (
-    Comparison("first_name", "first_name", "first", term_frequency=True, anchor=True),
+    Comparison("first_name", "first_name", "first", term_frequency=True, anchor=True, person=True),
     Comparison("father_name", "father_name", "father", term_frequency=True, household=True),
     Comparison("grandfather_name", "name", "grandfather", term_frequency=True, household=True),
-    Comparison("family_name", "family_name", "family", term_frequency=True, household=True),
+    Comparison(
+        "family_name",
+        "family_name",
+        "family",
+        term_frequency=True,
+        household=True,
+        null_when_swapped=True,
+    ),
     Comparison("birth_date", "birth_date", "birth", anchor=True),
     Comparison("national_number", "national_number", "national_number", identifier=True),
     Comparison("unhcr_individual_id", "exact", "unhcr_individual_id", identifier=True),
@@ -383,6 +454,41 @@ COMPARISONS: Final[tuple[Comparison, ...]] = (
     Comparison("governorate", "exact", "governorate", household=True),
     Comparison("locality", "text", "locality", household=True),
 )
+
+
+def _has(levels: Levels, comparison: Comparison, flag: Literal["same", "typo", "swapped"]) -> Bools:
+    """Whether each pair's level of ``comparison`` carries ``flag``."""
+    found: Bools = comparison.where(flag)[levels.astype(np.intp) + 1]
+    return found
+
+
+def ids_overridable(levels: Levels, comparisons: Sequence[Comparison]) -> Bools:
+    """Pairs that may join clusters holding two different exclusive ids.
+
+    Two different national numbers (or UNHCR individual ids) keep clusters
+    apart: it is the classic sign of chaining, and of siblings, who share
+    every household field. Two cases are let through (and the cluster is
+    flagged as a conflict for review): the numbers are one mistyped from the
+    other, or the pair agrees on every anchor — what tells one member of a
+    household from another, the first name (the same, swapped with the family
+    name, or missing on one side) *and* the birth date (exact or day/month
+    swapped) — so the number itself is what is wrong (FEBRL replaces whole id
+    numbers in its duplicates; clerks type a relative's number).
+    """
+    out = np.zeros(len(levels), dtype=bool)
+    for i, c in enumerate(comparisons):
+        if c.identifier:
+            out |= _has(levels[:, i], c, "typo")
+    anchors = [(i, c) for i, c in enumerate(comparisons) if c.anchor]
+    if any(c.person for _, c in anchors) and len(anchors) > 1:
+        agree = np.ones(len(levels), dtype=bool)
+        for i, c in anchors:
+            same = _has(levels[:, i], c, "same")
+            if c.person:  # a missing first name cannot tell two people apart
+                same |= levels[:, i] == NULL_LEVEL
+            agree &= same
+        out |= agree
+    return out
 
 
 def compare_pairs(
@@ -397,18 +503,18 @@ def compare_pairs(
     # one column per comparison, each column contiguous (columns are written and read whole)
     out = np.empty((len(left), len(comparisons)), dtype=np.int8, order="F")
     for i, comparison in enumerate(comparisons):
-        out[:, i] = LEVEL_FUNCTIONS[comparison.kind](arr, comparison.field, left, right)
-    first = [i for i, c in enumerate(comparisons) if c.field == "first"]
-    if first:
+        out[:, i] = comparison.ladder.compute(arr, comparison.field, left, right)
+    person = next((i for i, c in enumerate(comparisons) if c.person), None)
+    if person is not None:
         same_id = np.zeros(len(left), dtype=bool)
         for i, comparison in enumerate(comparisons):
             if comparison.identifier:
-                same_id |= out[:, i] >= comparison.agreement_level
-        differ = (out[:, first[0]] == 0) & ~same_id
-        swapped = (out[:, first[0]] == SWAPPED_LEVEL) & (comparisons[first[0]].kind == "first_name")
+                same_id |= _has(out[:, i], comparison, "same")
+        differ = (out[:, person] == 0) & ~same_id
+        swapped = _has(out[:, person], comparisons[person], "swapped")
         for i, comparison in enumerate(comparisons):
             if comparison.household:
                 out[differ, i] = NULL_LEVEL
-            if comparison.field == "family":
+            if comparison.null_when_swapped:
                 out[swapped, i] = NULL_LEVEL
     return out

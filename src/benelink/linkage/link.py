@@ -40,8 +40,6 @@ from benelink.linkage.chunks import (
 from benelink.linkage.cluster import cluster_records, connected_components
 from benelink.linkage.compare import (
     COMPARISONS,
-    NULL_LEVEL,
-    SWAPPED_LEVEL,
     Codes,
     Comparison,
     Floats,
@@ -49,6 +47,7 @@ from benelink.linkage.compare import (
     RecordArrays,
     compare_pairs,
     encode_records,
+    ids_overridable,
 )
 from benelink.linkage.random_pairs import (
     DEFAULT_U_PAIRS,
@@ -65,6 +64,7 @@ from benelink.linkage.score import (
     match_weights,
     term_frequencies,
 )
+from benelink.linkage.similarity import RecordForm
 from benelink.schemas.columns import SOURCE
 from benelink.threads import threaded
 
@@ -135,37 +135,6 @@ def _fill_components(
     at = np.minimum(np.searchsorted(known, wanted), max(known.size - 1, 0))
     new = known[at] != wanted if known.size else np.ones(wanted.size, dtype=bool)
     return fl[new], fr[new]
-
-
-def _ids_overridable(levels: Levels, comparisons: Sequence[Comparison]) -> npt.NDArray[np.bool_]:
-    """Pairs that may join clusters holding two different exclusive ids.
-
-    Two different national numbers (or UNHCR individual ids) keep clusters
-    apart: it is the classic sign of chaining, and of siblings, who share
-    every household field. Two cases are let through (and the cluster is
-    flagged as a conflict for review): the numbers differ by a typo (one or
-    two digits), or the pair agrees on what tells one member of a household
-    from another — the first name (exact, Jaro-Winkler ≥ 0.92, swapped with
-    the family name, or missing on one side) *and* the full
-    birth date (exact or day/month swapped) — so the number itself is what is
-    wrong (FEBRL replaces whole id numbers in its duplicates; clerks type a
-    relative's number).
-    """
-    out = np.zeros(len(levels), dtype=bool)
-    first = birth = None
-    for i, c in enumerate(comparisons):
-        if c.kind == "national_number":
-            out |= (levels[:, i] > 0) & (levels[:, i] < c.top_level)
-        elif c.field == "first":
-            # a missing first name cannot tell two people apart, so it does not count against
-            first = (levels[:, i] >= c.top_level - 1) | (levels[:, i] == NULL_LEVEL)
-            if c.kind == "first_name":
-                first |= levels[:, i] == SWAPPED_LEVEL
-        elif c.kind == "birth_date":
-            birth = levels[:, i] >= c.top_level - 1
-    if first is not None and birth is not None:
-        out |= first & birth
-    return out
 
 
 def _apply_decisions(
@@ -282,7 +251,7 @@ def finish_link(
         match_threshold=settings.match_threshold,
         cohesion_threshold=settings.review_threshold,
         exclusive=(arr.national_number, arr.exact["unhcr_individual_id"]),
-        tolerated=_ids_overridable(levels, comparisons),
+        tolerated=ids_overridable(levels, comparisons),
         reviewed=reviewed,
     )
 
@@ -340,6 +309,7 @@ def link_records(
     *,
     rules: Sequence[BlockingRule] = DEFAULT_RULES,
     comparisons: Sequence[Comparison] = COMPARISONS,
+    form: RecordForm = "clear",
     max_block_size: int = DEFAULT_MAX_BLOCK_SIZE,
     decisions: pd.DataFrame | None = None,
     u_pairs: int = DEFAULT_U_PAIRS,
@@ -351,7 +321,9 @@ def link_records(
 ) -> LinkResult:
     """Link and de-duplicate standardised records (positions 0..n-1) into beneficiaries.
 
-    ``decisions`` holds reviewers' decisions as record positions ``left``,
+    ``form`` says whether ``records`` are in the clear or encoded (every record of
+    a run with an encoded source): the same comparisons, judged by the form's
+    similarity. ``decisions`` holds reviewers' decisions as record positions ``left``,
     ``right`` and ``decision`` ("accept" or "reject"); they override the model.
     u comes from ``u_pairs`` random pairs drawn with ``u_seed``; m and the prior
     from EM over the candidate pairs. ``link_only`` compares records of different
@@ -363,7 +335,7 @@ def link_records(
     """
     n = len(records)
     comps = tuple(comparisons)
-    arr = encode_records(records)
+    arr = encode_records(records, form)
     candidates = block_candidates(
         records, settings.max_candidate_pairs, rules, max_block_size, threads
     )
@@ -393,6 +365,7 @@ def link_records(
         settings.em_max_iterations,
         random_counts=random_counts,
         population_pairs=all_pairs_count(n) if source is None else _across_count(source),
+        form=arr.form,
     )
     tf = term_frequencies(arr, comps)
     scored = _collect_local(arr, model, tf, settings, decisions, chunks, threads)

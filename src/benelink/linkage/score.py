@@ -27,13 +27,13 @@ import numpy.typing as npt
 import pandas as pd
 
 from benelink.linkage.compare import (
-    LEVEL_LABELS,
     Codes,
     Comparison,
     Floats,
     Levels,
     RecordArrays,
 )
+from benelink.linkage.similarity import RecordForm
 
 _EPS = 1e-6
 TF_MIN_ADJUSTMENT = -8.0
@@ -52,6 +52,7 @@ class Model:
     u: tuple[Floats, ...]
     lambda_: float
     iterations: int
+    form: RecordForm = "clear"
 
     def weights(self) -> tuple[Floats, ...]:
         """log2(m/u) per level, 0 for the null slot."""
@@ -68,7 +69,7 @@ class Model:
         for comparison, m, u, w in zip(
             self.comparisons, self.m, self.u, self.weights(), strict=True
         ):
-            for level, label in sorted(LEVEL_LABELS[comparison.kind].items(), reverse=True):
+            for level, label in sorted(comparison.labels(self.form).items(), reverse=True):
                 rows.append(
                     {
                         "comparison": comparison.name,
@@ -197,6 +198,7 @@ def estimate_model(
     *,
     random_counts: Sequence[Floats] | None = None,
     population_pairs: int | None = None,
+    form: RecordForm = "clear",
 ) -> Model:
     """EM over distinct comparison vectors; m starts from priors.
 
@@ -263,7 +265,7 @@ def estimate_model(
         ]
     for mi, ui in zip(m, u, strict=True):
         mi[0] = ui[0] = 0.0
-    return Model(comps, tuple(m), tuple(u), lam, iterations)
+    return Model(comps, tuple(m), tuple(u), lam, iterations, form)
 
 
 def term_frequency_adjustments(arr: RecordArrays, comparison: Comparison) -> Floats:

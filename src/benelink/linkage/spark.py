@@ -81,6 +81,7 @@ from benelink.linkage.score import (
     level_counts,
     term_frequencies,
 )
+from benelink.linkage.similarity import RecordForm
 
 if TYPE_CHECKING:
     from pyspark import RDD, Broadcast, SparkContext
@@ -139,6 +140,7 @@ def link_records_spark(
     partitions: int | None = None,
     rules: Sequence[BlockingRule] = DEFAULT_RULES,
     comparisons: Sequence[Comparison] = COMPARISONS,
+    form: RecordForm = "clear",
     max_block_size: int = DEFAULT_MAX_BLOCK_SIZE,
     decisions: pd.DataFrame | None = None,
     u_pairs: int = DEFAULT_U_PAIRS,
@@ -158,7 +160,7 @@ def link_records_spark(
         raise ConfigError("the Spark link stage needs at least one partition")
     n = len(records)
     comps = tuple(comparisons)
-    arr = encode_records(records)
+    arr = encode_records(records, form)
     candidates = block_candidates(records, settings.max_candidate_pairs, rules, max_block_size)
     sc = spark.sparkContext
     parts = partitions or max(sc.defaultParallelism, -(-len(candidates) // PARTITION_PAIRS))
@@ -188,6 +190,7 @@ def link_records_spark(
             settings.em_max_iterations,
             random_counts=random_counts,
             population_pairs=all_pairs_count(n),
+            form=arr.form,
         )
         tf = term_frequencies(arr, comps)
         scoring = _share(sc, (model, tf))

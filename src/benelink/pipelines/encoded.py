@@ -44,9 +44,7 @@ from benelink.errors import (
     UnreadableFileError,
 )
 from benelink.io.read import file_sha256
-from benelink.linkage.block import BlockingRule
-from benelink.linkage.compare import COMPARISONS, Comparison, ComparisonKind
-from benelink.linkage.encoded import ENCODED_RULES
+from benelink.linkage.similarity import RecordForm
 from benelink.pipelines.ingest import load_source
 from benelink.pipelines.standardize import standardize
 from benelink.pipelines.validate import reject_limit_message, validate_source
@@ -54,19 +52,6 @@ from benelink.schemas.columns import SOURCE, SourceKind
 
 METADATA_KEY: Final = b"benelink.encoding"
 FILE_FORMAT: Final = "benelink-encoded"
-
-# clear comparison kind -> its encoded counterpart; kinds that work on equality stay
-_ENCODED_KIND: Final[Mapping[ComparisonKind, ComparisonKind]] = {
-    "name": "encoded_name",
-    "first_name": "encoded_first_name",
-    "father_name": "encoded_father_name",
-    "family_name": "encoded_family_name",
-    "national_number": "token",
-    "text": "token",
-}
-ENCODED_COMPARISONS: Final[tuple[Comparison, ...]] = tuple(
-    dataclasses.replace(c, kind=_ENCODED_KIND.get(c.kind, c.kind)) for c in COMPARISONS
-)
 
 DESCRIPTIONS: Final[Mapping[str, str]] = {
     "record_token": "token of the partner's record id (docs/tokens.md, field 'record')",
@@ -110,16 +95,16 @@ class EncodedSource:
 class LinkInputs:
     """Everything the link stage and the output tables need when a run has encoded sources.
 
-    ``records`` go to ``link_records(records, settings, rules=rules,
-    comparisons=comparisons)``; ``outputs`` (same rows, same order) go to the
-    output builders: clear records as standardised, encoded ones with tokens
-    and clear attributes only (no birth year, so no age).
+    ``records`` go to ``link_records(records, settings, form=form)`` (the same
+    blocking rules and comparisons as in the clear: every encoded column keeps
+    the equality of its clear value); ``outputs`` (same rows, same order) go to
+    the output builders: clear records as standardised, encoded ones with
+    tokens and clear attributes only (no birth year, so no age).
     """
 
     records: pd.DataFrame
     outputs: pd.DataFrame
-    rules: tuple[BlockingRule, ...]
-    comparisons: tuple[Comparison, ...]
+    form: RecordForm = "encoded"
 
 
 def encode_month(
@@ -279,7 +264,7 @@ def link_inputs(
         for e in encoded
     ]
     outputs = pd.concat([records_clear.reset_index(drop=True), *shaped], ignore_index=True)
-    return LinkInputs(records, outputs, ENCODED_RULES, ENCODED_COMPARISONS)
+    return LinkInputs(records, outputs)
 
 
 def no_clear_records(key: bytes) -> pd.DataFrame:

@@ -9,7 +9,7 @@ the calls in ``run_month`` is reading the pipeline.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,9 +29,8 @@ from benelink.io import snapshot, state
 from benelink.io.lock import run_lock
 from benelink.io.past import read_past
 from benelink.io.staging import StagedWrites, cannot_write, check_output_folder
-from benelink.linkage.block import DEFAULT_RULES, BlockingRule
-from benelink.linkage.compare import COMPARISONS, Comparison
 from benelink.linkage.link import LinkResult, PairProgress, link_records
+from benelink.linkage.similarity import RecordForm
 from benelink.pipelines.encoded import EncodedSource, link_inputs, load_encoded_source
 from benelink.pipelines.ingest import SourceFile, check_month_files, load_source
 from benelink.pipelines.outputs import (
@@ -113,8 +112,7 @@ def _run_locked(
             pd.DataFrame,
             LinkageSettings,
             pd.DataFrame | None,
-            Sequence[BlockingRule],
-            Sequence[Comparison],
+            RecordForm,
             PairProgress,
         ],
         LinkResult,
@@ -205,11 +203,11 @@ def _run_locked(
             st.counts["records"] = len(records)
 
     with stages.stage("link") as st:
-        link_frame, rules, comparisons = records, DEFAULT_RULES, COMPARISONS
+        link_frame = records
+        form: RecordForm = "clear"
         if encoded:  # every record is linked in encoded form, the clear ones encoded here
             prepared = link_inputs(records, [e.records for e in encoded], key)
-            link_frame, records = prepared.records, prepared.outputs
-            rules, comparisons = prepared.rules, prepared.comparisons
+            link_frame, records, form = prepared.records, prepared.outputs, prepared.form
             raw = pd.concat(
                 [raw, pd.DataFrame({"source": records["source"].iloc[len(raw) :].to_numpy()})],
                 ignore_index=True,
@@ -218,8 +216,7 @@ def _run_locked(
             link_frame,
             cfg.linkage,
             decisions_by_position(past.decisions, records["record_token"]),
-            rules,
-            comparisons,
+            form,
             st,
         )
         del link_frame
@@ -366,8 +363,7 @@ def _link(
     records: pd.DataFrame,
     settings: LinkageSettings,
     decisions: pd.DataFrame | None,
-    rules: Sequence[BlockingRule],
-    comparisons: Sequence[Comparison],
+    form: RecordForm,
     progress: PairProgress,
     *,
     engine: Engine,
@@ -380,8 +376,7 @@ def _link(
             records,
             settings,
             decisions=decisions,
-            rules=rules,
-            comparisons=comparisons,
+            form=form,
             max_block_size=settings.max_block_size,
             progress=progress,
             threads=threads,
@@ -395,8 +390,7 @@ def _link(
             settings,
             spark,
             decisions=decisions,
-            rules=rules,
-            comparisons=comparisons,
+            form=form,
             max_block_size=settings.max_block_size,
             progress=progress,
         )
