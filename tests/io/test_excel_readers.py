@@ -45,9 +45,10 @@ def test_calamine_reads_the_data_sheet_when_installed(tmp_path: Path) -> None:
     wanted = {excel.normal_header(h) for h in HEADERS[:3]}
     read = excel._read_with_calamine(path.read_bytes(), "naf.xlsx", None, wanted)
     assert read is not None
-    frame, _, unsaved = read
-    assert frame["الرقم الوطني"].tolist() == ["9871234567"]  # the sheet behind the notes
-    assert unsaved == {}  # its XML was searched for formulas without a saved result
+    (part,) = read
+    assert part.name == "المستفيدون"
+    assert part.frame["الرقم الوطني"].tolist() == ["9871234567"]  # the sheet behind the notes
+    assert part.unsaved == {}  # its XML was searched for formulas without a saved result
 
 
 def test_title_rows_blank_rows_numbers_and_dates_read_alike(

@@ -378,8 +378,7 @@ def _link(
 
 
 def _rejected_rows(v: ValidatedSource) -> int:
-    rows = v.rejects.loc[v.rejects["action"] == "row_rejected", "row_number"]
-    return int(rows.nunique())
+    return v.rejected_rows
 
 
 def _check_same_key(out_dir: Path, month: str, fingerprint: str) -> None:
