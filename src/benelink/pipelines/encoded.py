@@ -43,7 +43,7 @@ from benelink.errors import (
     RejectLimitError,
     UnreadableFileError,
 )
-from benelink.io.read import file_sha256
+from benelink.io.read import file_sha256, source_path
 from benelink.linkage.block import BlockingRule
 from benelink.linkage.compare import COMPARISONS, Comparison, ComparisonKind
 from benelink.linkage.encoded import ENCODED_RULES
@@ -223,7 +223,7 @@ def load_encoded_source(
     Refuses a file made under another key (its tokens would match nothing) or
     written for another source name (record tokens include the name) or month.
     """
-    path = folder / settings.file
+    path = source_path(folder, settings.file, f"sources.{name}", "the configuration")
     if not path.is_file():
         raise UnreadableFileError(f"{path}: missing; put the partner's encoded file there")
     frame, meta = read_encoded(path, settings.file)

@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 
 from benelink.config.model import BenelinkConfig, SourceSettings
 from benelink.errors import ConfigError, MissingColumnsError
-from benelink.io.read import normal_header, read_file
+from benelink.io.read import normal_header, read_file, source_path
 from benelink.io.text import ARROW_TEXT, trimmed_text
 from benelink.schemas.columns import (
     CANONICAL_COLUMNS,
@@ -66,7 +66,7 @@ def load_source(
     config_label: str = "the configuration",
 ) -> SourceFile:
     """Read ``settings.file`` from ``folder`` and map its columns to canonical ones."""
-    path = folder / settings.file
+    path = source_path(folder, settings.file, f"sources.{name}", config_label)
     raw = read_file(
         path,
         settings.file_format,
