@@ -67,7 +67,14 @@ from benelink.linkage.compare import (
     compare_pairs,
     encode_records,
 )
-from benelink.linkage.link import LinkResult, PairProgress, finish_link
+from benelink.linkage.identical import identical_copies
+from benelink.linkage.link import (
+    Blocking,
+    LinkResult,
+    PairProgress,
+    decided_positions,
+    finish_link,
+)
 from benelink.linkage.random_pairs import (
     DEFAULT_U_PAIRS,
     DEFAULT_U_SEED,
@@ -159,7 +166,10 @@ def link_records_spark(
     n = len(records)
     comps = tuple(comparisons)
     arr = encode_records(records)
-    candidates = block_candidates(records, settings.max_candidate_pairs, rules, max_block_size)
+    copies = identical_copies(arr, records, rules, decided_positions(decisions))
+    candidates = block_candidates(
+        records, settings.max_candidate_pairs, rules, max_block_size, identical=copies
+    )
     sc = spark.sparkContext
     parts = partitions or max(sc.defaultParallelism, -(-len(candidates) // PARTITION_PAIRS))
 
@@ -208,8 +218,8 @@ def link_records_spark(
             if broadcast is not None:
                 broadcast.broadcast.destroy()
 
-    counted = (len(candidates), candidates.max_block_size)
-    return finish_link(arr, settings, comps, decisions, model, tf, counted, scored)
+    blocking = Blocking.of(candidates, len(candidates))
+    return finish_link(arr, settings, comps, decisions, model, tf, blocking, scored)
 
 
 @contextmanager

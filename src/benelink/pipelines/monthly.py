@@ -212,6 +212,8 @@ def _run_locked(
             matches=int((linked.pairs["decision"] == "match").sum()),
             review=int((linked.pairs["decision"] == "review").sum()),
         )
+        # records blocking could not pair (blocks over the cap), and identical copies
+        st.counts.update(_blocking_counts(linked))
 
     with stages.stage("persist") as st:
         last_ids, last_seekers = _previous_people(previous)
@@ -287,6 +289,10 @@ def _run_locked(
             report["previous_graduation"] = snapshot.read_json(previous / "report.json")[
                 "graduation"
             ]
+        report["linkage"].update(  # what blocking set aside, beside its other figures
+            identical_records=linked.identical_records,
+            skipped_records=dict(linked.skipped_records),
+        )
         report["disclosure"] = disclosure.to_dict()
         queue = review_queue(raw, records["record_token"], linked.pairs)
         reviewed = linked.pairs[linked.pairs["decided_by"] == "reviewed"]
@@ -375,6 +381,14 @@ def _link(
         )
     finally:
         spark.stop()
+
+
+def _blocking_counts(linked: LinkResult) -> dict[str, int]:
+    """The run log's blocking figures: copies linked through their representative, records
+    left in no block (in all, and per rule that left any)."""
+    skipped = {f"skipped_records_{r}": n for r, n in linked.skipped_records.items() if n}
+    total = sum(linked.skipped_records.values())
+    return {"identical_records": linked.identical_records, "skipped_records": total, **skipped}
 
 
 def _rejected_rows(v: ValidatedSource) -> int:
