@@ -23,7 +23,7 @@ and those with no blocking key at all (no rule would propose them anyway).
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import numpy as np
@@ -82,6 +82,39 @@ def identical_copies(
     representative = first[inverse.reshape(-1)]
     copy = np.flatnonzero(representative != np.arange(n))
     return IdenticalCopies(copy.astype(np.int32), representative[copy].astype(np.int32))
+
+
+def distinct_positions(n: int, copies: IdenticalCopies | None) -> Positions:
+    """The records that are not copies (all ``n`` when there are none), in order."""
+    keep = np.ones(n, dtype=bool)
+    if copies is not None:
+        keep[copies.copy] = False
+    return np.flatnonzero(keep).astype(np.int32)
+
+
+def distinct_records(arr: RecordArrays, positions: Positions) -> RecordArrays:
+    """``arr`` cut to ``positions``: what ``u`` and the term frequencies are estimated on.
+
+    Both describe *different* people: a name sent 450 times by one partner is not a
+    common name, and two of its copies drawn at random are not two strangers who agree.
+    """
+    if len(positions) == len(arr):
+        return arr
+    changes: dict[str, Any] = {}
+    for field in fields(arr):
+        value = getattr(arr, field.name)
+        if isinstance(value, Mapping):
+            changes[field.name] = {k: _cut(v, positions, len(arr)) for k, v in value.items()}
+        else:
+            changes[field.name] = _cut(value, positions, len(arr))
+    return replace(arr, **changes)
+
+
+def _cut(value: Any, positions: Positions, n: int) -> Any:
+    """A per-record code array cut to ``positions``; a vocabulary (text) as it is."""
+    if isinstance(value, np.ndarray) and value.dtype.kind in "iu" and len(value) == n:
+        return value[positions]
+    return value
 
 
 def _compared_codes(arr: RecordArrays) -> Iterator[npt.NDArray[np.integer[Any]]]:

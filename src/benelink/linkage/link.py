@@ -51,7 +51,7 @@ from benelink.linkage.compare import (
     compare_pairs,
     encode_records,
 )
-from benelink.linkage.identical import identical_copies
+from benelink.linkage.identical import distinct_positions, distinct_records, identical_copies
 from benelink.linkage.random_pairs import (
     DEFAULT_U_PAIRS,
     DEFAULT_U_SEED,
@@ -421,7 +421,11 @@ def link_records(
             progress.advance(len(chunk))
 
     patterns, counts = merged_patterns(((c.patterns, c.counts) for c in chunks), len(comps))
-    u_left, u_right = _across(source, *random_pairs(n, u_pairs, u_seed))
+    # u, the prior's population and the term frequencies are about different people:
+    # identical copies count once
+    distinct = distinct_positions(n, copies)
+    u_left, u_right = (distinct[p] for p in random_pairs(len(distinct), u_pairs, u_seed))
+    u_left, u_right = _across(source, u_left, u_right)
     random_counts = level_counts(comps, compare_partitions(arr, u_left, u_right, comps))
     model = estimate_model(
         comps,
@@ -429,9 +433,11 @@ def link_records(
         counts,
         settings.em_max_iterations,
         random_counts=random_counts,
-        population_pairs=all_pairs_count(n) if source is None else _across_count(source),
+        population_pairs=all_pairs_count(len(distinct))
+        if source is None
+        else _across_count(source[distinct]),
     )
-    tf = term_frequencies(arr, comps)
+    tf = term_frequencies(distinct_records(arr, distinct), comps)
     scored = _collect_local(arr, model, tf, settings, decisions, chunks, threads)
     del chunks  # clustering runs without them
     return finish_link(arr, settings, comps, decisions, model, tf, blocking, scored, source=source)

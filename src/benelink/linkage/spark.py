@@ -67,7 +67,7 @@ from benelink.linkage.compare import (
     compare_pairs,
     encode_records,
 )
-from benelink.linkage.identical import identical_copies
+from benelink.linkage.identical import distinct_positions, distinct_records, identical_copies
 from benelink.linkage.link import (
     Blocking,
     LinkResult,
@@ -184,7 +184,8 @@ def link_records_spark(
     try:
         with _tasks_reported(sc, progress, len(candidates)):
             patterns, counts = merged_patterns(compared.map(_chunk_patterns).collect(), len(comps))
-        u_left, u_right = random_pairs(n, u_pairs, u_seed)
+        distinct = distinct_positions(n, copies)  # identical copies count once, as locally
+        u_left, u_right = (distinct[p] for p in random_pairs(len(distinct), u_pairs, u_seed))
         random_counts = _summed_level_counts(
             _pairs_rdd(spark, u_left, u_right, parts)
             .mapPartitions(partial(_random_level_counts, shared, comps))
@@ -197,9 +198,9 @@ def link_records_spark(
             counts,
             settings.em_max_iterations,
             random_counts=random_counts,
-            population_pairs=all_pairs_count(n),
+            population_pairs=all_pairs_count(len(distinct)),
         )
-        tf = term_frequencies(arr, comps)
+        tf = term_frequencies(distinct_records(arr, distinct), comps)
         scoring = _share(sc, (model, tf))
 
         def kept(labels: npt.NDArray[np.int64] | None) -> Scored:
