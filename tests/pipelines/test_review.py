@@ -118,3 +118,13 @@ def test_review_queue_without_doubtful_pairs_is_empty() -> None:
     )
     queue = review_queue(raw, pd.Series(["t0", "t1"]), pairs)
     assert queue.empty and "left_full_name" in queue.columns
+
+
+def test_queue_names_the_sheet_only_when_a_source_was_read_from_several() -> None:
+    assert "left_sheet" not in review_queue(RAW, TOKENS, PAIRS).columns
+    sheets = pd.array(["Part 2", pd.NA, pd.NA], dtype="string")
+    queue = review_queue(RAW.assign(sheet=sheets), TOKENS, PAIRS)
+    assert queue.loc[0, "left_sheet"] == "Part 2"
+    assert (
+        list(queue.columns).index("left_sheet") == list(queue.columns).index("left_row_number") + 1
+    )

@@ -2,11 +2,18 @@
 
 Workbooks arrive with a notes sheet in front of the data, a title or merged
 group labels above the header, and formulas whose results were never saved
-(files written by scripts and never opened in Excel). The sheet and the header
+(files written by scripts and never opened in Excel). The sheets and the header
 row are found by looking for the configured headers; formula cells without a
 saved result are detected in the sheet's XML, because ``openpyxl`` reads them
 as empty cells and the run would otherwise reject every row for a "missing"
 value that is really a formula.
+
+Which sheets (:func:`pick_sheets`): the one ``sheet`` names, else every *visible*
+worksheet whose top rows hold all the configured headers, in workbook order — data
+split over "Part 1" and "Part 2" is read whole, a notes or summary sheet is not.
+Hidden and very hidden sheets (an old copy, a lookup table, or a planted sheet put
+first) are never chosen by themselves. Before either library opens the file,
+``workbook_limits`` bounds what it may unpack and allocate.
 """
 
 from __future__ import annotations

@@ -61,6 +61,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
@@ -212,7 +213,8 @@ def _unpacked(
     extent = SheetExtent() if scan else None
     claimed = copy.copy(part)
     claimed.file_size = part.file_size + 1  # the reader stops there, so a lie shows
-    size = 0
+    claimed.CRC = None  # type: ignore[assignment]  # checked below: Python would check first
+    size = crc = 0
     tail = b""
     try:
         with archive.open(claimed) as stream:
@@ -223,15 +225,20 @@ def _unpacked(
                         f"{label}: one of its parts unpacks to more than the size its zip "
                         f"directory declares ({_size(part.file_size)}); {_RESEND}"
                     )
+                crc = zlib.crc32(chunk, crc)
                 if extent is not None:
                     extent.scan(chunk, tail)
                     tail = chunk[-_OVERLAP:]
     except UnreadableFileError:
         raise
-    except Exception as exc:  # a bad checksum, a damaged deflate stream, an encrypted part
+    except Exception as exc:  # a damaged deflate stream, an encrypted part
         raise UnreadableFileError(
             f"{label}: one of its parts cannot be unpacked; {_RESEND}"
         ) from exc
+    if size != part.file_size or crc != part.CRC:
+        raise UnreadableFileError(
+            f"{label}: one of its parts is damaged (its checksum fails); {_RESEND}"
+        )
     return extent
 
 
