@@ -131,6 +131,11 @@ def two_visible_sheets(ws: Workspace) -> None:
     )
 
 
+def sheet_and_its_copy(ws: Workspace) -> None:
+    rows = naf_rows()
+    _book(ws.folder / "naf.xlsx", [("Data", rows, "visible"), ("Data (2)", rows, "visible")])
+
+
 def notes_and_data_sheet(ws: Workspace) -> None:
     _book(
         ws.folder / "naf.xlsx",
@@ -321,6 +326,12 @@ CASES: list[Case] = [
     Case("hidden_sheet_named_in_config", hidden_sheet_named_in_config, 0, check=check_all_rows),
     Case("two_visible_sheets_same_header", two_visible_sheets, 0, check=check_both_sheets_read),
     Case("notes_data_and_summary_sheets", notes_and_data_sheet, 0, check=check_all_rows),
+    Case(
+        "a_sheet_and_its_copy",
+        sheet_and_its_copy,
+        3,
+        ("naf.xlsx", "duplicate_record_id", "Data (2)!2", "on several sheets", 'sheet = "'),
+    ),
     Case("zip_bomb", zip_bomb, 3, ("naf.xlsx", "unpacks to 64.0 MB", "resend")),
     Case("thousands_of_parts", thousands_of_parts, 3, ("naf.xlsx", "5,009 parts", "resend")),
     Case("huge_declared_dimension", huge_dimension, 0, check=check_all_rows),

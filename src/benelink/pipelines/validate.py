@@ -273,7 +273,13 @@ def reject_limit_message(
         )
     )
     first = ", ".join(list(dict.fromkeys(row_keys(rows)))[:5])
-    hint = next((_HINTS[k[0]] for k in top.index.tolist() if k[0] in _HINTS), None)
+    hints = dict(_HINTS)
+    if SHEET in rows.columns:  # ids repeated across the sheets read: a sheet copies another
+        hints["duplicate_record_id"] = (
+            f"the same record ids are on several sheets: if one sheet copies another, set "
+            f'sheet = "<the sheet to read>" in [sources.{v.name}]'
+        )
+    hint = next((hints[k[0]] for k in top.index.tolist() if k[0] in hints), None)
     advice = f"{hint}; " if hint else ""
     where = (
         str(rejects_path)
