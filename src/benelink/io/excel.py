@@ -210,6 +210,10 @@ def _read_with_calamine(
         raise
     except Exception:  # any calamine failure: openpyxl reads (or refuses) the file instead
         return None
+    except BaseException as exc:  # a panic in Rust arrives as pyo3's PanicException
+        if type(exc).__name__ != "PanicException":
+            raise
+        return None
     return parts
 
 
