@@ -66,3 +66,29 @@ def test_errors_name_the_key_and_the_file(
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not found"):
         load_config(tmp_path / "nope.toml")
+
+
+@pytest.mark.parametrize(
+    ("file", "why"),
+    [
+        ("../../x.csv", "'..' part"),
+        ("sub/../../x.csv", "'..' part"),
+        ("..\\\\x.csv", "'..' part"),
+        ("/etc/passwd", "absolute path"),
+        ("C:\\\\data\\\\naf.xlsx", "absolute path"),
+        ("\\\\\\\\server\\\\share\\\\naf.xlsx", "absolute path"),
+        (" ", "empty"),
+    ],
+)
+def test_a_file_outside_the_month_folder_is_refused(tmp_path: Path, file: str, why: str) -> None:
+    path = _write(tmp_path, MINIMAL.replace('file = "naf.xlsx"', f'file = "{file}"'))
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: [sources.naf] file: ")
+    assert why in message and "\n" not in message
+
+
+def test_a_file_in_a_subfolder_of_the_month_is_fine(tmp_path: Path) -> None:
+    path = _write(tmp_path, MINIMAL.replace('file = "naf.xlsx"', 'file = "naf/extract.xlsx"'))
+    assert load_config(path).sources["naf"].file == "naf/extract.xlsx"

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from benelink.errors import UnreadableFileError
 from benelink.io import excel
 from benelink.io.read import read_file
 
@@ -45,9 +46,10 @@ def test_calamine_reads_the_data_sheet_when_installed(tmp_path: Path) -> None:
     wanted = {excel.normal_header(h) for h in HEADERS[:3]}
     read = excel._read_with_calamine(path.read_bytes(), "naf.xlsx", None, wanted)
     assert read is not None
-    frame, _, unsaved = read
-    assert frame["الرقم الوطني"].tolist() == ["9871234567"]  # the sheet behind the notes
-    assert unsaved == {}  # its XML was searched for formulas without a saved result
+    (part,) = read
+    assert part.name == "المستفيدون"
+    assert part.frame["الرقم الوطني"].tolist() == ["9871234567"]  # the sheet behind the notes
+    assert part.unsaved == {}  # its XML was searched for formulas without a saved result
 
 
 def test_title_rows_blank_rows_numbers_and_dates_read_alike(
@@ -101,3 +103,92 @@ def test_any_cells_read_alike(
 
 def _trimmed(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.apply(lambda column: column.str.strip())
+
+
+def _sheets(path: Path, sheets: list[tuple[str, list[list[object]], str]]) -> Path:
+    book = openpyxl.Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    for title, rows, state in sheets:
+        sheet = book.create_sheet(title)
+        sheet.sheet_state = state  # type: ignore[assignment]
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+ROW = [1, 9871234567, date(1990, 5, 17), "محمد"]
+OLD = [9, 1111111111, date(1950, 1, 1), "قديم"]
+
+
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+def test_a_hidden_sheet_is_not_read_even_when_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, state: str
+) -> None:
+    path = _sheets(
+        tmp_path / "naf.xlsx", [("Old", [HEADERS, OLD], state), ("Data", [HEADERS, ROW], "visible")]
+    )
+    for frame in _both(path, monkeypatch):
+        assert frame["الرقم الوطني"].tolist() == ["9871234567"]
+
+
+def test_a_header_found_only_on_a_hidden_sheet_is_refused_unless_configured(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _sheets(
+        tmp_path / "naf.xlsx",
+        [("Notes", [["read me"]], "visible"), ("Data", [HEADERS, ROW], "hidden")],
+    )
+    with pytest.raises(UnreadableFileError, match=r"only on hidden sheet 'Data'.*sheet = \"Data\""):
+        _both(path, monkeypatch)
+    with monkeypatch.context() as m:
+        m.setattr(excel, "_read_with_calamine", lambda *args: None)
+        with pytest.raises(UnreadableFileError, match="only on hidden sheet 'Data'"):
+            read_file(path, "xlsx", label="naf.xlsx", expected_headers=set(HEADERS[:3]))
+    named = read_file(
+        path, "xlsx", label="naf.xlsx", expected_headers=set(HEADERS[:3]), sheet="Data"
+    )
+    assert named.frame["الرقم الوطني"].tolist() == ["9871234567"]
+
+
+def test_data_split_over_sheets_is_read_whole_in_sheet_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    second = [["كشف"], [HEADERS[1].upper(), " " + HEADERS[0], *HEADERS[2:4]], [9871234568, 2]]
+    path = _sheets(
+        tmp_path / "naf.xlsx",
+        [
+            ("Jan", [HEADERS, ROW], "visible"),
+            ("Notes", [["a sheet of notes is still ignored"]], "visible"),
+            ("Feb", second, "visible"),
+        ],
+    )
+    for frame in _both(path, monkeypatch):
+        assert list(frame.index) == [("Jan", 2), ("Feb", 3)]  # each row at its sheet's row
+        assert frame.index.names == [excel.SHEET, "row_number"]
+        assert frame["رقم السجل"].tolist() == ["1", "2"]  # the first sheet's spelling
+        assert frame["الرقم الوطني"].tolist() == ["9871234567", "9871234568"]
+
+
+def test_a_lying_dimension_pads_nothing_and_loses_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+    import zipfile
+
+    path = _book(tmp_path / "naf.xlsx", [HEADERS, ROW, [2, 9871234568]])
+    for claim in (b"A1:XFD1048576", b"A1:B2"):
+        parts = {}
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                parts[info.filename] = archive.read(info)
+        for name in parts:
+            if name.startswith("xl/worksheets/"):
+                parts[name] = re.sub(
+                    rb'<dimension ref="[^"]*"', b'<dimension ref="' + claim + b'"', parts[name]
+                )
+        with zipfile.ZipFile(path, "w") as archive:
+            for name, data in parts.items():
+                archive.writestr(name, data)
+        fast, slow = _both(path, monkeypatch)
+        assert slow.shape == fast.shape == (2, 5)

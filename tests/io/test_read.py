@@ -13,7 +13,7 @@ import pytest
 
 from benelink.config.model import FileFormat
 from benelink.errors import ConfigError, UnreadableFileError
-from benelink.io.read import cell_text, decode, file_sha256, read_file, sniff_delimiter
+from benelink.io.read import cell_text, decode, file_sha256, read_file, sniff_delimiter, source_path
 
 ARABIC_CSV = "رقم السجل,الاسم الأول,الرقم الوطني\n1,محمد,0123456789\n2,فاطمة,9876543210\n"
 
@@ -309,3 +309,22 @@ def test_cell_text(value: object, text: str) -> None:
 def test_file_sha256_matches_hashlib(tmp_path: Path) -> None:
     path = _write(tmp_path, "f.bin", b"abc" * 1000)
     assert file_sha256(path) == hashlib.sha256(b"abc" * 1000).hexdigest()
+
+
+def test_a_source_path_may_not_lead_out_of_the_month_folder(tmp_path: Path) -> None:
+    month = tmp_path / "2026-11"
+    (month / "sub").mkdir(parents=True)
+    outside = tmp_path / "secret.csv"
+    outside.write_text("id\n1\n")
+    (month / "naf.csv").write_text("id\n1\n")
+    (month / "link.csv").symlink_to(outside)
+    (month / "up").symlink_to(tmp_path)
+    (month / "inner.csv").symlink_to(month / "naf.csv")  # a link inside the folder is fine
+    assert source_path(month, "naf.csv", "sources.naf", "c.toml") == month / "naf.csv"
+    assert source_path(month, "inner.csv", "sources.naf", "c.toml") == month / "inner.csv"
+    assert source_path(month, "sub/x.csv", "sources.naf", "c.toml") == month / "sub" / "x.csv"
+    for name in ("link.csv", "up/secret.csv"):
+        with pytest.raises(
+            ConfigError, match=r"leads out of the month's folder.*\[sources\.naf\] file in c\.toml"
+        ):
+            source_path(month, name, "sources.naf", "c.toml")

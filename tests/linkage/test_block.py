@@ -123,3 +123,11 @@ def test_budget_error_says_the_cap_was_lowered_in_vain() -> None:
     frame = pd.DataFrame({"phone": ["+962791000000"] * 20})
     with pytest.raises(CandidateBudgetError, match="even with blocks cut at 20 records"):
         candidate_pairs(frame, 10, (BlockingRule("phone", ("phone",)),), 400)
+
+
+def test_skipped_records_are_those_left_in_no_block() -> None:
+    frame = pd.DataFrame({"key_first": ["mhmd"] * 6, "sex": ["M", "M", "M", "F", "F", None]})
+    rule = (BlockingRule("first", ("key_first",), ("sex",)),)
+    refined = count_candidate_pairs(frame, rule, 4)[0]
+    assert refined.skipped_blocks == 1 and refined.skipped_records == 1  # the one without sex
+    assert count_candidate_pairs(frame, rule, 2)[0].skipped_records == 4  # M block stays big

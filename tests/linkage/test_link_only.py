@@ -34,7 +34,9 @@ def _records() -> pd.DataFrame:
         }
         for i in range(40)
     ]
-    rows = [{**person, "source": "a"}, {**person, "source": "a"}, {**person, "source": "b"}]
+    # the duplicate in a has its birth day mistyped: a duplicate, not an identical copy
+    twin = {**person, "birth_day": 15}
+    rows = [{**person, "source": "a"}, {**twin, "source": "a"}, {**person, "source": "b"}]
     rows += [{**o, "source": "ab"[i % 2]} for i, o in enumerate(others)]
     frame = pd.DataFrame(rows)
     return frame.astype({c: "Int64" for c in ("birth_year", "birth_month", "birth_day")})

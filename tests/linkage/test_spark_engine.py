@@ -60,6 +60,8 @@ def assert_same(expected: LinkResult, actual: LinkResult) -> None:
     np.testing.assert_allclose(actual.record_probability, expected.record_probability, atol=1e-9)
     assert np.array_equal(expected.conflict, actual.conflict)
     assert actual.n_candidate_pairs == expected.n_candidate_pairs
+    assert actual.skipped_records == expected.skipped_records
+    assert actual.identical_records == expected.identical_records
     assert actual.lambda_ == pytest.approx(expected.lambda_, rel=1e-12)
     pd.testing.assert_frame_equal(actual.parameters, expected.parameters)
 
@@ -104,6 +106,22 @@ def test_partitioning_and_reviewer_decisions_change_nothing(
     )
     assert (expected.pairs["decided_by"] == "reviewed").sum() == 4
     assert_same(expected, actual)
+
+
+def test_identical_copies_and_a_reject_between_two_link_alike(
+    spark: SparkSession, records: pd.DataFrame
+) -> None:
+    """450 copies of one record (more than a block holds), a reviewer's reject on two."""
+    copies = pd.concat([records.iloc[[3]]] * 450, ignore_index=True)
+    many = pd.concat([records, copies], ignore_index=True)
+    a, b = len(records) + 7, len(records) + 70
+    decisions = pd.DataFrame({"left": [a], "right": [b], "decision": ["reject"]})
+    local = link_records(many, LinkageSettings(), u_pairs=U_PAIRS, decisions=decisions)
+    result = link_records_spark(
+        many, LinkageSettings(), spark, u_pairs=U_PAIRS, decisions=decisions
+    )
+    assert local.identical_records >= 448 and local.cluster[a] != local.cluster[b]
+    assert_same(local, result)
 
 
 def test_records_without_candidate_pairs(spark: SparkSession, records: pd.DataFrame) -> None:

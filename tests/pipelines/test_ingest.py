@@ -148,3 +148,16 @@ def test_check_month_files_lists_every_missing_file(tmp_path: Path) -> None:
     )
     assert check_month_files(cfg, "2026-11") == ["naf.csv", "jobseekers.xlsx"]
     assert check_month_files(cfg, "2026-12") == ["naf.csv", "unhcr.csv", "jobseekers.xlsx"]
+
+
+def test_rows_of_several_sheets_carry_their_sheet() -> None:
+    raw = _raw({"رقم السجل": ["1", "2"], "الرقم الوطني": ["9871234567", "9871234568"]})
+    raw.index = pd.MultiIndex.from_tuples([("Jan", 2), ("Feb", 2)], names=["sheet", "row_number"])
+    raw["الاسم الأول"] = ["a", "b"]
+    raw["اسم العائلة"] = ["c", "d"]
+    frame = map_columns(raw, "naf", NAF, "naf.xlsx")
+    assert frame["row_number"].tolist() == [2, 2]
+    assert frame["row_number"].dtype == "int64"
+    assert frame["sheet"].tolist() == ["Jan", "Feb"]
+    single = map_columns(raw.reset_index(level="sheet", drop=True), "naf", NAF, "naf.xlsx")
+    assert "sheet" not in single.columns

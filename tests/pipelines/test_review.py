@@ -187,3 +187,13 @@ def test_one_pair_decided_both_ways_is_refused_the_same_twice_is_one() -> None:
 def test_many_rows_are_counted_not_all_listed() -> None:
     with pytest.raises(InputError, match=r"row\(s\) 2, 3, 4, 5, 6 and 7 more;"):
         parse_decisions(_filled(["maybe"] * 12), "2026-11", "review.csv")
+
+
+def test_queue_names_the_sheet_only_when_a_source_was_read_from_several() -> None:
+    assert "left_sheet" not in review_queue(RAW, TOKENS, PAIRS).columns
+    sheets = pd.array(["Part 2", pd.NA, pd.NA], dtype="string")
+    queue = review_queue(RAW.assign(sheet=sheets), TOKENS, PAIRS)
+    assert queue.loc[0, "left_sheet"] == "Part 2"
+    assert (
+        list(queue.columns).index("left_sheet") == list(queue.columns).index("left_row_number") + 1
+    )

@@ -343,3 +343,39 @@ def test_staff_names_in_either_script_pass() -> None:
     for officer in ("Suha Haddad", "سهى الحداد", "O'Neil-Smith", "Dr. Rana Q. Haddad"):
         v = validate_source(_source("jobseekers", {"officer": officer}), today=TODAY)
         assert v.rejects.empty, officer
+
+
+def _two_sheets(*changes: dict[str, str | None]) -> SourceFile:
+    """Three NAF rows from sheet "Jan" rows 2-3 and sheet "Feb" row 2: row numbers repeat."""
+    source = _source("naf", *changes)
+    sheets = pd.array(["Jan", "Jan", "Feb"], dtype="string[pyarrow]")
+    frame = source.frame.assign(row_number=[2, 3, 2], sheet=sheets)
+    return SourceFile("naf", "naf", Path("naf.xlsx"), "0" * 64, 3, frame)
+
+
+def test_rows_of_several_sheets_are_told_apart_by_their_sheet() -> None:
+    checked = validate_source(_two_sheets({}, {}, {"source_record_id": None}), today=TODAY)
+    rejects = checked.rejects
+    assert list(rejects.columns) == [*REJECT_COLUMNS[:2], "sheet", *REJECT_COLUMNS[2:]]
+    assert rejects[["sheet", "row_number", "reason"]].values.tolist() == [
+        ["Feb", 2, "missing_record_id"]
+    ]
+    # Jan's row 2 is kept: only Feb's row 2 was rejected
+    assert checked.valid["source_record_id"].tolist() == ["R1", "R2"]
+    assert checked.rejected_rows == 1
+    line = reject_limit_message(checked, 0.0, "naf.xlsx")
+    assert "first rows: Feb!2;" in line
+
+
+def test_a_dropped_value_is_dropped_on_its_own_sheet_only() -> None:
+    checked = validate_source(_two_sheets({}, {}, {"phone": "12"}), today=TODAY)
+    assert checked.valid["phone"].isna().tolist() == [False, False, True]
+    assert checked.rejects[["sheet", "row_number"]].values.tolist() == [["Feb", 2]]
+
+
+def test_the_same_row_rejected_on_two_sheets_counts_twice() -> None:
+    missing = {"source_record_id": None}
+    checked = validate_source(_two_sheets(missing, {}, missing), today=TODAY)
+    assert checked.rejected_rows == 2
+    assert checked.rejects["row_number"].tolist() == [2, 2]
+    assert checked.rejects["row_number"].dtype == "int64"

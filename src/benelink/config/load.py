@@ -46,7 +46,12 @@ def describe(exc: ValidationError) -> str:
     for error in exc.errors():
         location = ".".join(str(p) for p in error["loc"]) or "(top level)"
         message = error["msg"]
-        if error["type"] == "extra_forbidden":
+        if error["type"] == "value_error":  # a validator's own sentence, as the TOML says it
+            message = str(error.get("ctx", {}).get("error", message))
+            loc = error["loc"]
+            if len(loc) == 3 and loc[0] == "sources":
+                location = f"[sources.{loc[1]}] {loc[2]}"
+        elif error["type"] == "extra_forbidden":
             message = "unknown key (check its spelling)"
         elif error["type"] == "missing":
             message = "required key is missing"

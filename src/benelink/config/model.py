@@ -7,7 +7,7 @@ that key, never a silently ignored setting.
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Literal
 
 from pydantic import (
@@ -57,6 +57,25 @@ class SourceSettings(_Frozen):
     sheet: str | int | None = None
     encoding: str | None = None
     delimiter: str | None = None
+
+    @field_validator("file")
+    @classmethod
+    def _inside_the_month_folder(cls, file: str) -> str:
+        """A file name inside the month's folder: never an absolute path nor a ``..`` part,
+        in either spelling of a path (a configuration may travel between systems)."""
+        windows = PureWindowsPath(file)
+        if PurePosixPath(file).is_absolute() or windows.is_absolute() or windows.drive:
+            why = "it is an absolute path"
+        elif ".." in windows.parts:
+            why = "it has a '..' part"
+        elif not file.strip():
+            why = "it is empty"
+        else:
+            return file
+        raise ValueError(
+            f"{file!r} does not name a file inside the month's folder ({why}); "
+            'give the partner file\'s name as it stands in that folder, such as "naf.xlsx"'
+        )
 
     @field_validator("columns")
     @classmethod

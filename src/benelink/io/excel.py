@@ -2,11 +2,18 @@
 
 Workbooks arrive with a notes sheet in front of the data, a title or merged
 group labels above the header, and formulas whose results were never saved
-(files written by scripts and never opened in Excel). The sheet and the header
+(files written by scripts and never opened in Excel). The sheets and the header
 row are found by looking for the configured headers; formula cells without a
 saved result are detected in the sheet's XML, because ``openpyxl`` reads them
 as empty cells and the run would otherwise reject every row for a "missing"
 value that is really a formula.
+
+Which sheets (:func:`pick_sheets`): the one ``sheet`` names, else every *visible*
+worksheet whose top rows hold all the configured headers, in workbook order — data
+split over "Part 1" and "Part 2" is read whole, a notes or summary sheet is not.
+Hidden and very hidden sheets (an old copy, a lookup table, or a planted sheet put
+first) are never chosen by themselves. Before either library opens the file,
+``workbook_limits`` bounds what it may unpack and allocate.
 """
 
 from __future__ import annotations
@@ -15,16 +22,18 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any, Final
-from xml.etree import ElementTree
+from typing import Any, Final, Protocol, cast
 
 import numpy as np
 import pandas as pd
 
 from benelink.errors import ConfigError, UnreadableFileError
+from benelink.io.workbook_limits import check_workbook, sheet_paths, shown_name
+from benelink.schemas.columns import ROW_NUMBER, SHEET
 
 HEADER_SEARCH_ROWS: Final = 30
 _FIX: Final = "save it as UTF-8 CSV or .xlsx and try again"
@@ -66,24 +75,64 @@ def header_hits(row: list[str], wanted: set[str]) -> int:
     return len(wanted & {normal_header(c) for c in row if c})
 
 
+@dataclass(frozen=True)
+class SheetPart:
+    """One data sheet as read: its rows (index = sheet row), the column letter of each
+    header, and the rows of formula cells whose result was never saved, per letter."""
+
+    name: str
+    frame: pd.DataFrame
+    letters: dict[str, str]
+    unsaved: dict[str, list[int]]
+
+
+class _Book(Protocol):
+    """What choosing the data sheets needs of a workbook, whichever library opened it."""
+
+    names: list[str]
+
+    def is_data_sheet(self, name: str) -> bool: ...  # a worksheet (not a chart), visible
+
+    def is_worksheet(self, name: str) -> bool: ...
+
+    def head(self, name: str) -> Iterable[Sequence[Any]]: ...
+
+
 def read_xlsx(
     data: bytes, label: str, sheet: str | int | None, expected: Collection[str]
 ) -> pd.DataFrame:
-    """The data sheet as strings; index = the sheet's row number of each data row."""
+    """The data sheets as strings; index = the sheet's row number of each data row, or
+    (sheet, row number) when the data was split over several sheets (``SHEET``)."""
+    check_workbook(data, label)  # before any parser unpacks a byte
     wanted = {normal_header(h) for h in expected}
-    fast = _read_with_calamine(data, label, sheet, wanted)
-    if fast is not None:
-        frame, letters, unsaved = fast
-    else:
-        frame, letters, sheet_path = _read_with_openpyxl(data, label, sheet, wanted)
-        unsaved = _unsaved_formulas(data, sheet_path)
-    _refuse_unsaved_formulas(unsaved, letters, wanted, label)
-    return frame
+    parts = _read_with_calamine(data, label, sheet, wanted)
+    if parts is None:
+        parts = _read_with_openpyxl(data, label, sheet, wanted)
+    for part in parts:
+        where = label if len(parts) == 1 else f"{label}, sheet {shown_name(part.name)}"
+        _refuse_unsaved_formulas(part.unsaved, part.letters, wanted, where)
+    return joined_sheets(parts, wanted)
+
+
+def joined_sheets(parts: Sequence[SheetPart], wanted: set[str]) -> pd.DataFrame:
+    """One frame of the data sheets, in sheet order; headers spelled as on the first.
+
+    Several sheets share row numbers, so their rows are told apart by the sheet's name:
+    the index becomes (``SHEET``, ``row_number``).
+    """
+    if len(parts) == 1:
+        return parts[0].frame
+    spelling = {normal_header(c): c for c in parts[0].frame.columns if normal_header(c) in wanted}
+    frames = [
+        p.frame.rename(columns=lambda c: spelling.get(normal_header(str(c)), c)) for p in parts
+    ]
+    joined = pd.concat(frames, keys=[p.name for p in parts], names=[SHEET, ROW_NUMBER])
+    return joined.fillna("")
 
 
 def _read_with_openpyxl(
     data: bytes, label: str, sheet: str | int | None, wanted: set[str]
-) -> tuple[pd.DataFrame, dict[str, str], str]:
+) -> list[SheetPart]:
     import openpyxl
 
     try:
@@ -91,26 +140,44 @@ def _read_with_openpyxl(
     except zipfile.BadZipFile as exc:
         raise UnreadableFileError(f"{label}: is not a valid .xlsx workbook; {_FIX}") from exc
     try:
-        sheet_name = _pick_sheet(
-            lambda name: book[name].iter_rows(values_only=True),
-            list(book.sheetnames),
-            sheet,
-            wanted,
-            label,
-        )
-        worksheet = book[sheet_name]
-        frame, letters = _sheet_frame(iter(worksheet.iter_rows(values_only=True)), wanted, label)
-        sheet_path = str(getattr(worksheet, "_worksheet_path", ""))
+        for worksheet in book.worksheets:
+            # the <dimension> a sheet declares is not trusted: a sheet claiming XFD1048576
+            # would be padded to 16,384 columns, one claiming less would lose rows
+            getattr(worksheet, "reset_dimensions", lambda: None)()
+        opened = _OpenpyxlBook(book)
+        parts = []
+        for name in pick_sheets(opened, sheet, wanted, label):
+            worksheet = book[name]
+            frame, letters = _sheet_frame(
+                iter(worksheet.iter_rows(values_only=True)), wanted, label
+            )
+            path = str(getattr(worksheet, "_worksheet_path", ""))
+            parts.append(SheetPart(name, frame, letters, _unsaved_formulas(data, path)))
     finally:
         book.close()
-    return frame, letters, sheet_path
+    return parts
+
+
+class _OpenpyxlBook:
+    def __init__(self, book: Any) -> None:
+        self.book = book
+        self.names = list(book.sheetnames)
+
+    def is_worksheet(self, name: str) -> bool:
+        return hasattr(self.book[name], "iter_rows")  # a chartsheet has no cells
+
+    def is_data_sheet(self, name: str) -> bool:
+        return self.is_worksheet(name) and self.book[name].sheet_state == "visible"
+
+    def head(self, name: str) -> Iterable[Sequence[Any]]:
+        return cast(Iterable[Sequence[Any]], self.book[name].iter_rows(values_only=True))
 
 
 def _read_with_calamine(
     data: bytes, label: str, sheet: str | int | None, wanted: set[str]
-) -> tuple[pd.DataFrame, dict[str, str], dict[str, list[int]]] | None:
-    """The sheet read by calamine (Rust), with its column letters and unsaved formulas, or
-    None to fall back on openpyxl.
+) -> list[SheetPart] | None:
+    """The data sheets read by calamine (Rust), with their column letters and unsaved
+    formulas, or None to fall back on openpyxl.
 
     openpyxl parses every cell in Python, and in read-only mode scans the whole
     sheet once more just to size it (about 25 s per 100,000 rows of NAF's eleven
@@ -125,81 +192,112 @@ def _read_with_calamine(
     except ImportError:
         return None
     try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        paths = _sheet_paths(data)
-
-        def head(name: str) -> Iterator[list[Any]]:
-            rows = book.get_sheet_by_name(name).to_python(
-                skip_empty_area=False, nrows=HEADER_SEARCH_ROWS
-            )
-            return iter(rows)
-
-        sheet_name = _pick_sheet(head, list(book.sheet_names), sheet, wanted, label)
-        # the sheet's XML is searched for unsaved formulas while calamine parses it: both
-        # let go of the GIL (zlib, Rust), so on a large workbook the search costs no time
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            unsaved = pool.submit(_unsaved_formulas, data, paths.get(sheet_name, ""))
-            rows = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-            found = unsaved.result()
+        opened = _CalamineBook(CalamineWorkbook.from_filelike(io.BytesIO(data)))
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            paths = sheet_paths(archive)
+        parts = []
+        for name in pick_sheets(opened, sheet, wanted, label):
+            # the sheet's XML is searched for unsaved formulas while calamine parses it:
+            # both let go of the GIL (zlib, Rust), so on a large workbook it costs no time
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                unsaved = pool.submit(_unsaved_formulas, data, paths.get(name, ""))
+                rows = opened.sheet(name).to_python(skip_empty_area=False)
+                found = unsaved.result()
+            frame, letters = _sheet_frame(iter(rows), wanted, label)
+            del rows
+            parts.append(SheetPart(name, frame, letters, found))
     except (ConfigError, UnreadableFileError):
         raise
     except Exception:  # any calamine failure: openpyxl reads (or refuses) the file instead
         return None
-    frame, letters = _sheet_frame(iter(rows), wanted, label)
-    return frame, letters, found
+    except BaseException as exc:  # a panic in Rust arrives as pyo3's PanicException
+        if type(exc).__name__ != "PanicException":
+            raise
+        return None
+    return parts
 
 
-def _sheet_paths(data: bytes) -> dict[str, str]:
-    """Sheet name -> its XML part in the archive, from the workbook and its relationships."""
-    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): str(r.get("Target", "")) for r in rels}
-    out: dict[str, str] = {}
-    for node in workbook.iter(f"{main}sheet"):
-        target = targets.get(node.get(rel), "")
-        if target:
-            out[str(node.get("name"))] = (
-                target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            )
-    return out
+class _CalamineBook:
+    def __init__(self, book: Any) -> None:
+        from python_calamine import SheetTypeEnum, SheetVisibleEnum
+
+        self.book = book
+        self.names = list(book.sheet_names)
+        meta = {m.name: m for m in book.sheets_metadata}
+        self._worksheets = {n for n, m in meta.items() if m.typ == SheetTypeEnum.WorkSheet}
+        self._visible = {n for n, m in meta.items() if m.visible == SheetVisibleEnum.Visible}
+        self._opened: dict[str, Any] = {}
+
+    def is_worksheet(self, name: str) -> bool:
+        return name in self._worksheets
+
+    def is_data_sheet(self, name: str) -> bool:
+        return name in self._worksheets and name in self._visible
+
+    def sheet(self, name: str) -> Any:
+        if name not in self._opened:  # parsed once, for the header search and the rows
+            self._opened[name] = self.book.get_sheet_by_name(name)
+        return self._opened[name]
+
+    def head(self, name: str) -> Iterable[Sequence[Any]]:
+        rows = self.sheet(name).to_python(skip_empty_area=False, nrows=HEADER_SEARCH_ROWS)
+        return cast(Iterable[Sequence[Any]], rows)
 
 
-def _pick_sheet(
-    head: Callable[[str], Iterable[Sequence[Any]]],
-    names: list[str],
-    sheet: str | int | None,
-    wanted: set[str],
-    label: str,
-) -> str:
-    """The configured sheet, else the sheet whose top rows hold most expected headers."""
+def pick_sheets(book: _Book, sheet: str | int | None, wanted: set[str], label: str) -> list[str]:
+    """The sheets to read: the configured one, else every visible sheet whose top rows
+    hold all the expected headers (in workbook order), else the visible sheet holding most.
+
+    A hidden (or very hidden) sheet is read only when the configuration names it: a
+    partner's old copy or lookup table kept out of sight is not their data.
+    """
+    names = book.names
     if isinstance(sheet, int):
         if not 0 <= sheet < len(names):
             raise ConfigError(
                 f"{label}: has {len(names)} sheet(s), no sheet number {sheet} "
                 "(0 is the first); fix `sheet` for this source"
             )
-        return names[sheet]
+        return [names[sheet]]
     if isinstance(sheet, str):
         if sheet not in names:
             raise ConfigError(
                 f"{label}: no sheet named {sheet!r} (sheets: {', '.join(names)}); "
                 "fix `sheet` for this source"
             )
-        return sheet
-    if len(names) == 1 or not wanted:
-        return names[0]
-    best, best_hits = names[0], -1
-    for name in names:
-        hits = 0
-        for i, row in enumerate(head(name)):
-            hits = max(hits, header_hits([cell_text(v) for v in row], wanted))
-            if hits == len(wanted) or i + 1 >= HEADER_SEARCH_ROWS:
-                break
-        if hits > best_hits:
-            best, best_hits = name, hits
+        return [sheet]
+    shown = [n for n in names if book.is_data_sheet(n)]
+    if not wanted:
+        return shown[:1] or names[:1]
+    hits = {name: _best_hits(book.head(name), wanted) for name in shown}
+    complete = [name for name in shown if hits[name] == len(wanted)]
+    if complete:
+        return complete
+    hidden = [n for n in names if book.is_worksheet(n) and n not in hits]
+    holding = [n for n in hidden if _best_hits(book.head(n), wanted) == len(wanted)]
+    if holding:
+        name = holding[0]
+        raise UnreadableFileError(
+            f"{label}: the configured headers are only on hidden sheet {shown_name(name)}; "
+            f"unhide it in Excel (right-click a sheet tab, Unhide) and save, or set "
+            f"sheet = {shown_name(name).replace(chr(39), chr(34))} for this source to read "
+            "it as it is"
+        )
+    if not shown:
+        raise UnreadableFileError(
+            f"{label}: every sheet of the workbook is hidden; unhide the data sheet in Excel "
+            "and save, or set `sheet` for this source"
+        )
+    return [max(shown, key=lambda name: hits[name])]  # the first of the best
+
+
+def _best_hits(rows: Iterable[Sequence[Any]], wanted: set[str]) -> int:
+    """The most expected headers one of the top rows holds."""
+    best = 0
+    for i, row in enumerate(rows):
+        best = max(best, header_hits([cell_text(v) for v in row], wanted))
+        if best == len(wanted) or i + 1 >= HEADER_SEARCH_ROWS:
+            break
     return best
 
 
@@ -248,6 +346,7 @@ def _column_text(cells: np.ndarray) -> np.ndarray:
     100,000 rows. A column of text only is recognised by pandas' type inference (C)."""
     if pd.api.types.infer_dtype(cells, skipna=False) == "string":
         return cells
+    cells = cells.astype(object, copy=False)  # a column no row reached is all NaN floats
     other = np.fromiter((type(v) is not str for v in cells), dtype=bool, count=len(cells))
     if other.any():
         cells = cells.copy()

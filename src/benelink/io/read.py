@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from benelink.config.model import FileFormat
-from benelink.errors import UnreadableFileError, UsageError
+from benelink.errors import ConfigError, UnreadableFileError, UsageError
 from benelink.io.excel import (
     HEADER_SEARCH_ROWS,
     cell_text,
@@ -39,7 +39,15 @@ from benelink.io.excel import (
 )
 from benelink.io.text import arrow_array, arrow_series, is_blank
 
-__all__ = ["RawFile", "cell_text", "decode", "file_sha256", "normal_header", "read_file"]
+__all__ = [
+    "RawFile",
+    "cell_text",
+    "decode",
+    "file_sha256",
+    "normal_header",
+    "read_file",
+    "source_path",
+]
 
 DELIMITERS: Final = (",", ";", "\t", "|")
 _SAMPLE_BYTES: Final = 1 << 20
@@ -77,6 +85,28 @@ class RawFile:
     sha256: str
     frame: pd.DataFrame  # native headers; text columns (Arrow-backed); index = row number
     bad_rows: tuple[int, ...] = field(default=())
+
+
+def source_path(folder: Path, file: str, section: str, config_label: str) -> Path:
+    """``folder / file``, refused when it leads out of ``folder`` once resolved.
+
+    The configuration already refuses absolute paths and ``..`` parts; this catches what
+    only the disk knows: a symlink (of the file or of a folder on its way) pointing
+    outside the month's folder, so a run never reads, hashes or quotes a file the
+    partner did not send.
+    """
+    path = folder / file
+    try:
+        inside = path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a symlink loop
+        inside = False
+    if not inside:
+        raise ConfigError(
+            f"{file}: leads out of the month's folder {folder} (through a symbolic link); "
+            f"put the partner's file itself in that folder, or fix [{section}] file in "
+            f"{config_label}"
+        )
+    return path
 
 
 def read_file(

@@ -10,7 +10,10 @@ within and across sources in one pass: every pair ``i < j`` of positions.
 A block bigger than ``max_block_size`` (the key of "Mohammad" with a birth
 year, an office phone shared by hundreds of job seekers) is split on the
 rule's ``refine`` columns; if it is still too big it is skipped, and the other
-rules carry the recall. Pairs are *counted* per rule before any is
+rules carry the recall. The records of skipped blocks are counted per rule
+(``RuleCount.skipped_records``, in the report and the run log). Identical
+copies of one record (``benelink.linkage.identical``) never make a block big:
+only their representative is blocked, each copy is paired with it. Pairs are *counted* per rule before any is
 materialised: when they exceed the budget the block cap is lowered until
 they fit, and if they still do not, the run stops with a clear error instead
 of exhausting memory.
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -27,6 +31,9 @@ import pandas as pd
 
 from benelink.errors import CandidateBudgetError
 from benelink.threads import threaded, worker_count
+
+if TYPE_CHECKING:
+    from benelink.linkage.identical import IdenticalCopies
 
 PositionArray = npt.NDArray[np.int32]
 CodeArray = npt.NDArray[np.int64]
@@ -71,7 +78,11 @@ DEFAULT_RULES: tuple[BlockingRule, ...] = (
 
 @dataclass(frozen=True)
 class RuleCount:
-    """How many pairs one rule yields (an upper bound of its share of the union)."""
+    """How many pairs one rule yields (an upper bound of its share of the union).
+
+    ``skipped_blocks``: blocks over the cap (refined, or skipped); ``skipped_records``:
+    the records left in no block of this rule because theirs stayed over the cap.
+    """
 
     rule: str
     pairs: int
@@ -87,17 +98,23 @@ class CandidatePairs:
     right: PositionArray
     counts: tuple[RuleCount, ...]
     max_block_size: int = DEFAULT_MAX_BLOCK_SIZE
+    identical: int = 0  # copies paired with their representative instead of blocked
 
     @property
     def n_counted(self) -> int:
         """Pairs counted before materialising: the sum over rules, duplicates included."""
-        return sum(c.pairs for c in self.counts)
+        return sum(c.pairs for c in self.counts) + self.identical
+
+    @property
+    def skipped_records(self) -> dict[str, int]:
+        """Per rule, the records its over-size blocks left unpaired."""
+        return {c.rule: c.skipped_records for c in self.counts}
 
     def __len__(self) -> int:
         return len(self.left)
 
 
-def _group_codes(records: pd.DataFrame, columns: Sequence[str]) -> CodeArray:
+def group_codes(records: pd.DataFrame, columns: Sequence[str]) -> CodeArray:
     """A block id per record (-1 when any column is missing) — integer codes, not strings."""
     n = len(records)
     if any(c not in records.columns for c in columns):
@@ -114,17 +131,26 @@ class _RuleGroups:
     once and capped as many times as :func:`candidate_pairs` needs.
     """
 
-    def __init__(self, records: pd.DataFrame, rule: BlockingRule) -> None:
+    def __init__(
+        self, records: pd.DataFrame, rule: BlockingRule, left_out: PositionArray | None = None
+    ) -> None:
         self.records = records
         self.rule = rule
-        self.codes = _group_codes(records, rule.columns)
+        self.left_out = left_out  # positions blocked by no rule (identical copies)
+        self.codes = self._without(group_codes(records, rule.columns))
         present = self.codes[self.codes >= 0]
         self.sizes = np.bincount(present) if present.size else np.zeros(0, np.int64)
         self._refined: CodeArray | None = None
 
+    def _without(self, codes: CodeArray) -> CodeArray:
+        if self.left_out is not None and self.left_out.size:
+            codes[self.left_out] = -1
+        return codes
+
     def refined(self) -> CodeArray:
         if self._refined is None:
-            self._refined = _group_codes(self.records, (*self.rule.columns, *self.rule.refine))
+            columns = (*self.rule.columns, *self.rule.refine)
+            self._refined = self._without(group_codes(self.records, columns))
         return self._refined
 
     def capped(self, max_block_size: int) -> tuple[CodeArray, RuleCount]:
@@ -143,7 +169,8 @@ class _RuleGroups:
             refined[in_big] = -1
         sizes2 = np.bincount(refined[refined >= 0]) if (refined >= 0).any() else sizes[:0]
         refined[_in_blocks_over(refined, sizes2, max_block_size)] = -1
-        count = RuleCount(self.rule.name, _pair_count(refined), n_big, int(in_big.sum()))
+        skipped = int((in_big & (refined < 0)).sum())
+        count = RuleCount(self.rule.name, _pair_count(refined), n_big, skipped)
         return refined, count
 
 
@@ -203,10 +230,14 @@ def count_candidate_pairs(
 
 
 def check_budget(
-    counts: Sequence[RuleCount], max_candidate_pairs: int, max_block_size: int | None = None
+    counts: Sequence[RuleCount],
+    max_candidate_pairs: int,
+    max_block_size: int | None = None,
+    identical: int = 0,
 ) -> None:
-    """Stop before comparing when the rules would produce more pairs than allowed."""
-    total = sum(c.pairs for c in counts)
+    """Stop before comparing when the rules (and the ``identical`` copies' pairs with their
+    representatives) would produce more pairs than allowed."""
+    total = sum(c.pairs for c in counts) + identical
     if total <= max_candidate_pairs:
         return
     worst = max(counts, key=lambda c: c.pairs)
@@ -233,6 +264,7 @@ def candidate_pairs(
     rules: Sequence[BlockingRule] = DEFAULT_RULES,
     max_block_size: int = DEFAULT_MAX_BLOCK_SIZE,
     threads: int = 0,
+    identical: IdenticalCopies | None = None,
 ) -> CandidatePairs:
     """The union of the rules' pairs, counted against the budget before any is built.
 
@@ -241,24 +273,33 @@ def candidate_pairs(
     ``MIN_BLOCK_SIZE``) until they fit: a national register's "Mohammad" blocks
     are cut finer, while a small file keeps the broad blocks that find its
     harder duplicates. The cap used is returned with the pairs. ``threads``
-    sort the pairs (0: one per CPU).
+    sort the pairs (0: one per CPU). ``identical``: the positions of identical copies and
+    of their representatives; copies are blocked by no rule, each is paired with its
+    representative.
     """
-    groups = [_RuleGroups(records, rule) for rule in rules]
+    copy = None if identical is None else identical.copy
+    groups = [_RuleGroups(records, rule, copy) for rule in rules]
+    extra = 0 if identical is None else len(identical)
     cap = max_block_size
     while True:
         blocks = [g.capped(cap) for g in groups]
         counts = tuple(count for _, count in blocks)
-        if sum(c.pairs for c in counts) <= max_candidate_pairs or cap <= MIN_BLOCK_SIZE:
+        if sum(c.pairs for c in counts) + extra <= max_candidate_pairs or cap <= MIN_BLOCK_SIZE:
             break
         cap = max(cap // 2, MIN_BLOCK_SIZE)
-    check_budget(counts, max_candidate_pairs, cap if cap < max_block_size else None)
+    check_budget(counts, max_candidate_pairs, cap if cap < max_block_size else None, extra)
     del groups
     n = max(len(records), 1)
     # one int64 per pair, every rule's pairs written into one array sized by the counts
     # (no second copy from concatenating), one in-place sort, duplicates dropped after it
     # (numpy's hash-based union1d is far slower on tens of millions of pairs)
-    merged = np.empty(sum(c.pairs for c in counts), dtype=np.int64)
+    merged = np.empty(sum(c.pairs for c in counts) + extra, dtype=np.int64)
     at = 0
+    if identical is not None and extra:
+        lo = np.minimum(identical.copy, identical.representative).astype(np.int64)
+        hi = np.maximum(identical.copy, identical.representative)
+        merged[:extra] = lo * n + hi
+        at = extra
     for codes, _ in blocks:
         left, right = pairs_within_groups(codes)
         merged[at : at + left.size] = left.astype(np.int64) * n + right
@@ -271,4 +312,6 @@ def candidate_pairs(
     right = np.empty(merged.size, dtype=np.int32)
     np.floor_divide(merged, n, out=left, casting="unsafe")
     np.remainder(merged, n, out=right, casting="unsafe")
-    return CandidatePairs(left=left, right=right, counts=counts, max_block_size=cap)
+    return CandidatePairs(
+        left=left, right=right, counts=counts, max_block_size=cap, identical=extra
+    )

@@ -9,8 +9,8 @@ after scoring (:func:`finish_link`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
@@ -22,6 +22,7 @@ from benelink.linkage.block import (
     DEFAULT_MAX_BLOCK_SIZE,
     DEFAULT_RULES,
     BlockingRule,
+    CandidatePairs,
     pairs_within_groups,
 )
 from benelink.linkage.block import candidate_pairs as block_candidates
@@ -49,6 +50,7 @@ from benelink.linkage.compare import (
     encode_records,
     ids_overridable,
 )
+from benelink.linkage.identical import distinct_positions, distinct_records, identical_copies
 from benelink.linkage.random_pairs import (
     DEFAULT_U_PAIRS,
     DEFAULT_U_SEED,
@@ -82,6 +84,25 @@ class PairProgress(Protocol):
 
 
 @dataclass(frozen=True)
+class Blocking:
+    """What blocking did, as the report and the run log tell it."""
+
+    n_candidate_pairs: int
+    max_block_size: int  # the block cap blocking used (lowered to meet the pair budget)
+    skipped_records: Mapping[str, int] = field(default_factory=dict)  # per rule
+    identical_records: int = 0  # copies paired with their representative, not blocked
+
+    @classmethod
+    def of(cls, candidates: CandidatePairs, n_candidate_pairs: int) -> Blocking:
+        return cls(
+            n_candidate_pairs,
+            candidates.max_block_size,
+            candidates.skipped_records,
+            candidates.identical,
+        )
+
+
+@dataclass(frozen=True)
 class LinkResult:
     """What the link stage hands on: scored pairs, the model, and the clusters."""
 
@@ -93,6 +114,17 @@ class LinkResult:
     cluster: npt.NDArray[np.int64]
     record_probability: npt.NDArray[np.float64]
     conflict: npt.NDArray[np.bool_]
+    # per rule, the records left in no block because theirs stayed over the cap
+    skipped_records: Mapping[str, int] = field(default_factory=dict)
+    identical_records: int = 0  # identical copies linked through their representative
+
+
+def decided_positions(decisions: pd.DataFrame | None) -> npt.NDArray[np.int64]:
+    """The records a reviewer has decided on (never treated as identical copies)."""
+    if decisions is None or decisions.empty:
+        return np.zeros(0, dtype=np.int64)
+    both = decisions[["left", "right"]].to_numpy(dtype=np.int64).ravel()
+    return np.unique(both)
 
 
 def compare_partitions(
@@ -215,17 +247,16 @@ def finish_link(
     decisions: pd.DataFrame | None,
     model: Model,
     tf: TermFrequencies,
-    candidates: tuple[int, int],
+    blocking: Blocking,
     scored: Scored,
     *,
     source: Codes | None = None,
 ) -> LinkResult:
     """Everything after scoring, shared by the local and the Spark engine: score the pairs
     inside small match components that blocking missed, lay reviewers' decisions over
-    the model, cluster, and build the pairs frame. ``candidates``: how many candidate
-    pairs blocking gave, and the block cap it used."""
+    the model, cluster, and build the pairs frame. ``blocking``: how many candidate
+    pairs blocking gave, the block cap it used, what it skipped."""
     n = len(arr)
-    n_candidate_pairs, max_block_size = candidates
     left, right, levels, weight, probability = scored
     extra_left, extra_right = _across(
         source, *_fill_components(n, left, right, probability, settings.match_threshold)
@@ -270,13 +301,15 @@ def finish_link(
     pairs = pairs.sort_values(["left", "right"], kind="stable").reset_index(drop=True)
     return LinkResult(
         pairs=pairs,
-        n_candidate_pairs=n_candidate_pairs,
-        max_block_size=max_block_size,
+        n_candidate_pairs=blocking.n_candidate_pairs,
+        max_block_size=blocking.max_block_size,
         parameters=model.parameters(),
         lambda_=model.lambda_,
         cluster=clustering.cluster,
         record_probability=clustering.record_probability,
         conflict=clustering.conflict,
+        skipped_records=dict(blocking.skipped_records),
+        identical_records=blocking.identical_records,
     )
 
 
@@ -336,12 +369,16 @@ def link_records(
     n = len(records)
     comps = tuple(comparisons)
     arr = encode_records(records, form)
+    # a link-only task keeps the copies within a source apart, so none is set aside
+    copies = (
+        None if link_only else identical_copies(arr, records, rules, decided_positions(decisions))
+    )
     candidates = block_candidates(
-        records, settings.max_candidate_pairs, rules, max_block_size, threads
+        records, settings.max_candidate_pairs, rules, max_block_size, threads, copies
     )
     source = _source_codes(records) if link_only else None
     left, right = _across(source, candidates.left, candidates.right)
-    cap = candidates.max_block_size
+    blocking = Blocking.of(candidates, len(left))
     del candidates
     if progress is not None:
         progress.size(len(left), "pairs")
@@ -356,7 +393,11 @@ def link_records(
             progress.advance(len(chunk))
 
     patterns, counts = merged_patterns(((c.patterns, c.counts) for c in chunks), len(comps))
-    u_left, u_right = _across(source, *random_pairs(n, u_pairs, u_seed))
+    # u, the prior's population and the term frequencies are about different people:
+    # identical copies count once
+    distinct = distinct_positions(n, copies)
+    u_left, u_right = (distinct[p] for p in random_pairs(len(distinct), u_pairs, u_seed))
+    u_left, u_right = _across(source, u_left, u_right)
     random_counts = level_counts(comps, compare_partitions(arr, u_left, u_right, comps))
     model = estimate_model(
         comps,
@@ -364,12 +405,12 @@ def link_records(
         counts,
         settings.em_max_iterations,
         random_counts=random_counts,
-        population_pairs=all_pairs_count(n) if source is None else _across_count(source),
+        population_pairs=all_pairs_count(len(distinct))
+        if source is None
+        else _across_count(source[distinct]),
         form=arr.form,
     )
-    tf = term_frequencies(arr, comps)
+    tf = term_frequencies(distinct_records(arr, distinct), comps)
     scored = _collect_local(arr, model, tf, settings, decisions, chunks, threads)
     del chunks  # clustering runs without them
-    return finish_link(
-        arr, settings, comps, decisions, model, tf, (len(left), cap), scored, source=source
-    )
+    return finish_link(arr, settings, comps, decisions, model, tf, blocking, scored, source=source)

@@ -67,7 +67,14 @@ from benelink.linkage.compare import (
     compare_pairs,
     encode_records,
 )
-from benelink.linkage.link import LinkResult, PairProgress, finish_link
+from benelink.linkage.identical import distinct_positions, distinct_records, identical_copies
+from benelink.linkage.link import (
+    Blocking,
+    LinkResult,
+    PairProgress,
+    decided_positions,
+    finish_link,
+)
 from benelink.linkage.random_pairs import (
     DEFAULT_U_PAIRS,
     DEFAULT_U_SEED,
@@ -161,7 +168,10 @@ def link_records_spark(
     n = len(records)
     comps = tuple(comparisons)
     arr = encode_records(records, form)
-    candidates = block_candidates(records, settings.max_candidate_pairs, rules, max_block_size)
+    copies = identical_copies(arr, records, rules, decided_positions(decisions))
+    candidates = block_candidates(
+        records, settings.max_candidate_pairs, rules, max_block_size, identical=copies
+    )
     sc = spark.sparkContext
     parts = partitions or max(sc.defaultParallelism, -(-len(candidates) // PARTITION_PAIRS))
 
@@ -176,7 +186,8 @@ def link_records_spark(
     try:
         with _tasks_reported(sc, progress, len(candidates)):
             patterns, counts = merged_patterns(compared.map(_chunk_patterns).collect(), len(comps))
-        u_left, u_right = random_pairs(n, u_pairs, u_seed)
+        distinct = distinct_positions(n, copies)  # identical copies count once, as locally
+        u_left, u_right = (distinct[p] for p in random_pairs(len(distinct), u_pairs, u_seed))
         random_counts = _summed_level_counts(
             _pairs_rdd(spark, u_left, u_right, parts)
             .mapPartitions(partial(_random_level_counts, shared, comps))
@@ -189,10 +200,10 @@ def link_records_spark(
             counts,
             settings.em_max_iterations,
             random_counts=random_counts,
-            population_pairs=all_pairs_count(n),
+            population_pairs=all_pairs_count(len(distinct)),
             form=arr.form,
         )
-        tf = term_frequencies(arr, comps)
+        tf = term_frequencies(distinct_records(arr, distinct), comps)
         scoring = _share(sc, (model, tf))
 
         def kept(labels: npt.NDArray[np.int64] | None) -> Scored:
@@ -211,8 +222,8 @@ def link_records_spark(
             if broadcast is not None:
                 broadcast.broadcast.destroy()
 
-    counted = (len(candidates), candidates.max_block_size)
-    return finish_link(arr, settings, comps, decisions, model, tf, counted, scored)
+    blocking = Blocking.of(candidates, len(candidates))
+    return finish_link(arr, settings, comps, decisions, model, tf, blocking, scored)
 
 
 @contextmanager

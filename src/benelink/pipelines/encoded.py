@@ -43,7 +43,7 @@ from benelink.errors import (
     RejectLimitError,
     UnreadableFileError,
 )
-from benelink.io.read import file_sha256
+from benelink.io.read import file_sha256, source_path
 from benelink.linkage.similarity import RecordForm
 from benelink.pipelines.ingest import load_source
 from benelink.pipelines.standardize import standardize
@@ -215,7 +215,7 @@ def load_encoded_source(
     ``fingerprint=None`` (no key at hand: ``benelink validate`` without one)
     leaves the key unchecked.
     """
-    path = folder / settings.file
+    path = source_path(folder, settings.file, f"sources.{name}", "the configuration")
     if not path.is_file():
         raise UnreadableFileError(f"{path}: missing; put the partner's encoded file there")
     frame, meta = read_encoded(path, settings.file)

@@ -19,12 +19,13 @@ from rapidfuzz import fuzz, process
 
 from benelink.config.model import BenelinkConfig, SourceSettings
 from benelink.errors import ConfigError, MissingColumnsError
-from benelink.io.read import normal_header, read_file
+from benelink.io.read import normal_header, read_file, source_path
 from benelink.io.text import ARROW_TEXT, trimmed_text
 from benelink.schemas.columns import (
     CANONICAL_COLUMNS,
     NAME_PART_COLUMNS,
     ROW_NUMBER,
+    SHEET,
     SOURCE,
     SourceKind,
 )
@@ -65,7 +66,7 @@ def load_source(
     config_label: str = "the configuration",
 ) -> SourceFile:
     """Read ``settings.file`` from ``folder`` and map its columns to canonical ones."""
-    path = folder / settings.file
+    path = source_path(folder, settings.file, f"sources.{name}", config_label)
     raw = read_file(
         path,
         settings.file_format,
@@ -113,10 +114,15 @@ def map_columns(
                 missing, list(present.values()), len(mapped), name, file_label, config_label
             )
         )
+    several = isinstance(raw.index, pd.MultiIndex)  # (sheet, row): several sheets were read
+    rows = raw.index.get_level_values(ROW_NUMBER) if several else raw.index
     columns: dict[str, pd.Series] = {
         SOURCE: pd.Series(name, index=raw.index, dtype=ARROW_TEXT),
-        ROW_NUMBER: pd.Series(raw.index.to_numpy(dtype="int64"), index=raw.index),
+        ROW_NUMBER: pd.Series(rows.to_numpy(dtype="int64"), index=raw.index),
     }
+    if several:
+        sheets = raw.index.get_level_values(SHEET).astype(str).to_numpy()
+        columns[SHEET] = pd.Series(sheets, index=raw.index, dtype=ARROW_TEXT)
     cleaned: dict[str, pd.Series] = {}
     for canonical in CANONICAL_COLUMNS:
         native = settings.columns.get(canonical)

@@ -227,6 +227,8 @@ def _run_locked(
             matches=int((linked.pairs["decision"] == "match").sum()),
             review=int((linked.pairs["decision"] == "review").sum()),
         )
+        # records blocking could not pair (blocks over the cap), and identical copies
+        st.counts.update(_blocking_counts(linked))
 
     with stages.stage("persist") as st:
         known = past.registry
@@ -305,6 +307,10 @@ def _run_locked(
             report["previous_graduation"] = past.previous_graduation
         if past.rebuilt_from:
             report["identity_registry_rebuilt_from"] = list(past.rebuilt_from)
+        report["linkage"].update(  # what blocking set aside, beside its other figures
+            identical_records=linked.identical_records,
+            skipped_records=dict(linked.skipped_records),
+        )
         report["disclosure"] = disclosure.to_dict()
         queue = review_queue(raw, records["record_token"], linked.pairs)
         reviewed = linked.pairs[linked.pairs["decided_by"] == "reviewed"]
@@ -398,9 +404,16 @@ def _link(
         spark.stop()
 
 
+def _blocking_counts(linked: LinkResult) -> dict[str, int]:
+    """The run log's blocking figures: copies linked through their representative, records
+    left in no block (in all, and per rule that left any)."""
+    skipped = {f"skipped_records_{r}": n for r, n in linked.skipped_records.items() if n}
+    total = sum(linked.skipped_records.values())
+    return {"identical_records": linked.identical_records, "skipped_records": total, **skipped}
+
+
 def _rejected_rows(v: ValidatedSource) -> int:
-    rows = v.rejects.loc[v.rejects["action"] == "row_rejected", "row_number"]
-    return int(rows.nunique())
+    return v.rejected_rows
 
 
 def _manifest(

@@ -20,12 +20,13 @@ import pyarrow as pa
 
 from benelink.errors import InputError
 from benelink.io.text import arrow_series, with_arrow_text
-from benelink.schemas.columns import NAME_PART_COLUMNS
+from benelink.schemas.columns import NAME_PART_COLUMNS, SHEET
 
 REVIEW_FIELDS: Final[tuple[str, ...]] = (
     "source",
     "source_record_id",
     "row_number",
+    "sheet",  # only for a source read from several sheets of a workbook
     "full_name",
     "sex",
     "date_of_birth",
@@ -101,6 +102,8 @@ def review_queue(raw: pd.DataFrame, tokens: pd.Series, pairs: pd.DataFrame) -> p
     for side in ("left", "right"):
         positions = at.get_indexer(pd.Index(doubtful[side].to_numpy(dtype=np.int64)))
         for field in REVIEW_FIELDS:
+            if field == SHEET and field not in shown:
+                continue  # one sheet per source: the row number says it all
             values = shown[field].to_numpy()[positions] if field in shown else pd.NA
             queue[f"{side}_{field}"] = values
     queue["left_token"] = tokens.to_numpy()[doubtful["left"].to_numpy()]

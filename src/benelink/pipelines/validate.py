@@ -49,6 +49,7 @@ from datetime import date
 from pathlib import Path
 from typing import Final, Literal, cast
 
+import numpy as np
 import pandas as pd
 import pandera.errors
 
@@ -56,10 +57,12 @@ from benelink.anonymize.mask import mask_series
 from benelink.errors import BenelinkError
 from benelink.io.text import with_arrow_text
 from benelink.pipelines.ingest import SourceFile
-from benelink.schemas.columns import NAME_PART_COLUMNS, ROW_NUMBER, SOURCE, SourceKind
+from benelink.schemas.columns import NAME_PART_COLUMNS, ROW_NUMBER, SHEET, SOURCE, SourceKind
 from benelink.schemas.raw import raw_schema
 
 Action = Literal["row_rejected", "value_dropped"]
+# A source read from several sheets of a workbook adds a SHEET column after ROW_NUMBER
+# (row numbers repeat from sheet to sheet); ROW_NUMBER stays the sheet's own row.
 REJECT_COLUMNS: Final = (SOURCE, ROW_NUMBER, "column", "reason", "action", "masked_value")
 KEY_COLUMNS: Final[dict[SourceKind, frozenset[str]]] = {
     "naf": frozenset({"source_record_id", "national_number"}),
@@ -107,12 +110,27 @@ class ValidatedSource:
     @property
     def rejected_rows(self) -> int:
         """Distinct rows rejected (a row failing several rules counts once)."""
-        rejected = self.rejects.loc[self.rejects["action"] == "row_rejected", ROW_NUMBER]
-        return int(rejected.nunique())
+        return rejected_row_count(self.rejects)
 
     @property
     def reject_rate(self) -> float:
         return self.rejected_rows / self.n_rows if self.n_rows else 0.0
+
+
+def row_keys(rejects: pd.DataFrame) -> list[str]:
+    """Where each reject's row is, as the partner finds it: "15", or "Sheet2!15" when the
+    source was read from several sheets."""
+    rows = rejects[ROW_NUMBER].astype("int64").astype(str)
+    if SHEET not in rejects.columns:
+        return rows.tolist()
+    sheets = rejects[SHEET].astype("string").fillna("")
+    return [f"{s}!{r}" if s else r for s, r in zip(sheets, rows, strict=True)]
+
+
+def rejected_row_count(rejects: pd.DataFrame) -> int:
+    """Distinct rows with a ``row_rejected`` failure (a row failing several rules counts once)."""
+    rejected = rejects.loc[rejects["action"] == "row_rejected"]
+    return len(set(row_keys(rejected)))
 
 
 def action_for(reason: str, column: str, kind: SourceKind) -> Action:
@@ -132,8 +150,16 @@ def validate_source(source: SourceFile, *, today: date | None = None) -> Validat
     except pandera.errors.SchemaErrors as exc:
         cases = exc.failure_cases  # the error's own text quotes raw values: never re-raised
     failures = _failures(cases, frame, source.name)
-    rejects = _rejects(failures, frame, source.kind, source.name)
-    valid = _apply(frame, rejects, failures)
+    actions = pd.Series(
+        [
+            action_for(reason, column, source.kind)
+            for reason, column in zip(failures["reason"], failures["column"], strict=True)
+        ],
+        index=failures.index,
+        dtype="string",
+    )
+    rejects = _rejects(failures, actions, frame, source.name)
+    valid = _apply(frame, failures, actions)
     if source.bad_rows:
         rejects = pd.concat([rejects, _malformed(source)], ignore_index=True).sort_values(
             [ROW_NUMBER, "column", "reason"], kind="stable", ignore_index=True
@@ -184,10 +210,11 @@ def _failures(cases: pd.DataFrame | None, frame: pd.DataFrame, name: str) -> pd.
 
 
 def _rejects(
-    failures: pd.DataFrame, frame: pd.DataFrame, kind: SourceKind, name: str
+    failures: pd.DataFrame, actions: pd.Series, frame: pd.DataFrame, name: str
 ) -> pd.DataFrame:
+    columns = _reject_columns(frame)
     if failures.empty:
-        empty = {c: pd.Series([], dtype="string") for c in REJECT_COLUMNS}
+        empty = {c: pd.Series([], dtype="string") for c in columns}
         return pd.DataFrame(empty).astype({ROW_NUMBER: "int64"})
     masked = pd.Series("", index=failures.index, dtype="string")
     for column, group in failures.groupby("column", sort=False):
@@ -196,38 +223,46 @@ def _rejects(
             continue
         values = frame[str(column)].iloc[group["index"].to_numpy()]
         masked.loc[group.index] = mask_series(values, str(column)).to_numpy()
-    actions = [
-        action_for(reason, column, kind)
-        for reason, column in zip(failures["reason"], failures["column"], strict=True)
-    ]
+    at = failures["index"].to_numpy()
     rejects = pd.DataFrame(
         {
             SOURCE: pd.Series(name, index=failures.index, dtype="string"),
-            ROW_NUMBER: frame[ROW_NUMBER].iloc[failures["index"].to_numpy()].to_numpy(),
+            ROW_NUMBER: frame[ROW_NUMBER].iloc[at].to_numpy(),
+            **({SHEET: frame[SHEET].iloc[at].to_numpy()} if SHEET in frame.columns else {}),
             "column": failures["column"].astype("string"),
             "reason": failures["reason"].astype("string"),
-            "action": pd.Series(actions, index=failures.index, dtype="string"),
+            "action": actions,
             "masked_value": masked,
         }
     )
-    return rejects.sort_values([ROW_NUMBER, "column", "reason"], kind="stable").reset_index(
-        drop=True
-    )
+    if SHEET in rejects.columns:
+        rejects = rejects.astype({SHEET: "string"})
+    # in the file's order: by row within a sheet, the sheets in workbook order
+    order = rejects.assign(_at=at).sort_values(["_at", "column", "reason"], kind="stable")
+    return order.drop(columns="_at").reset_index(drop=True)
 
 
-def _apply(frame: pd.DataFrame, rejects: pd.DataFrame, failures: pd.DataFrame) -> pd.DataFrame:
-    """Rows kept, with each dropped value set to <NA>."""
-    if rejects.empty:
+def _reject_columns(frame: pd.DataFrame) -> tuple[str, ...]:
+    """``REJECT_COLUMNS``, with ``SHEET`` after the row number for a several-sheet source."""
+    if SHEET not in frame.columns:
+        return REJECT_COLUMNS
+    return (*REJECT_COLUMNS[:2], SHEET, *REJECT_COLUMNS[2:])
+
+
+def _apply(frame: pd.DataFrame, failures: pd.DataFrame, actions: pd.Series) -> pd.DataFrame:
+    """Rows kept, with each dropped value set to <NA>; rows are found by their position
+    (row numbers repeat across the sheets of a workbook)."""
+    if failures.empty:
         return frame
-    by_row = frame.reset_index(drop=True).set_index(ROW_NUMBER, drop=False)
-    dropped = rejects.loc[rejects["action"] == "value_dropped", [ROW_NUMBER, "column"]]
-    updates = {
-        str(column): by_row[str(column)].mask(by_row.index.isin(group[ROW_NUMBER]))
-        for column, group in dropped.groupby("column", sort=False)
-    }
-    rejected = rejects.loc[rejects["action"] == "row_rejected", ROW_NUMBER]
-    kept = by_row.assign(**updates).loc[~by_row.index.isin(rejected)]
-    return kept.reset_index(drop=True)
+    dropped = failures[actions == "value_dropped"]
+    updates = {}
+    for column, group in dropped.groupby("column", sort=False):
+        hit = np.zeros(len(frame), dtype=bool)
+        hit[group["index"].to_numpy(dtype=np.int64)] = True
+        updates[str(column)] = frame[str(column)].mask(hit)
+    rejected = np.zeros(len(frame), dtype=bool)
+    rejected[failures.loc[actions == "row_rejected", "index"].to_numpy(dtype=np.int64)] = True
+    return frame.assign(**updates).loc[~rejected].reset_index(drop=True)
 
 
 def reject_limit_message(
@@ -235,9 +270,10 @@ def reject_limit_message(
 ) -> str:
     """One line for the officer: which file, how bad, why, where, and what to do."""
     rows = v.rejects.loc[v.rejects["action"] == "row_rejected"]
-    per_reason = rows.drop_duplicates([ROW_NUMBER, "reason"]).groupby(
-        ["reason", "column"], sort=False
-    )[ROW_NUMBER]
+    rows = rows.assign(_row=row_keys(rows))
+    per_reason = rows.drop_duplicates(["_row", "reason"]).groupby(["reason", "column"], sort=False)[
+        "_row"
+    ]
     top = per_reason.nunique().sort_values(ascending=False, kind="stable").head(3)
     reasons = ", ".join(
         f"{key[0]} in {key[1]} ({n} row{'s' if n != 1 else ''})"
@@ -245,8 +281,14 @@ def reject_limit_message(
             cast(list[tuple[str, str]], top.index.tolist()), top.tolist(), strict=True
         )
     )
-    first = ", ".join(str(r) for r in sorted(rows[ROW_NUMBER].unique())[:5])
-    hint = next((_HINTS[k[0]] for k in top.index.tolist() if k[0] in _HINTS), None)
+    first = ", ".join(list(dict.fromkeys(row_keys(rows)))[:5])
+    hints = dict(_HINTS)
+    if SHEET in rows.columns:  # ids repeated across the sheets read: a sheet copies another
+        hints["duplicate_record_id"] = (
+            f"the same record ids are on several sheets: if one sheet copies another, set "
+            f'sheet = "<the sheet to read>" in [sources.{v.name}]'
+        )
+    hint = next((hints[k[0]] for k in top.index.tolist() if k[0] in hints), None)
     advice = f"{hint}; " if hint else ""
     where = (
         str(rejects_path)

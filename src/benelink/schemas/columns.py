@@ -57,6 +57,8 @@ PERSONAL_COLUMNS: Final[frozenset[str]] = frozenset(
 # --- bookkeeping columns added by ingest ---
 SOURCE: Final = "source"  # the source's name in the configuration (e.g. "naf")
 ROW_NUMBER: Final = "row_number"  # row as the officer sees it in the file: header is row 1
+# the sheet of each row, only for a workbook whose data was read from several sheets
+SHEET: Final = "sheet"
 
 # --- standardised columns (output of pipelines.standardize) ---
 # Names: ``name_<part>`` is the script-normalised part (Arabic stays Arabic, Latin is
