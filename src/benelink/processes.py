@@ -7,7 +7,7 @@ run them side by side. A worker costs about a second to start (a fresh
 interpreter importing pandas and pyarrow: "spawn", never "fork", which would
 copy the run's threads and locks), so small months stay in the run's own
 process. Work goes out and comes back pickled; frames should be Arrow-backed
-(``benelink.io.text``), whose pickles are plain buffer copies.
+(``benelink.arrow_text``), whose pickles are plain buffer copies.
 """
 
 from __future__ import annotations

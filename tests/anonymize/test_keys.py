@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from benelink.anonymize.keys import generate_key, key_fingerprint, load_key, parse_key
+from benelink.anonymize.keys import generate_key, key_fingerprint, parse_key
 from benelink.config.model import RunSettings
 from benelink.errors import KeyError_
+from benelink.io.keys import load_key
 
 
 def test_generated_key_parses_to_32_bytes() -> None:

@@ -10,8 +10,8 @@ import pytest
 
 from bench.scale import ROOT, parse_sizes, run_scale, stage_seconds, write_config
 from bench.scale_render import Measured, growth_summary, render
-from benelink.anonymize.keys import load_key
 from benelink.config.load import load_config
+from benelink.io.keys import load_key
 
 
 def test_sizes_accept_suffixes() -> None:

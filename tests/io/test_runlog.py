@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from benelink.errors import UsageError
-from benelink.io.runlog import AUDIT_FILE, RunLog, audit, os_user
+from benelink.io.runlog import RunLog, audit, os_user
+
+AUDIT_FILE = "lookups.jsonl"
 
 
 def _lines(path: Path) -> list[dict[str, object]]:

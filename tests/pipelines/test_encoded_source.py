@@ -19,15 +19,10 @@ from benelink.cli import app
 from benelink.config.load import load_config
 from benelink.config.model import LinkageSettings, SourceSettings
 from benelink.errors import ConfigError, KeyError_, UnreadableFileError
+from benelink.io.encoded import METADATA_KEY, read_encoded, to_table
 from benelink.linkage.evaluate import pairwise_quality
 from benelink.linkage.link import link_records
-from benelink.pipelines.encoded import (
-    METADATA_KEY,
-    link_inputs,
-    load_encoded_source,
-    read_encoded,
-    to_table,
-)
+from benelink.pipelines.encoded import link_inputs, load_encoded_source
 from benelink.pipelines.ingest import SourceFile, load_source
 from benelink.pipelines.standardize import standardize
 from benelink.pipelines.validate import validate_source

@@ -32,8 +32,8 @@ from typing import Any, Final
 import pandas as pd
 import pyarrow as pa
 
+from benelink.arrow_text import ARROW_TEXT
 from benelink.config.model import DisclosureSettings
-from benelink.io.text import ARROW_TEXT
 
 REGIONS: Final[dict[str, str]] = {
     "Irbid": "North",

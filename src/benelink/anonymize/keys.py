@@ -2,9 +2,10 @@
 
 The key turns every identifier into a token. Losing it means tokens can no
 longer be recomputed; leaking it means tokens can be reversed by guessing. So
-it is read only at the edge (the CLI hands in the environment), it is never
-written by a run, and only a one-way fingerprint of it goes into manifests so
-that a run can tell that the key changed between months.
+it is read only at the edge (``benelink.io.keys``: the CLI hands in the
+environment), it is never written by a run, and only a one-way fingerprint of
+it goes into manifests so that a run can tell that the key changed between
+months.
 """
 
 from __future__ import annotations
@@ -13,19 +14,13 @@ import base64
 import binascii
 import hashlib
 import hmac
-import os
 import secrets
-import stat
 import string
-from collections.abc import Mapping
-from pathlib import Path
 
 from benelink.anonymize.key_quality import weakness
-from benelink.config.model import RunSettings
 from benelink.errors import KeyError_
 
 KEY_BYTES = 32
-_MAX_KEY_FILE_BYTES = 4096
 _FINGERPRINT_LABEL = b"benelink/v1/key-fingerprint"
 
 
@@ -75,67 +70,6 @@ def parse_key(text: str, origin: str) -> bytes:
             f"{origin} does not hold a random key ({reason}): create one with `benelink keygen`"
         )
     return key
-
-
-def load_key(settings: RunSettings, environ: Mapping[str, str], base_dir: Path) -> bytes:
-    """Read the key from the configured environment variable, else the key file."""
-    if settings.key_env is not None and settings.key_env in environ:
-        return parse_key(environ[settings.key_env], f"environment variable {settings.key_env}")
-    if settings.key_file is not None:
-        path = (
-            settings.key_file if settings.key_file.is_absolute() else base_dir / settings.key_file
-        )
-        return parse_key(read_key_file(path), f"key file {path}")
-    where = f"environment variable {settings.key_env}" if settings.key_env else "[run] key_file"
-    raise KeyError_(
-        f"no secret key: set {where} (create a key with `benelink keygen`); "
-        "the run needs it to pseudonymise identifiers"
-    )
-
-
-def read_key_file(path: Path) -> str:
-    """The text of a key file that only its owner can read, as ssh demands of a private key.
-
-    The mode checked is that of the file actually opened (``fstat`` of the open
-    descriptor), so a symlink is judged by what it points to and the file cannot be
-    swapped between the check and the read. A file others may read, write or run is
-    refused: the key in it may already have been copied.
-    """
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-    except OSError as exc:
-        raise KeyError_(
-            f"key file {path} cannot be read ({exc.strerror or type(exc).__name__}): "
-            "check the path in [run] key_file or create one with `benelink keygen`"
-        ) from None
-    try:
-        status = os.fstat(fd)
-        if not stat.S_ISREG(status.st_mode):
-            raise KeyError_(
-                f"key file {path} is not a regular file: point [run] key_file at the file "
-                "`benelink keygen` wrote"
-            )
-        mode = stat.S_IMODE(status.st_mode)
-        if os.name == "posix" and mode & 0o077:
-            raise KeyError_(
-                f"key file {path} is open to others (mode {mode:04o}): "
-                f"run `chmod 600 {path}` so only its owner can read it"
-            )
-        data = os.read(fd, _MAX_KEY_FILE_BYTES + 1)
-    finally:
-        os.close(fd)
-    if len(data) > _MAX_KEY_FILE_BYTES:
-        raise KeyError_(
-            f"key file {path} is too large to hold a key: point [run] key_file at the file "
-            "`benelink keygen` wrote"
-        )
-    try:
-        return data.decode("ascii")
-    except UnicodeDecodeError:
-        raise KeyError_(
-            f"key file {path} is not a key (it is not ASCII text): "
-            "create one with `benelink keygen`"
-        ) from None
 
 
 def key_fingerprint(key: bytes) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from benelink.io.text import ARROW_TEXT
+from benelink.arrow_text import ARROW_TEXT
 
 
 def officer_key(names: pd.Series) -> pd.Series:

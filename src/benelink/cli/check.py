@@ -11,11 +11,11 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from benelink.anonymize.keys import load_key
 from benelink.cli.app import ConfigOption, MonthOption, app, err, guarded, out, resolve_month
 from benelink.cli.text import clean, markup, plain
 from benelink.config.load import load_config
 from benelink.config.model import BenelinkConfig
+from benelink.io.keys import load_key
 from benelink.pipelines.evaluate import evaluate_month
 
 

@@ -9,10 +9,10 @@ from typing import Annotated
 
 import typer
 
-from benelink.anonymize.keys import load_key
 from benelink.cli.app import ConfigOption, MonthOption, app, guarded, out, resolve_month
 from benelink.cli.text import plain
 from benelink.config.load import load_config
+from benelink.io.keys import load_key
 from benelink.pipelines.encoded import EncodeSummary, encode_month
 
 

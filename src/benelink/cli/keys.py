@@ -9,11 +9,12 @@ from typing import Annotated, Any
 
 import typer
 
-from benelink.anonymize.keys import generate_key, load_key
+from benelink.anonymize.keys import generate_key
 from benelink.cli.app import ConfigOption, app, guarded, out, resolve_month
 from benelink.cli.text import plain
 from benelink.config.load import load_config
 from benelink.errors import UsageError
+from benelink.io.keys import load_key, write_key_file
 
 
 @app.command("rotate-key", rich_help_panel="Keys")
@@ -58,17 +59,7 @@ def keygen(
 ) -> None:
     """Write a new random 256-bit key to a file readable by its owner only (0600)."""
 
-    def action() -> None:
-        if out_path.exists():
-            raise UsageError(
-                f"{out_path} exists already: a key is never overwritten; choose another path"
-            )
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(generate_key() + "\n")
-
-    guarded(action)
+    guarded(lambda: write_key_file(out_path, generate_key()))
     out.print(
         plain(
             f"key written to {out_path} (mode 0600). "

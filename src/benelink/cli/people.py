@@ -10,10 +10,10 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from benelink.anonymize.keys import load_key
 from benelink.cli.app import ConfigOption, app, guarded, out
 from benelink.cli.text import markup, plain
 from benelink.config.load import load_config
+from benelink.io.keys import load_key
 
 
 @app.command(rich_help_panel="Beneficiaries")

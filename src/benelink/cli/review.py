@@ -13,6 +13,7 @@ from benelink.cli.app import ConfigOption, app, guarded, out
 from benelink.cli.text import plain
 from benelink.config.load import load_config
 from benelink.errors import UsageError
+from benelink.io.layout import OutputLayout
 
 review_app = typer.Typer(
     help="The clerical review loop for doubtful matches.", no_args_is_help=True
@@ -46,7 +47,7 @@ def review_apply(
         cfg = load_config(config)
         found = re.search(r"month=(\d{4}-\d{2})", str(file.resolve()))
         month = found.group(1) if found else "unknown"
-        if not (cfg.out_dir / "state").is_dir():
+        if not OutputLayout(cfg.out_dir).state.is_dir():
             raise UsageError(
                 f"no run has written to {cfg.out_dir} yet, so it has no pairs to decide: "
                 f"check [run] out in {cfg.path.name}"

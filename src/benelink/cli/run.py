@@ -22,7 +22,6 @@ from rich.progress import (
 from rich.table import Table
 
 from benelink import __version__
-from benelink.anonymize.keys import load_key
 from benelink.cli.app import (
     ConfigOption,
     MonthOption,
@@ -34,9 +33,10 @@ from benelink.cli.app import (
 )
 from benelink.cli.text import markup, plain
 from benelink.config.load import load_config
+from benelink.io.keys import load_key
 from benelink.io.runlog import RunLog
 from benelink.pipelines.monthly import Engine, MonthResult, run_month
-from benelink.pipelines.progress import Observers, StageEvent
+from benelink.progress import Observers, StageEvent
 
 
 @app.command(rich_help_panel="Monthly merge")

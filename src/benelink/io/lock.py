@@ -18,14 +18,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from benelink.errors import LockHeldError
+from benelink.io.layout import OutputLayout
 from benelink.io.staging import PRIVATE_DIR, PRIVATE_FILE, make_dirs
 
 
 @contextmanager
 def run_lock(out_dir: Path, month: str) -> Iterator[Path]:
     """Hold the output folder's lock for the duration of the block."""
-    state = make_dirs(out_dir / "state", PRIVATE_DIR)
-    path = state / "run.lock"
+    path = OutputLayout(out_dir).lock
+    make_dirs(path.parent, PRIVATE_DIR)
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, PRIVATE_FILE)
     try:
         try:

@@ -29,6 +29,7 @@ import pandas as pd
 from benelink.errors import KeyError_
 from benelink.io import review as review_io
 from benelink.io import snapshot, state
+from benelink.io.layout import OutputLayout
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def check_registry_key(out_dir: Path, fingerprint: str) -> None:
     months = ", ".join(wrong[:3]) + (f" and {len(wrong) - 3} more" if len(wrong) > 3 else "")
     raise KeyError_(
         f"this key (fingerprint {fingerprint}) is not the key of the identity registry of "
-        f"{months} in {out_dir / 'state'} (fingerprint {found[wrong[0]]}): with another key "
+        f"{months} in {OutputLayout(out_dir).state} (fingerprint {found[wrong[0]]}): with another key "
         "every beneficiary would get a new id. Use the key of earlier runs, or change keys "
         "with `benelink rotate-key` (see docs/keys.md)"
     )
@@ -102,7 +103,7 @@ def _rebuilt(out_dir: Path, months: list[str], fingerprint: str) -> pd.DataFrame
         made_with = snapshot.read_json(folder / "manifest.json").get("key_fingerprint")
         if made_with != fingerprint:
             raise KeyError_(
-                f"the identity registry for {months[-1]} is missing from {out_dir / 'state'} "
+                f"the identity registry for {months[-1]} is missing from {OutputLayout(out_dir).state} "
                 f"and cannot be rebuilt: the snapshot of {month} was made under key "
                 f"{made_with}, not this key ({fingerprint}); restore the state folder from a "
                 "backup, or run with the key of that snapshot"

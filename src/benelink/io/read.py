@@ -27,6 +27,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from benelink.arrow_text import arrow_array, arrow_series, is_blank
 from benelink.config.model import FileFormat
 from benelink.errors import ConfigError, UnreadableFileError, UsageError
 from benelink.io.excel import (
@@ -37,7 +38,6 @@ from benelink.io.excel import (
     read_xlsx,
     unique_headers,
 )
-from benelink.io.text import arrow_array, arrow_series, is_blank
 
 __all__ = [
     "RawFile",

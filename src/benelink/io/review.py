@@ -32,10 +32,11 @@ from openpyxl.styles import Font, PatternFill
 from benelink.errors import UnreadableFileError, UsageError
 from benelink.io import state
 from benelink.io.cells import defuse
+from benelink.io.layout import OutputLayout
 from benelink.io.read import cell_text, decode, sniff_delimiter
 from benelink.io.snapshot import REVIEW_ORDER, damaged
 from benelink.io.staging import PRIVATE_DIR, PRIVATE_FILE, StagedWrites, make_dirs
-from benelink.pipelines.review import DECISION_COLUMNS
+from benelink.schemas.columns import DECISION_COLUMNS
 
 _DECISIONS_FIX = (
     "record the decisions again with `benelink review apply` and the reviewed files "
@@ -74,19 +75,18 @@ def _cell(sheet: Any, value: object, **style: Any) -> WriteOnlyCell:
     return cell
 
 
-def restricted_dir(out_dir: Path, *parts: str) -> Path:
-    """A folder under ``restricted/``, each level created (or tightened) to mode 0700."""
-    folder = out_dir / "restricted"
-    for part in ("", *parts):
-        folder = folder / part if part else folder
+def restricted_reviews(out_dir: Path) -> Path:
+    """``restricted/review/``, each level created (or tightened) to mode 0700."""
+    layout = OutputLayout(out_dir)
+    for folder in (layout.restricted, layout.reviews):
         make_dirs(folder, PRIVATE_DIR)
         os.chmod(folder, PRIVATE_DIR)
-    return folder
+    return layout.reviews
 
 
 def review_dir(out_dir: Path, month: str) -> Path:
     """Where ``month``'s review queue is written."""
-    return out_dir / "restricted" / "review" / f"month={month}"
+    return OutputLayout(out_dir).review(month)
 
 
 def stage_review_queue(
@@ -94,7 +94,7 @@ def stage_review_queue(
 ) -> Path:
     """review.xlsx and review.csv for ``month`` in a staged folder that ``staged.commit()``
     moves into place; returns the final folder."""
-    restricted_dir(out_dir, "review")
+    restricted_reviews(out_dir)
     folder = staged.folder(review_dir(out_dir, month), order=REVIEW_ORDER, mode=PRIVATE_DIR)
     safe = queue.astype(object).map(
         lambda v: None if pd.api.types.is_scalar(v) and pd.isna(v) else defuse(v)
@@ -243,7 +243,7 @@ def known_tokens(out_dir: Path, tokens: Collection[str]) -> frozenset[str]:
     """
     wanted = pa.array(sorted(set(tokens)), type=pa.string())
     found: set[str] = set()
-    snapshots = out_dir / "snapshots"
+    snapshots = OutputLayout(out_dir).snapshots
     files = [state.registry_path(out_dir, m) for m in reversed(state.registry_months(out_dir))]
     if snapshots.is_dir():
         files += sorted(snapshots.glob("month=*/records.parquet"), reverse=True)
@@ -263,7 +263,7 @@ def known_tokens(out_dir: Path, tokens: Collection[str]) -> frozenset[str]:
 
 
 def decisions_path(out_dir: Path) -> Path:
-    return out_dir / "state" / "decisions.parquet"
+    return OutputLayout(out_dir).decisions
 
 
 def read_decisions(out_dir: Path) -> pd.DataFrame | None:

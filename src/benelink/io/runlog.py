@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import Any, Final, TextIO
 
 from benelink.errors import OutputError
+from benelink.io.layout import OutputLayout
 from benelink.io.staging import SHARED_DIR, check_output_folder, make_dirs
-from benelink.pipelines.progress import StageEvent
+from benelink.progress import StageEvent
 
-AUDIT_FILE: Final = "lookups.jsonl"
 _APPEND: Final = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
 _FIX: Final = "remove it (benelink writes its logs itself), then run the command again"
 RUN_LOG_MODE: Final = 0o640  # counts and stage names only: the operators' group may read
@@ -50,7 +50,7 @@ class RunLog:
         private: bool = False,
     ) -> None:
         stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
-        folder = out_dir / "logs"
+        folder = OutputLayout(out_dir).logs
         self.path = folder / (filename or f"run-{month}-{stamp}.jsonl")
         self._handle: TextIO = _open_append(folder, self.path.name, private=private)
 
@@ -81,7 +81,7 @@ def audit(out_dir: Path, event: str, **fields: Any) -> Path:
     """Append one line to the audit trail ``<out>/logs/lookups.jsonl``: the time, the
     event, the operating-system user, and ``fields`` (tokens and counts, never a raw
     value). Returns the file's path."""
-    log = RunLog(out_dir, "audit", filename=AUDIT_FILE, private=True)
+    log = RunLog(out_dir, "audit", filename=OutputLayout(out_dir).audit.name, private=True)
     try:
         log.write(event, user=os_user(), uid=os.getuid(), **fields)
     finally:

@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 
 from benelink.errors import DamagedStateError
 from benelink.io.cells import defuse
+from benelink.io.layout import OutputLayout, month_of
 from benelink.io.staging import (
     SHARED_DIR,
     SHARED_FILE,
@@ -41,7 +42,7 @@ REGISTRY_ORDER, REVIEW_ORDER, SNAPSHOT_ORDER = 0, 1, 2
 
 def month_dir(out_dir: Path, month: str) -> Path:
     """The folder analysts read for ``month``."""
-    return out_dir / "snapshots" / f"month={month}"
+    return OutputLayout(out_dir).snapshot(month)
 
 
 def to_table(frame: pd.DataFrame, descriptions: Mapping[str, str], title: str) -> pa.Table:
@@ -111,14 +112,11 @@ def remove_incomplete(snapshots: Path) -> None:
 
 def snapshot_months(out_dir: Path) -> list[str]:
     """Months with a complete snapshot (its manifest is written last), oldest first."""
-    folder = out_dir / "snapshots"
+    folder = OutputLayout(out_dir).snapshots
     if not folder.is_dir():
         return []
-    return sorted(
-        p.name.removeprefix("month=")
-        for p in folder.iterdir()
-        if p.is_dir() and p.name.startswith("month=") and (p / "manifest.json").is_file()
-    )
+    found = (month_of(p) for p in folder.iterdir() if (p / "manifest.json").is_file())
+    return sorted(m for m in found if m is not None)
 
 
 def previous_month_dir(out_dir: Path, month: str) -> Path | None:
@@ -137,6 +135,30 @@ def read_table(folder: Path, name: str, columns: list[str] | None = None) -> pd.
     return frame
 
 
+def person_months(
+    out_dir: Path, months: list[str], beneficiary_id: str, columns: list[str]
+) -> pd.DataFrame:
+    """``columns`` of one beneficiary in each of ``months``' snapshots, a row per month
+    they appear in (with its ``month``); only their rows are read (a filter on the id)."""
+    rows = []
+    for month in months:
+        path = month_dir(out_dir, month) / "beneficiaries.parquet"
+        try:
+            table = pq.read_table(
+                path,
+                columns=["beneficiary_id", *columns],
+                filters=[("beneficiary_id", "=", beneficiary_id)],
+            )
+        except (OSError, pa.ArrowException, KeyError) as exc:
+            raise damaged(path, exc, f"re-run {month} to write it again") from None
+        frame: pd.DataFrame = table.to_pandas()
+        if not frame.empty:
+            rows.append(frame.assign(month=month)[["month", *columns]])
+    if not rows:
+        return pd.DataFrame(columns=["month", *columns])
+    return pd.concat(rows, ignore_index=True)
+
+
 def read_json(path: Path) -> dict[str, Any]:
     """A JSON document written by a run."""
     try:
@@ -149,7 +171,7 @@ def read_json(path: Path) -> dict[str, Any]:
 
 
 def _month_of(folder: Path) -> str:
-    return folder.name.removeprefix("month=") if folder.name.startswith("month=") else "that month"
+    return month_of(folder) or "that month"
 
 
 def damaged(path: Path, exc: BaseException, fix: str) -> DamagedStateError:
@@ -178,8 +200,8 @@ def write_rejects(out_dir: Path, month: str, rejects: pd.DataFrame) -> Path:
     the officer needs it to send back to the partner. The partner opens it in
     a spreadsheet, so a cell that would start a formula is defused (``io.cells``).
     """
-    folder = make_dirs(out_dir / "rejects" / f"month={month}", SHARED_DIR)
-    target = folder / "rejects.csv"
+    target = OutputLayout(out_dir).rejects(month)
+    folder = make_dirs(target.parent, SHARED_DIR)
     staging = folder / f".{target.name}.{uuid.uuid4().hex[:8]}"
     ordered = rejects.sort_values(["source", "row_number", "column"])
     text = ordered.select_dtypes(exclude="number").columns

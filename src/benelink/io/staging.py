@@ -29,6 +29,7 @@ from types import TracebackType
 from typing import Final
 
 from benelink.errors import OutputError
+from benelink.io.layout import OutputLayout
 
 STAGING_PREFIX: Final = ".incomplete-"
 REPLACED_PREFIX: Final = ".replaced-"
@@ -219,16 +220,6 @@ class StagedWrites:
         self._created.clear()
 
 
-# the folders a run writes under ``out``; each must be a folder, or absent
-_OUTPUT_FOLDERS: Final = (
-    "",
-    "snapshots",
-    "state",
-    "rejects",
-    "logs",
-    "restricted",
-    "restricted/review",
-)
 _FIXES: Final[dict[int, str]] = {
     errno.ENOSPC: "free space on that volume (or point [run] out at another one)",
     errno.EDQUOT: "free space within your quota (or point [run] out at another volume)",
@@ -244,8 +235,7 @@ _FIXES: Final[dict[int, str]] = {
 
 def check_output_folder(out_dir: Path) -> None:
     """Stop before any work when the output folder cannot take the month's files."""
-    for part in _OUTPUT_FOLDERS:
-        path = out_dir / part if part else out_dir
+    for path in OutputLayout(out_dir).folders():
         if (path.exists() or path.is_symlink()) and not path.is_dir():
             raise OutputError(
                 f"{path} is a file, not a folder: move it away (benelink writes a folder "

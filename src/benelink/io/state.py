@@ -10,32 +10,28 @@ the first run read. It holds tokens and ids only — no personal values.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from benelink.arrow_text import arrow_array, arrow_series, sort_order
+from benelink.io.layout import OutputLayout
 from benelink.io.snapshot import REGISTRY_ORDER, damaged
 from benelink.io.staging import PRIVATE_FILE, StagedWrites
-from benelink.io.text import arrow_array, arrow_series, sort_order
 
 REGISTRY_COLUMNS = ["record_token", "beneficiary_id", "first_seen_month", "last_seen_month"]
 _FINGERPRINT = b"benelink.key_fingerprint"
-_NAME = re.compile(r"identities-(\d{4}-\d{2})\.parquet")
 
 
 def registry_months(out_dir: Path) -> list[str]:
     """The months that have a registry file, oldest first."""
-    folder = out_dir / "state"
-    if not folder.is_dir():
-        return []
-    return sorted(m.group(1) for p in folder.iterdir() if (m := _NAME.fullmatch(p.name)))
+    return OutputLayout(out_dir).registry_months()
 
 
 def registry_path(out_dir: Path, month: str) -> Path:
-    return out_dir / "state" / f"identities-{month}.parquet"
+    return OutputLayout(out_dir).registry(month)
 
 
 _FIX = (
@@ -48,7 +44,12 @@ def read_registry(out_dir: Path, month: str) -> pd.DataFrame | None:
     earlier = [m for m in registry_months(out_dir) if m < month]
     if not earlier:
         return None
-    path = registry_path(out_dir, earlier[-1])
+    return registry_of(out_dir, earlier[-1])
+
+
+def registry_of(out_dir: Path, month: str) -> pd.DataFrame:
+    """The registry file written by ``month``'s run."""
+    path = registry_path(out_dir, month)
     try:
         frame: pd.DataFrame = pq.read_table(path).to_pandas()
     except (OSError, pa.ArrowException) as exc:

@@ -14,13 +14,12 @@ import pandas as pd
 
 from benelink.anonymize.tokens import record_tokens
 from benelink.config.model import BenelinkConfig
-from benelink.errors import ConfigError, UnreadableFileError
+from benelink.errors import ConfigError
 from benelink.io import snapshot
 from benelink.io.read import file_sha256
 from benelink.io.runlog import audit
+from benelink.io.truth import read_truth
 from benelink.linkage.evaluate import Quality, pairwise_quality
-
-TRUTH_COLUMNS = ("source", "source_record_id", "person_id")
 
 
 def score_against_truth(records: pd.DataFrame, truth: pd.DataFrame, key: bytes) -> Quality:
@@ -49,15 +48,7 @@ def evaluate_month(cfg: BenelinkConfig, month: str, truth_path: Path, key: bytes
     folder = snapshot.month_dir(cfg.out_dir, month)
     if not (folder / "records.parquet").is_file():
         raise ConfigError(f"no snapshot for {month} in {folder.parent}: run `benelink run` first")
-    try:
-        truth = pd.read_csv(truth_path, dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise UnreadableFileError(
-            f"{truth_path}: cannot be read as CSV ({type(exc).__name__})"
-        ) from None
-    missing = [c for c in TRUTH_COLUMNS if c not in truth.columns]
-    if missing:
-        raise UnreadableFileError(f"{truth_path}: missing column(s) {', '.join(missing)}")
+    truth = read_truth(truth_path)
     audit(
         cfg.out_dir,
         "evaluate",

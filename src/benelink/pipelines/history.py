@@ -10,9 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import pyarrow.parquet as pq
 
 from benelink.errors import UsageError
+from benelink.io import snapshot
+from benelink.io.layout import OutputLayout
 
 HISTORY_COLUMNS = [
     "in_naf",
@@ -27,30 +28,14 @@ HISTORY_COLUMNS = [
 
 def beneficiary_history(out_dir: Path, beneficiary_id: str) -> pd.DataFrame:
     """One row per month in which ``beneficiary_id`` appears, oldest first."""
-    snapshots = out_dir / "snapshots"
-    folders = (
-        sorted(p for p in snapshots.glob("month=*") if (p / "beneficiaries.parquet").is_file())
-        if snapshots.is_dir()
-        else []
-    )
-    if not folders:
-        raise UsageError(f"no snapshots in {snapshots}: run `benelink run` first")
-    rows = []
-    for folder in folders:
-        table = pq.read_table(
-            folder / "beneficiaries.parquet",
-            columns=["beneficiary_id", *HISTORY_COLUMNS],
-            filters=[("beneficiary_id", "=", beneficiary_id)],
-        )
-        frame: pd.DataFrame = table.to_pandas()
-        if not frame.empty:
-            rows.append(
-                frame.assign(month=folder.name.removeprefix("month="))[["month", *HISTORY_COLUMNS]]
-            )
-    if not rows:
+    months = snapshot.snapshot_months(out_dir)
+    where = OutputLayout(out_dir).snapshots
+    if not months:
+        raise UsageError(f"no snapshots in {where}: run `benelink run` first")
+    found = snapshot.person_months(out_dir, months, beneficiary_id, HISTORY_COLUMNS)
+    if found.empty:
         raise UsageError(
-            f"{beneficiary_id} is in none of the {len(folders)} snapshots under {snapshots}; "
+            f"{beneficiary_id} is in none of the {len(months)} snapshots under {where}; "
             "check the id (ids look like B-XXXXXXXXXXXXXXXX)"
         )
-    history: pd.DataFrame = pd.concat(rows, ignore_index=True)
-    return history
+    return found

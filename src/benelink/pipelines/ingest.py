@@ -17,10 +17,10 @@ from pathlib import Path
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from benelink.arrow_text import ARROW_TEXT, trimmed_text
 from benelink.config.model import BenelinkConfig, SourceSettings
 from benelink.errors import ConfigError, MissingColumnsError
 from benelink.io.read import normal_header, read_file, source_path
-from benelink.io.text import ARROW_TEXT, trimmed_text
 from benelink.schemas.columns import (
     CANONICAL_COLUMNS,
     NAME_PART_COLUMNS,

@@ -17,6 +17,7 @@ from benelink.anonymize.tokens import record_token
 from benelink.config.model import BenelinkConfig
 from benelink.errors import UsageError
 from benelink.io import state
+from benelink.io.layout import OutputLayout
 from benelink.io.runlog import audit
 from benelink.pipelines.history import beneficiary_history
 
@@ -38,7 +39,7 @@ def lookup_record(cfg: BenelinkConfig, source: str, record_id: str, key: bytes) 
     registry = state.read_registry(cfg.out_dir, "9999-12")
     if registry is None:
         raise UsageError(
-            f"no identity registry in {cfg.out_dir / 'state'}: run `benelink run` first"
+            f"no identity registry in {OutputLayout(cfg.out_dir).state}: run `benelink run` first"
         )
     found = registry.loc[registry["record_token"] == found_token, "beneficiary_id"]
     if found.empty:

@@ -40,7 +40,6 @@ from benelink.pipelines.outputs import (
     output_fields,
 )
 from benelink.pipelines.persist import IdentityChanges, assign_ids, first_seen_months
-from benelink.pipelines.progress import RunObserver, StageHandle, Stages
 from benelink.pipelines.render import render_report
 from benelink.pipelines.report import build_report
 from benelink.pipelines.review import (
@@ -58,6 +57,7 @@ from benelink.pipelines.validate import (
     validate_source,
 )
 from benelink.processes import row_slices, worker_processes
+from benelink.progress import RunObserver, StageHandle, Stages
 from benelink.schemas import outputs as dictionary
 from benelink.threads import threaded
 

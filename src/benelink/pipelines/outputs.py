@@ -18,7 +18,7 @@ import pyarrow as pa
 from benelink.anonymize.disclosure import birth_year_band, region
 from benelink.anonymize.officers import display_names, officer_key
 from benelink.anonymize.tokens import TOKENISED_FIELDS
-from benelink.io.text import ARROW_TEXT, arrow_array, arrow_series
+from benelink.arrow_text import ARROW_TEXT, arrow_array, arrow_series
 from benelink.pipelines.persist import BeneficiaryIds
 from benelink.schemas.columns import SourceKind
 from benelink.schemas.outputs import BENEFICIARIES

@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from benelink.anonymize.tokens import digests
-from benelink.io.text import ARROW_TEXT, arrow_array, arrow_series
+from benelink.arrow_text import ARROW_TEXT, arrow_array, arrow_series
 
 ID_PREFIX: Final = "B-"
 _ID_LABEL: Final = "benelink/v1/beneficiary\x1f"

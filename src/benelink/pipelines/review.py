@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from benelink.arrow_text import arrow_series, with_arrow_text
 from benelink.errors import InputError
-from benelink.io.text import arrow_series, with_arrow_text
-from benelink.schemas.columns import NAME_PART_COLUMNS, SHEET
+from benelink.schemas.columns import DECISION_COLUMNS, NAME_PART_COLUMNS, SHEET
 
 REVIEW_FIELDS: Final[tuple[str, ...]] = (
     "source",
@@ -42,7 +42,6 @@ REVIEW_FIELDS: Final[tuple[str, ...]] = (
 ACCEPT: Final = frozenset({"accept", "قبول"})
 REJECT: Final = frozenset({"reject", "رفض"})
 DECISION_WORDS: Final = "accept, reject, قبول (accept) or رفض (reject)"
-DECISION_COLUMNS: Final = ["left_token", "right_token", "decision", "month"]
 _DECIDED_BY: Final = pa.array(["single", "auto", "reviewed"])
 
 

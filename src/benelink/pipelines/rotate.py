@@ -21,6 +21,7 @@ from benelink.anonymize.tokens import record_tokens
 from benelink.config.model import BenelinkConfig
 from benelink.errors import KeyError_, UsageError
 from benelink.io import state
+from benelink.io.layout import OutputLayout
 from benelink.io.lock import run_lock
 from benelink.pipelines.ingest import load_source
 
@@ -67,7 +68,7 @@ def rotate_key(
         months_on_disk = state.registry_months(out_dir)
         if not months_on_disk:
             raise UsageError(
-                f"no identity registry in {out_dir / 'state'}: nothing to rotate; "
+                f"no identity registry in {OutputLayout(out_dir).state}: nothing to rotate; "
                 "simply use the new key from the first run on"
             )
         pending = []
@@ -93,7 +94,7 @@ def rotate_key(
         )
         rekeyed_rows = missing_rows = 0
         for month in pending:
-            registry = pd.read_parquet(state.registry_path(out_dir, month))
+            registry = state.registry_of(out_dir, month)
             rekeyed, missing = rekey_registry(registry, source_ids, old_key, new_key)
             state.write_registry(out_dir, month, rekeyed, new_fp)
             rekeyed_rows, missing_rows = len(rekeyed), missing

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from benelink.io.text import ARROW_TEXT, as_text
+from benelink.arrow_text import ARROW_TEXT, as_text
 from benelink.processes import row_slices
 from benelink.schemas.columns import (
     NAME_PART_COLUMNS,

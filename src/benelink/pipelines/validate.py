@@ -54,8 +54,8 @@ import pandas as pd
 import pandera.errors
 
 from benelink.anonymize.mask import mask_series
+from benelink.arrow_text import with_arrow_text
 from benelink.errors import BenelinkError
-from benelink.io.text import with_arrow_text
 from benelink.pipelines.ingest import SourceFile
 from benelink.schemas.columns import NAME_PART_COLUMNS, ROW_NUMBER, SHEET, SOURCE, SourceKind
 from benelink.schemas.raw import raw_schema

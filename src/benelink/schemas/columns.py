@@ -54,6 +54,9 @@ PERSONAL_COLUMNS: Final[frozenset[str]] = frozenset(
     }
 )
 
+# --- the reviewers' decision store (state/decisions.parquet): record tokens only ---
+DECISION_COLUMNS: Final = ["left_token", "right_token", "decision", "month"]
+
 # --- bookkeeping columns added by ingest ---
 SOURCE: Final = "source"  # the source's name in the configuration (e.g. "naf")
 ROW_NUMBER: Final = "row_number"  # row as the officer sees it in the file: header is row 1

@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 from pandera.api.pandas.container import DataFrameSchema
 from pandera.typing import Series
 
-from benelink.io.text import arrow_array
+from benelink.arrow_text import arrow_array
 from benelink.schemas.columns import CANONICAL_COLUMNS, NAME_PART_COLUMNS, SourceKind
 from benelink.standardize.identifiers import record_id_column
 
@@ -49,7 +49,7 @@ _EXCEL_EPOCH: Final = date(1899, 12, 30)
 # an officer's name: letters (any script) and marks, spaces and the joiners of names; a digit,
 # "@", "/", "+" ... means a phone, an id number, a date or an address was typed instead
 _NOT_IN_A_NAME: Final = r"[^\pL\pM\p{Zs}\s.'\x{2019}\-]"
-# Text columns leave ingest Arrow-backed (``benelink.io.text``); the check kernels read them in place.
+# Text columns leave ingest Arrow-backed (``benelink.arrow_text``); the check kernels read them in place.
 ArrowText = Annotated[pd.StringDtype, "pyarrow", pd.NA]
 
 

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from benelink.io.text import arrow_series
+from benelink.arrow_text import arrow_series
 
 T = TypeVar("T")
 

@@ -21,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from benelink.io.text import arrow_array, arrow_series, as_text
+from benelink.arrow_text import arrow_array, arrow_series, as_text
 from benelink.standardize._unique import string_column
 from benelink.standardize.arabic import normalize_arabic
 

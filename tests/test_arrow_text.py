@@ -8,7 +8,7 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from benelink.io.text import (
+from benelink.arrow_text import (
     ARROW_TEXT,
     WHITESPACE,
     as_text,
