@@ -19,16 +19,13 @@ from pathlib import Path
 
 import pandas as pd
 
+import benelink
 from bench.datasets import jordan
 from benelink.anonymize.tokens import pseudonymize
-from benelink.config.load import load_config
 from benelink.config.model import LinkageSettings
 from benelink.linkage.evaluate import pairwise_quality
 from benelink.linkage.link import link_records
 from benelink.pipelines.encoded import link_inputs
-from benelink.pipelines.ingest import load_source
-from benelink.pipelines.standardize import standardize
-from benelink.pipelines.validate import validate_source
 from benelink.standardize.identifiers import record_id_column
 
 CONFIG = Path("config/benelink.toml")
@@ -37,12 +34,7 @@ BENCH_KEY = bytes(range(32))
 
 def committed_sample(month: str = "2026-11") -> tuple[pd.DataFrame, pd.DataFrame]:
     """The committed sample's month through ingest, validate and standardise, and its truth."""
-    cfg = load_config(CONFIG)
-    parts = []
-    for name, settings in cfg.sources.items():
-        loaded = load_source(name, settings, cfg.incoming_dir(month))
-        parts.append(standardize(validate_source(loaded).valid, settings.kind))
-    records = pd.concat(parts, ignore_index=True)
+    records = benelink.prepare_month(benelink.load_config(CONFIG), month, None).records
     truth = pd.read_csv(Path("data/sample/truth.csv"), dtype=str)
     truth = truth.rename(columns={"source_record_id": "record_key"})
     # standardised records carry the normalised record id; the truth file has the typed one

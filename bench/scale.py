@@ -34,7 +34,6 @@ import shlex
 import shutil
 import sys
 import tempfile
-import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -44,6 +43,7 @@ import pandas as pd
 from bench.measure import ChildRun, peak_rss_mb, run_child
 from bench.quality import cluster_quality
 from bench.scale_render import Measured, render
+from benelink.progress import StageEvent
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
@@ -293,36 +293,17 @@ def _prepare(argv: list[str]) -> None:
     parser.add_argument("--month", required=True)
     args = parser.parse_args(argv)
     _record_peak_at_exit(args.peak_file)
+    import benelink
     from bench.datasets import Dataset, _finish
-    from benelink.config.load import load_config
-    from benelink.pipelines.ingest import load_source
-    from benelink.pipelines.standardize import standardize_piece, standardize_pieces
-    from benelink.pipelines.validate import validate_source
-    from benelink.processes import worker_processes
     from benelink.standardize.identifiers import record_id_column
-    from benelink.threads import threaded
 
-    cfg = load_config(args.config)
+    cfg = benelink.load_config(args.config)
     folder = cfg.incoming_dir(args.month)
-    seconds: dict[str, float] = {}
-    items = list(cfg.sources.items())
-    # as in `benelink run`: the files read, then validated, on one thread per CPU, then
-    # standardised in worker processes
-    started = time.perf_counter()
-    loaded = list(
-        threaded(lambda item: load_source(item[0], item[1], folder), items, cfg.run.threads)
-    )
-    seconds["ingest"] = time.perf_counter() - started
-    started = time.perf_counter()
-    valid = [v.valid for v in threaded(validate_source, loaded, cfg.run.threads)]
-    seconds["validate"] = time.perf_counter() - started
-    started = time.perf_counter()
-    kinds = [settings.kind for _, settings in items]
-    pieces = standardize_pieces(list(zip(valid, kinds, strict=True)), cfg.run.threads)
-    with worker_processes(cfg.run.threads, sum(len(v) for v in valid)) as in_workers:
-        parts = list(in_workers(standardize_piece, pieces))
-    seconds["standardize"] = time.perf_counter() - started
-    standard = pd.concat(parts, ignore_index=True)
+    timer = _StageTimer()
+    # as in `benelink run` (the same stage functions, threads and worker processes), up
+    # to standardised records: Splink is given them, and tokens are benelink's own work
+    standard = benelink.prepare_month(cfg, args.month, None, observer=timer).records
+    seconds = timer.seconds
     records = _finish(standard, standard["source_record_id"])
     truth = pd.read_csv(folder.parent / "truth.csv", dtype=str, keep_default_na=False)
     truth = truth.rename(columns={"source_record_id": "record_key"})
@@ -334,6 +315,25 @@ def _prepare(argv: list[str]) -> None:
     Dataset("scale", "dedupe", records, truth, None, description).save(args.data)
     timing = {"stage_seconds": seconds, "records": len(records)}
     (args.data / "timing.json").write_text(json.dumps(timing, indent=2), encoding="utf-8")
+
+
+class _StageTimer:
+    """Hears the preparation's stages finish (a ``benelink.progress.RunObserver``)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def stage_started(self, stage: str, total: int | None, unit: str) -> None:
+        """Only finished stages are timed."""
+
+    def stage_sized(self, stage: str, total: int, unit: str) -> None:
+        """Only finished stages are timed."""
+
+    def stage_advanced(self, stage: str, amount: int) -> None:
+        """Only finished stages are timed."""
+
+    def stage_finished(self, event: StageEvent) -> None:
+        self.seconds[event.stage] = event.seconds
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -41,21 +41,11 @@ def evaluate_through_cli(config: Path, month: str, target: Path) -> dict[str, An
 
 def november_records() -> Any:
     """November of the committed sample, through the stages in run_month's order."""
-    import pandas as pd
-
+    import benelink
     from benelink.anonymize.keys import parse_key
-    from benelink.anonymize.tokens import pseudonymize
-    from benelink.config.load import load_config
-    from benelink.pipelines.ingest import load_source
-    from benelink.pipelines.standardize import standardize
-    from benelink.pipelines.validate import validate_source
 
-    cfg = load_config(REPO / "config" / "benelink.toml")
-    parts = []
-    for name, source in cfg.sources.items():
-        validated = validate_source(load_source(name, source, SAMPLE / "2026-11"))
-        parts.append(standardize(validated.valid, validated.kind))
-    return pseudonymize(pd.concat(parts, ignore_index=True), parse_key(TEST_KEY, "the tests"))
+    cfg = benelink.load_config(REPO / "config" / "benelink.toml")
+    return benelink.prepare_month(cfg, "2026-11", parse_key(TEST_KEY, "the tests")).records
 
 
 class ProgressRecorder:

@@ -33,7 +33,7 @@ class Mapper(Protocol):
     def __call__(self, func: Callable[[T], R], items: Sequence[T]) -> Iterator[R]: ...
 
 
-def _in_process(func: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
+def in_process(func: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
     return map(func, items)
 
 
@@ -47,7 +47,7 @@ def worker_processes(workers: int, rows: int) -> Iterator[Mapper]:
     """
     count = worker_count(workers)
     if count <= 1 or rows < MIN_ROWS_FOR_WORKERS:
-        yield _in_process
+        yield in_process
         return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:

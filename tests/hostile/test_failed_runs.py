@@ -182,7 +182,7 @@ def _internal_error(ws: Workspace, mp: pytest.MonkeyPatch) -> None:
     def broken(*args: object, **kwargs: object) -> None:
         raise ValueError(f"cannot merge {NAME} {NATIONAL} " + "x" * 200)
 
-    mp.setattr("benelink.pipelines.monthly.build_links", broken)
+    mp.setattr("benelink.pipelines.publish.build_links", broken)
 
 
 def _raise_interrupt() -> None:

@@ -13,7 +13,7 @@ from benelink.cli.app import ConfigOption, MonthOption, app, guarded, out, resol
 from benelink.cli.text import plain
 from benelink.config.load import load_config
 from benelink.io.keys import load_key
-from benelink.pipelines.encoded import EncodeSummary, encode_month
+from benelink.pipelines.encode import EncodeSummary, encode_month
 
 
 @app.command(rich_help_panel="Partners")

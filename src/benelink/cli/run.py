@@ -6,7 +6,7 @@ import os
 from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -149,7 +149,7 @@ def render_summary(result: MonthResult) -> None:
     Source and file names come from the configuration, so every value is shown as
     plain text (``cli.text``): markup-like names print as written.
     """
-    report: dict[str, Any] = result.report
+    report = result.report
     inputs = Table(title="Inputs", title_justify="left")
     for column in ("source", "file", "rows", "rejected", "sha256"):
         inputs.add_column(

@@ -12,8 +12,6 @@ file, never with a parser's traceback.
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -29,7 +27,6 @@ from benelink.io.staging import (
     SHARED_DIR,
     SHARED_FILE,
     StagedWrites,
-    make_dirs,
     remove_leftovers,
 )
 from benelink.schemas.outputs import LEVEL_DESCRIPTION
@@ -37,7 +34,7 @@ from benelink.schemas.outputs import LEVEL_DESCRIPTION
 ROW_GROUP_SIZE = 256_000
 # commit order of a month's pieces: the registry first, so a snapshot never exists
 # without the ids it carries forward; the snapshot last, the sign that the month is done
-REGISTRY_ORDER, REVIEW_ORDER, SNAPSHOT_ORDER = 0, 1, 2
+REGISTRY_ORDER, REJECTS_ORDER, REVIEW_ORDER, SNAPSHOT_ORDER = 0, 1, 2, 3
 
 
 def month_dir(out_dir: Path, month: str) -> Path:
@@ -193,23 +190,27 @@ def damaged(path: Path, exc: BaseException, fix: str) -> DamagedStateError:
     return DamagedStateError(f"{path} {what}: restore it from a backup, or {fix}")
 
 
-def write_rejects(out_dir: Path, month: str, rejects: pd.DataFrame) -> Path:
-    """Rejected rows and dropped values (masked) for the partner to fix, one CSV per month.
+def stage_rejects(staged: StagedWrites, out_dir: Path, month: str, rejects: pd.DataFrame) -> Path:
+    """Rejected rows and dropped values (masked) for the partner to fix, one CSV per month,
+    staged to be moved in with the month's other files; returns the final path.
 
-    Written even when the run stops on the reject limit: that is exactly when
-    the officer needs it to send back to the partner. The partner opens it in
-    a spreadsheet, so a cell that would start a formula is defused (``io.cells``).
+    The partner opens it in a spreadsheet, so a cell that would start a formula
+    is defused (``io.cells``).
     """
     target = OutputLayout(out_dir).rejects(month)
-    folder = make_dirs(target.parent, SHARED_DIR)
-    staging = folder / f".{target.name}.{uuid.uuid4().hex[:8]}"
+    staging = staged.file(target, order=REJECTS_ORDER, mode=SHARED_FILE)
     ordered = rejects.sort_values(["source", "row_number", "column"])
     text = ordered.select_dtypes(exclude="number").columns
     safe = ordered.assign(**{str(c): ordered[c].map(defuse, na_action="ignore") for c in text})
-    try:
-        safe.to_csv(staging, index=False, lineterminator="\n")
-        os.chmod(staging, SHARED_FILE)
-        staging.replace(target)
-    finally:
-        staging.unlink(missing_ok=True)
+    safe.to_csv(staging, index=False, lineterminator="\n")
+    staged.seal(staging, SHARED_FILE)
+    return target
+
+
+def write_rejects(out_dir: Path, month: str, rejects: pd.DataFrame) -> Path:
+    """The rejects file written on its own: when a run stops on the reject limit, it is
+    the one thing the run writes, because the officer needs it to send to the partner."""
+    with StagedWrites() as staged:
+        target = stage_rejects(staged, out_dir, month, rejects)
+        staged.commit()
     return target

@@ -11,48 +11,29 @@ ones. docs/encoding.md is the specification of the file.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from benelink import __version__
 from benelink.anonymize.encode import (
     CLEAR_COLUMNS,
-    DEFAULT_BLOOM,
-    ENCODING_VERSION,
     encode_records,
     link_frame,
 )
-from benelink.anonymize.keys import key_fingerprint
-from benelink.anonymize.tokens import TOKEN_VERSION, pseudonymize
-from benelink.config.model import BenelinkConfig, SourceSettings
+from benelink.anonymize.tokens import pseudonymize
+from benelink.config.model import SourceSettings
 from benelink.errors import (
     ConfigError,
     KeyError_,
-    RejectLimitError,
     UnreadableFileError,
 )
-from benelink.io.encoded import FILE_FORMAT, read_encoded, write_encoded
+from benelink.io.encoded import read_encoded
 from benelink.io.read import file_sha256, source_path
 from benelink.linkage.similarity import RecordForm
-from benelink.pipelines.ingest import load_source
 from benelink.pipelines.standardize import standardize
-from benelink.pipelines.validate import reject_limit_message, validate_source
 from benelink.schemas.columns import SOURCE, SourceKind
-
-
-@dataclass(frozen=True)
-class EncodeSummary:
-    """What `benelink encode` wrote, for the command's summary line."""
-
-    path: Path
-    rows: int
-    records: int
-    rejected_rows: int
-    key_fingerprint: str
 
 
 @dataclass(frozen=True)
@@ -81,45 +62,6 @@ class LinkInputs:
     records: pd.DataFrame
     outputs: pd.DataFrame
     form: RecordForm = "encoded"
-
-
-def encode_month(
-    cfg: BenelinkConfig, source: str, month: str, key: bytes, out_path: Path
-) -> EncodeSummary:
-    """The partner's side: read, validate and standardise one source, write its encoded file."""
-    if source not in cfg.sources:
-        raise ConfigError(
-            f"no [sources.{source}] in {cfg.path.name}; choose one of {', '.join(cfg.sources)}"
-        )
-    settings = cfg.sources[source]
-    if settings.file_format == "encoded":
-        raise ConfigError(f"[sources.{source}] is already encoded; point it at the partner's file")
-    loaded = load_source(source, settings, cfg.incoming_dir(month), config_label=cfg.path.name)
-    validated = validate_source(loaded)
-    if validated.reject_rate > settings.max_reject_rate:
-        raise RejectLimitError(
-            reject_limit_message(validated, settings.max_reject_rate, settings.file)
-        )
-    records = pseudonymize(standardize(validated.valid, settings.kind), key)
-    encoded = encode_records(records, key).reset_index(drop=True)
-    fingerprint = key_fingerprint(key)
-    meta = {
-        "format": FILE_FORMAT,
-        "encoding_version": ENCODING_VERSION,
-        "token_version": TOKEN_VERSION,
-        "key_fingerprint": fingerprint,
-        "source": source,
-        "kind": settings.kind,
-        "month": month,
-        "rows": len(encoded),
-        "bloom": dataclasses.asdict(DEFAULT_BLOOM),
-        "benelink_version": __version__,
-    }
-    write_encoded(out_path, encoded, meta)
-    rejected = validated.rejects.loc[validated.rejects["action"] == "row_rejected", "row_number"]
-    return EncodeSummary(
-        out_path, loaded.n_rows, len(encoded), int(rejected.nunique()), fingerprint
-    )
 
 
 def load_encoded_source(

@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 
 from benelink.anonymize.tokens import digests
 from benelink.arrow_text import ARROW_TEXT, arrow_array, arrow_series
+from benelink.pipelines.registry import updated_registry
 
 ID_PREFIX: Final = "B-"
 _ID_LABEL: Final = "benelink/v1/beneficiary\x1f"
@@ -224,3 +225,29 @@ def first_seen_months(registry: pd.DataFrame, ids: BeneficiaryIds) -> pd.Series:
     np.minimum.at(earliest, np.asarray(person.drop_null(), dtype=np.int64), rank[present])
     first = np.asarray([*months, None], dtype=object)[earliest]
     return pd.Series(pd.array(first, dtype=ARROW_TEXT), name="first_seen_month")
+
+
+@dataclass(frozen=True)
+class Identities:
+    """The month's people: each record's id, what happened to last month's people, the
+    registry to keep, and each person's first month."""
+
+    ids: BeneficiaryIds
+    changes: IdentityChanges
+    registry: pd.DataFrame
+    first_seen: pd.Series  # in the order of ids.distinct
+
+
+def carry_ids(
+    record_tokens: pd.Series,
+    cluster: np.ndarray,
+    registry: pd.DataFrame | None,
+    last_month_ids: frozenset[str],
+    key: bytes,
+    month: str,
+) -> Identities:
+    """The persist stage: ids carried forward through the registry, new ids for new people,
+    and the registry as it stands after ``month``."""
+    ids, changes = assign_ids(record_tokens, cluster, registry, key, last_month_ids)
+    updated = updated_registry(registry, record_tokens, ids.per_record(), month)
+    return Identities(ids, changes, updated, first_seen_months(updated, ids))

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from benelink import __version__
+from benelink.schemas.documents import Report
 
 
 def bar_chart(
@@ -84,7 +84,7 @@ def hbar_chart(labels: Sequence[str], values: Sequence[float], *, width: int = 6
     return "".join(parts)
 
 
-def render_report(report: dict[str, Any]) -> str:
+def render_report(report: Report) -> str:
     """report.json's figures as a self-contained HTML page."""
     env = Environment(
         loader=PackageLoader("benelink", "templates"),

@@ -9,13 +9,32 @@ frame that still holds names.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, cast
+from dataclasses import dataclass
+from datetime import datetime
+from typing import cast
 
 import numpy as np
 import pandas as pd
 
+from benelink import __version__
+from benelink.anonymize.disclosure import DisclosureReport
+from benelink.anonymize.tokens import TOKEN_VERSION
 from benelink.config.model import LinkageSettings
+from benelink.linkage.link import LinkResult
+from benelink.pipelines.past import Past
 from benelink.pipelines.persist import IdentityChanges
+from benelink.pipelines.sources import InputFile
+from benelink.schemas.documents import (
+    DisclosureSection,
+    Graduation,
+    Histogram,
+    InputSummary,
+    LevelParameters,
+    Manifest,
+    OfficerRow,
+    Report,
+)
+from benelink.schemas.outputs import SNAPSHOT_SCHEMA_VERSION
 
 HISTOGRAM_BINS = 20
 
@@ -47,15 +66,15 @@ def links_by_source_pair(links: pd.DataFrame) -> dict[str, dict[str, int]]:
     return {pair: dict(sorted(row.items())) for pair, row in sorted(table.items())}
 
 
-def probability_histogram(probabilities: np.ndarray) -> dict[str, list[float] | list[int]]:
+def probability_histogram(probabilities: np.ndarray) -> Histogram:
     """Counts of scored pairs in equal-width probability bins from 0 to 1."""
     counts, edges = np.histogram(probabilities, bins=HISTOGRAM_BINS, range=(0.0, 1.0))
     return {"edges": [round(float(e), 4) for e in edges], "counts": [int(c) for c in counts]}
 
 
-def graduation(beneficiaries: pd.DataFrame) -> dict[str, dict[str, int]]:
+def graduation(beneficiaries: pd.DataFrame) -> dict[str, Graduation]:
     """Cash-assistance beneficiaries who are registered job seekers, and employed."""
-    flow: dict[str, dict[str, int]] = {}
+    flow: dict[str, Graduation] = {}
     status = beneficiaries["employment_status"]
     for kind in ("naf", "unhcr"):
         on_aid = beneficiaries[f"in_{kind}"]
@@ -71,7 +90,7 @@ def graduation(beneficiaries: pd.DataFrame) -> dict[str, dict[str, int]]:
 
 def officers(
     beneficiaries: pd.DataFrame, previous_seekers: frozenset[str] | None
-) -> list[dict[str, Any]]:
+) -> list[OfficerRow]:
     """Per employment & career guidance officer: job seekers, new this month, employed, training.
 
     "New this month" means not a registered job seeker in the previous
@@ -79,7 +98,7 @@ def officers(
     """
     seekers = beneficiaries[beneficiaries["in_jobseekers"] & beneficiaries["officer"].notna()]
     earlier = previous_seekers or frozenset()
-    rows = []
+    rows: list[OfficerRow] = []
     for officer, group in seekers.groupby("officer", sort=True):
         status = group["employment_status"]
         rows.append(
@@ -94,70 +113,125 @@ def officers(
     return rows
 
 
-def build_report(
-    *,
-    month: str,
-    inputs: Sequence[Mapping[str, Any]],
-    rejects: pd.DataFrame,
-    beneficiaries: pd.DataFrame,
-    links: pd.DataFrame,
-    scored_probabilities: np.ndarray,
-    n_candidate_pairs: int,
-    max_block_size: int,
-    parameters: pd.DataFrame,
-    prior: float,
-    settings: LinkageSettings,
-    changes: IdentityChanges,
-    previous_seekers: frozenset[str] | None = None,
-    quality: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class MonthFigures:
+    """What a month's report is built from: counts, tokens and coarse attributes only."""
+
+    month: str
+    inputs: Sequence[InputFile]
+    rejects: pd.DataFrame
+    beneficiaries: pd.DataFrame  # everyone, before the release's disclosure treatment
+    links: pd.DataFrame  # links.parquet's rows
+    linked: LinkResult
+    settings: LinkageSettings
+    changes: IdentityChanges
+    disclosure: DisclosureReport  # measured on the release as written
+    review_queue: int  # pairs in the month's review queue
+    review_file: str  # where it is, relative to the output folder
+    past: Past
+
+
+def build_report(figures: MonthFigures) -> Report:
     """All figures of the merge report, JSON-ready and deterministic for the same inputs."""
-    reasons = (
-        rejects.groupby(["source", "reason"]).size()
-        if not rejects.empty
-        else pd.Series(dtype="int64")
-    )
-    rejects_by_source: dict[str, dict[str, int]] = {}
-    for index, n in reasons.items():
-        source, reason = cast(tuple[str, str], index)
-        rejects_by_source.setdefault(str(source), {})[str(reason)] = int(n)
+    f = figures
+    linked, links, people = f.linked, f.links, f.beneficiaries
     decisions = links["decision"].value_counts() if not links.empty else pd.Series(dtype="int64")
-    report: dict[str, Any] = {
-        "month": month,
-        "inputs": [dict(i) for i in inputs],
-        "rejects": rejects_by_source,
+    reviewed = linked.pairs[linked.pairs["decided_by"] == "reviewed"]
+    scored = linked.pairs["probability"].to_numpy()
+    report: Report = {
+        "month": f.month,
+        "inputs": [cast(InputSummary, i.to_dict()) for i in f.inputs],
+        "rejects": rejects_by_source(f.rejects),
         "linkage": {
-            "candidate_pairs": int(n_candidate_pairs),
-            "max_block_size": int(max_block_size),
-            "max_block_size_configured": settings.max_block_size,
-            "max_candidate_pairs": settings.max_candidate_pairs,
-            "scored_pairs": len(scored_probabilities),
-            "match_threshold": settings.match_threshold,
-            "review_threshold": settings.review_threshold,
+            "candidate_pairs": int(linked.n_candidate_pairs),
+            "max_block_size": int(linked.max_block_size),
+            "max_block_size_configured": f.settings.max_block_size,
+            "max_candidate_pairs": f.settings.max_candidate_pairs,
+            "scored_pairs": len(scored),
+            "match_threshold": f.settings.match_threshold,
+            "review_threshold": f.settings.review_threshold,
             "matches": int(decisions.get("match", 0)),
             "review_band": int(decisions.get("review", 0)),
             "links_by_source_pair": links_by_source_pair(links),
-            "probability_histogram": probability_histogram(scored_probabilities),
-            "prior_match_probability": round(float(prior), 8),
+            "probability_histogram": probability_histogram(scored),
+            "prior_match_probability": round(float(linked.lambda_), 8),
             "parameters": [
-                {k: (round(v, 6) if isinstance(v, float) else v) for k, v in row.items()}
-                for row in parameters.to_dict(orient="records")
+                cast(
+                    LevelParameters,
+                    {k: (round(v, 6) if isinstance(v, float) else v) for k, v in row.items()},
+                )
+                for row in linked.parameters.to_dict(orient="records")
             ],
+            # what blocking set aside: copies linked through their representative, and
+            # records left in no block (per rule)
+            "identical_records": linked.identical_records,
+            "skipped_records": dict(linked.skipped_records),
         },
         "beneficiaries": {
-            "total": len(beneficiaries),
-            "by_sources": source_overlap(beneficiaries),
+            "total": len(people),
+            "by_sources": source_overlap(people),
+            "new": f.changes.new,
+            "continuing": f.changes.continuing,
+            "returning": f.changes.returning,
+            "exited": f.changes.exited,
+            "merges": [{"absorbed": a, "kept": b} for a, b in f.changes.merges],
+            "splits": [{"previous": a, "new": b} for a, b in f.changes.splits],
+            "with_conflict": int(people["conflict"].sum()),
+        },
+        "graduation": graduation(people),
+        "officers": officers(people, f.past.last_seekers),
+        "disclosure": cast(DisclosureSection, f.disclosure.to_dict()),
+        "review": {
+            "queue": f.review_queue,
+            "queue_file": f.review_file,
+            "decisions_applied": {
+                "accept": int((reviewed["decision"] == "match").sum()),
+                "reject": int((reviewed["decision"] != "match").sum()),
+            },
+        },
+    }
+    if f.past.previous_graduation is not None:
+        report["previous_graduation"] = cast(dict[str, Graduation], f.past.previous_graduation)
+    if f.past.rebuilt_from:
+        report["identity_registry_rebuilt_from"] = list(f.past.rebuilt_from)
+    return report
+
+
+def rejects_by_source(rejects: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """Rejected rows and dropped values per source and reason."""
+    if rejects.empty:
+        return {}
+    out: dict[str, dict[str, int]] = {}
+    for index, n in rejects.groupby(["source", "reason"]).size().items():
+        source, reason = cast(tuple[str, str], index)
+        out.setdefault(str(source), {})[str(reason)] = int(n)
+    return out
+
+
+def build_manifest(
+    *,
+    month: str,
+    config_sha256: str,
+    fingerprint: str,
+    inputs: Sequence[InputFile],
+    changes: IdentityChanges,
+    stage_seconds: Mapping[str, float],
+    created_at: datetime,
+) -> Manifest:
+    """manifest.json: what the run read, with which key and release, and its stage times."""
+    return {
+        "month": month,
+        "benelink_version": __version__,
+        "schema_version": SNAPSHOT_SCHEMA_VERSION,
+        "token_version": TOKEN_VERSION,
+        "key_fingerprint": fingerprint,
+        "config_sha256": config_sha256,
+        "inputs": [cast(InputSummary, i.to_dict()) for i in inputs],
+        "beneficiaries": {
             "new": changes.new,
             "continuing": changes.continuing,
-            "returning": changes.returning,
             "exited": changes.exited,
-            "merges": [{"absorbed": a, "kept": b} for a, b in changes.merges],
-            "splits": [{"previous": a, "new": b} for a, b in changes.splits],
-            "with_conflict": int(beneficiaries["conflict"].sum()),
         },
-        "graduation": graduation(beneficiaries),
-        "officers": officers(beneficiaries, previous_seekers),
+        "stage_seconds": dict(stage_seconds),
+        "created_at": created_at.isoformat(timespec="seconds"),
     }
-    if quality is not None:
-        report["quality"] = dict(quality)
-    return report

@@ -30,6 +30,7 @@ from benelink.errors import KeyError_
 from benelink.io import review as review_io
 from benelink.io import snapshot, state
 from benelink.io.layout import OutputLayout
+from benelink.pipelines.registry import updated_registry
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ def _rebuilt(out_dir: Path, months: list[str], fingerprint: str) -> pd.DataFrame
                 "backup, or run with the key of that snapshot"
             )
         records = snapshot.read_table(folder, "records", ["record_token", "beneficiary_id"])
-        registry = state.updated_registry(
+        registry = updated_registry(
             registry, records["record_token"], records["beneficiary_id"], month
         )
     return registry

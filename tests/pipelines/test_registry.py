@@ -5,8 +5,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from benelink.io.state import read_registry, updated_registry, write_registry
+from benelink.io.state import read_registry, write_registry
 from benelink.pipelines.persist import assign_ids
+from benelink.pipelines.registry import updated_registry
 
 KEY = bytes(range(32))
 

@@ -1,0 +1,81 @@
+"""The link stage of a month: every record, clear or encoded, linked into people.
+
+When a partner sent an encoded file, every record is linked in encoded form
+(the clear ones encoded in memory, ``pipelines.encoded.link_inputs``), so a
+clear record and an encoded one meet in one comparable form. Reviewers'
+decisions are laid over the model. Once linked, only the fields the output
+tables read are kept: names, id numbers and phones leave memory here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from benelink.config.model import LinkageSettings
+from benelink.linkage.link import LinkResult, PairProgress
+from benelink.linkage.similarity import RecordForm
+from benelink.pipelines.encoded import EncodedSource, link_inputs
+from benelink.pipelines.outputs import output_fields
+from benelink.pipelines.review import decisions_by_position
+
+# the engine's link function: records, settings, decisions (as positions), form, progress
+Linker = Callable[
+    [pd.DataFrame, LinkageSettings, pd.DataFrame | None, RecordForm, PairProgress], LinkResult
+]
+
+
+@dataclass(frozen=True)
+class LinkedMonth:
+    """The month's records (output fields only) and how they were linked, in one order;
+    the review fields in the same order."""
+
+    records: pd.DataFrame
+    review_fields: pd.DataFrame
+    result: LinkResult
+
+    def counts(self) -> dict[str, int]:
+        """The run log's figures of the link stage."""
+        pairs, result = self.result.pairs, self.result
+        skipped = {f"skipped_records_{r}": n for r, n in result.skipped_records.items() if n}
+        return {
+            "candidate_pairs": result.n_candidate_pairs,
+            "max_block_size": result.max_block_size,
+            "matches": int((pairs["decision"] == "match").sum()),
+            "review": int((pairs["decision"] == "review").sum()),
+            # records blocking could not pair (blocks over the cap), and identical copies
+            "identical_records": result.identical_records,
+            "skipped_records": sum(result.skipped_records.values()),
+            **skipped,
+        }
+
+
+def link_month(
+    records: pd.DataFrame,
+    review_fields: pd.DataFrame,
+    encoded: Sequence[EncodedSource],
+    key: bytes,
+    decisions: pd.DataFrame | None,
+    settings: LinkageSettings,
+    linker: Linker,
+    progress: PairProgress,
+) -> LinkedMonth:
+    """Link the month's pseudonymised clear records with the encoded sources' records."""
+    link_frame = records
+    form: RecordForm = "clear"
+    if encoded:
+        prepared = link_inputs(records, [e.records for e in encoded], key)
+        link_frame, records, form = prepared.records, prepared.outputs, prepared.form
+        # encoded records have no raw fields to review: their rows hold the source only
+        extra = pd.DataFrame({"source": records["source"].iloc[len(review_fields) :].to_numpy()})
+        review_fields = pd.concat([review_fields, extra], ignore_index=True)
+    result = linker(
+        link_frame,
+        settings,
+        decisions_by_position(decisions, records["record_token"]),
+        form,
+        progress,
+    )
+    return LinkedMonth(output_fields(records), review_fields, result)

@@ -1,0 +1,114 @@
+"""What a month publishes: the analyst release and the other tables, the report, the
+manifest, and the review queue.
+
+Everything here is built from the linked records' tokens and coarse
+attributes; the review queue alone carries the raw fields a reviewer reads,
+and it goes to ``restricted/`` only. The release passes the disclosure check
+on the table exactly as it will be written, and the report states what that
+check found (``anonymize.disclosure``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+import pyarrow as pa
+
+from benelink.anonymize.disclosure import check_release, protect
+from benelink.anonymize.officers import publish_officers
+from benelink.config.model import BenelinkConfig
+from benelink.io.layout import OutputLayout
+from benelink.io.snapshot import to_table
+from benelink.pipelines.linking import LinkedMonth
+from benelink.pipelines.outputs import build_beneficiaries, build_links, build_records
+from benelink.pipelines.past import Past
+from benelink.pipelines.persist import Identities
+from benelink.pipelines.report import MonthFigures, build_manifest, build_report
+from benelink.pipelines.review import record_decisions, review_queue
+from benelink.pipelines.sources import InputFile
+from benelink.schemas import outputs as dictionary
+from benelink.schemas.documents import Manifest, Report
+
+
+@dataclass(frozen=True)
+class MonthOutputs:
+    """Everything a month writes, built; ``io.month.write_month`` writes it all or nothing."""
+
+    tables: dict[str, pa.Table]  # beneficiaries (the release), records, links
+    report: Report
+    manifest: Manifest
+    review_queue: pd.DataFrame  # raw values: restricted/ only
+    registry: pd.DataFrame  # the identity registry after the month
+    rejects: pd.DataFrame  # for the partners (masked values)
+
+
+def publish_month(
+    cfg: BenelinkConfig,
+    month: str,
+    fingerprint: str,
+    linked: LinkedMonth,
+    identities: Identities,
+    past: Past,
+    inputs: Sequence[InputFile],
+    rejects: pd.DataFrame,
+    stage_seconds: Mapping[str, float],
+    created_at: datetime,
+) -> MonthOutputs:
+    """The month's tables, documents and review queue, from its linked records."""
+    records, result, ids = linked.records, linked.result, identities.ids
+    kinds = {name: s.kind for name, s in cfg.sources.items()}
+    people = build_beneficiaries(
+        records,
+        ids,
+        result.record_probability,
+        result.conflict,
+        kinds,
+        month,
+        identities.first_seen,
+    )
+    people = publish_officers(people, cfg.disclosure.k)  # release and report alike
+    # the analyst release passes the disclosure check; the report counts everyone
+    release, disclosure = protect(people, cfg.disclosure)
+    # each table becomes Arrow (compact) as soon as it is built, its frame let go
+    tables = {"beneficiaries": to_table(release, dictionary.BENEFICIARIES, "beneficiaries")}
+    del release
+    disclosure = check_release(tables["beneficiaries"], disclosure)  # the file as written
+    decided_by = record_decisions(result.cluster, result.pairs)
+    tables["records"] = to_table(
+        build_records(records, ids, result.record_probability, decided_by),
+        dictionary.RECORDS,
+        "records",
+    )
+    links = build_links(records, result.pairs, cfg.linkage.review_threshold, ids.token_rank)
+    queue = review_queue(linked.review_fields, records["record_token"], result.pairs)
+    layout = OutputLayout(cfg.out_dir)
+    report = build_report(
+        MonthFigures(
+            month=month,
+            inputs=inputs,
+            rejects=rejects,
+            beneficiaries=people,
+            links=links,
+            linked=result,
+            settings=cfg.linkage,
+            changes=identities.changes,
+            disclosure=disclosure,
+            review_queue=len(queue),
+            review_file=layout.shown(layout.review(month) / "review.xlsx"),
+            past=past,
+        )
+    )
+    tables["links"] = to_table(links, dictionary.LINKS, "links")
+    manifest = build_manifest(
+        month=month,
+        config_sha256=cfg.sha256,
+        fingerprint=fingerprint,
+        inputs=inputs,
+        changes=identities.changes,
+        stage_seconds=stage_seconds,
+        created_at=created_at,
+    )
+    return MonthOutputs(tables, report, manifest, queue, identities.registry, rejects)

@@ -1,0 +1,158 @@
+"""The shape of the two documents a run writes beside its tables: report.json and
+manifest.json.
+
+Programme staff read the report (as report.html), donors and scripts read its
+JSON, operators and auditors read the manifest; each key is part of the
+contract, so each is declared here and mypy checks every place that builds or
+reads one.
+"""
+
+from __future__ import annotations
+
+from typing import NotRequired, TypedDict
+
+
+class InputSummary(TypedDict):
+    source: str
+    kind: str
+    file: str
+    sha256: str
+    rows: int
+    rejected_rows: int
+
+
+class Histogram(TypedDict):
+    edges: list[float]
+    counts: list[int]
+
+
+class LevelParameters(TypedDict):
+    comparison: str
+    level: int
+    label: str
+    m: float
+    u: float
+    weight: float
+
+
+class LinkageSection(TypedDict):
+    candidate_pairs: int
+    max_block_size: int
+    max_block_size_configured: int
+    max_candidate_pairs: int
+    scored_pairs: int
+    match_threshold: float
+    review_threshold: float
+    matches: int
+    review_band: int
+    links_by_source_pair: dict[str, dict[str, int]]
+    probability_histogram: Histogram
+    prior_match_probability: float
+    parameters: list[LevelParameters]
+    identical_records: int  # copies linked through their representative
+    skipped_records: dict[str, int]  # per blocking rule: records left in no block
+
+
+class Merge(TypedDict):
+    absorbed: str
+    kept: str
+
+
+class Split(TypedDict):
+    previous: str
+    new: str
+
+
+class BeneficiariesSection(TypedDict):
+    total: int
+    by_sources: dict[str, int]
+    new: int
+    continuing: int
+    returning: int
+    exited: int
+    merges: list[Merge]
+    splits: list[Split]
+    with_conflict: int
+
+
+class Graduation(TypedDict):
+    beneficiaries: int
+    job_seekers: int
+    in_training: int
+    employed: int
+
+
+class OfficerRow(TypedDict):
+    officer: str
+    job_seekers: int
+    new_this_month: int
+    employed: int
+    in_training: int
+
+
+class Risk(TypedDict):
+    rows: int
+    smallest_group_sizes: list[int]
+    rows_below_k: int
+    share_below_k: float
+
+
+class DisclosureSection(TypedDict):
+    k: int
+    quasi_identifiers: list[str]
+    action: str
+    before: Risk
+    after: Risk
+    generalisation_steps: list[str]
+    suppressed_records: int
+    release_protected: bool
+    statement: str
+
+
+class DecisionsApplied(TypedDict):
+    accept: int
+    reject: int
+
+
+class ReviewSection(TypedDict):
+    queue: int
+    queue_file: str  # relative to the output folder
+    decisions_applied: DecisionsApplied
+
+
+class Report(TypedDict):
+    """report.json: every figure of the merge report (report.html is rendered from it)."""
+
+    month: str
+    inputs: list[InputSummary]
+    rejects: dict[str, dict[str, int]]  # source -> reason -> rows
+    linkage: LinkageSection
+    beneficiaries: BeneficiariesSection
+    graduation: dict[str, Graduation]  # naf, unhcr
+    officers: list[OfficerRow]
+    previous_graduation: NotRequired[dict[str, Graduation]]
+    identity_registry_rebuilt_from: NotRequired[list[str]]
+    disclosure: DisclosureSection
+    review: ReviewSection
+    quality: NotRequired[dict[str, object]]
+
+
+class ManifestChanges(TypedDict):
+    new: int
+    continuing: int
+    exited: int
+
+
+class Manifest(TypedDict):
+    """manifest.json: what the run read, with which key and release, and how long it took."""
+
+    month: str
+    benelink_version: str
+    schema_version: str
+    token_version: str
+    key_fingerprint: str
+    config_sha256: str
+    inputs: list[InputSummary]
+    beneficiaries: ManifestChanges
+    stage_seconds: dict[str, float]
+    created_at: str
