@@ -33,6 +33,7 @@ from benelink.cli.app import (
 )
 from benelink.cli.text import markup, plain
 from benelink.config.load import load_config
+from benelink.config.model import BenelinkConfig
 from benelink.io.keys import load_key
 from benelink.io.runlog import RunLog
 from benelink.pipelines.monthly import Engine, MonthResult, run_month
@@ -60,40 +61,87 @@ def run(
     def action() -> MonthResult:
         cfg = load_config(config)
         resolved = resolve_month(month, datetime.now(UTC).date())
-        log = RunLog(cfg.out_dir, resolved)  # opened first: a run that fails to start logs too
-        log.write("run_started", month=resolved, version=__version__)
-        try:
-            key = load_key(cfg.run, os.environ, cfg.path.parent)
-            if not quiet:
-                out.print(
-                    markup(
-                        "[bold]benelink {version}[/] — monthly merge for {month}",
-                        version=__version__,
-                        month=resolved,
-                    )
-                )
-            with nullcontext(None) if quiet else RichProgress(out) as bars:
-                observer = log if bars is None else Observers([log, bars])
-                result = run_month(
-                    cfg, resolved, key, observer=observer, engine=engine, spark_master=spark_master
-                )
-            log.write(
-                "run_finished",
-                month=resolved,
-                beneficiaries=result.report["beneficiaries"]["total"],
-                exit_code=0,
-            )
-            return result
-        except BaseException as exc:
-            line, code = failure_line(exc)
-            log.write("run_failed", error=type(exc).__name__, message=line, exit_code=code)
-            raise
-        finally:
-            log.close()
+        return _logged_run(cfg, resolved, quiet, engine, spark_master, rebuilding=False)
 
     result = guarded(action)
     if not quiet:
         render_summary(result)
+
+
+@app.command(rich_help_panel="Monthly merge")
+def rebuild(
+    start: Annotated[
+        str,
+        typer.Option("--from", help="The first month to run again, YYYY-MM; later months follow."),
+    ],
+    config: ConfigOption = Path("config/benelink.toml"),
+    quiet: Annotated[bool, typer.Option(help="Print errors only (for cron).")] = False,
+) -> None:
+    """Run a month and every later month again, in order (after a month was run out of
+    order, or its files were replaced)."""
+    from benelink.pipelines.order import rebuild as rebuild_months
+
+    def action() -> list[tuple[str, object]]:
+        cfg = load_config(config)
+        first = resolve_month(start, datetime.now(UTC).date())
+        return rebuild_months(
+            cfg,
+            first,
+            lambda m: _logged_run(cfg, m, quiet, "local", "local[2]", rebuilding=True),
+        )
+
+    done = guarded(action)
+    if not quiet:
+        out.print(plain(f"rebuilt {len(done)} month(s): {', '.join(m for m, _ in done)}"))
+
+
+def _logged_run(
+    cfg: BenelinkConfig,
+    month: str,
+    quiet: bool,
+    engine: Engine,
+    spark_master: str,
+    *,
+    rebuilding: bool,
+) -> MonthResult:
+    """One month's run with its JSON-lines log (opened first: a run that fails to start
+    logs too) and, unless quiet, its progress bars."""
+    log = RunLog(cfg.out_dir, month)
+    log.write("run_started", month=month, version=__version__, rebuild=rebuilding)
+    try:
+        key = load_key(cfg.run, os.environ, cfg.path.parent)
+        if not quiet:
+            out.print(
+                markup(
+                    "[bold]benelink {version}[/] — monthly merge for {month}",
+                    version=__version__,
+                    month=month,
+                )
+            )
+        with nullcontext(None) if quiet else RichProgress(out) as bars:
+            observer = log if bars is None else Observers([log, bars])
+            result = run_month(
+                cfg,
+                month,
+                key,
+                observer=observer,
+                engine=engine,
+                spark_master=spark_master,
+                rebuilding=rebuilding,
+            )
+        log.write(
+            "run_finished",
+            month=month,
+            beneficiaries=result.report["beneficiaries"]["total"],
+            exit_code=0,
+        )
+        return result
+    except BaseException as exc:
+        line, code = failure_line(exc)
+        log.write("run_failed", error=type(exc).__name__, message=line, exit_code=code)
+        raise
+    finally:
+        log.close()
 
 
 class RichProgress:

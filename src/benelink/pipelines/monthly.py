@@ -30,6 +30,7 @@ from benelink.io.staging import cannot_write, check_output_folder
 from benelink.linkage.link import LinkResult, PairProgress, link_records
 from benelink.linkage.similarity import RecordForm
 from benelink.pipelines.linking import Linker, link_month
+from benelink.pipelines.order import check_order
 from benelink.pipelines.past import read_past
 from benelink.pipelines.persist import carry_ids
 from benelink.pipelines.publish import publish_month
@@ -67,12 +68,14 @@ def run_month(
     now: datetime | None = None,
     engine: Engine = "local",
     spark_master: str = "local[2]",
+    rebuilding: bool = False,
 ) -> MonthResult:
     """Run the whole monthly merge for ``month`` and write its snapshot, under the lock.
 
     ``engine="spark"`` runs the link stage's comparisons and scoring on PySpark
     (``spark_master``: ``local[N]``, ``spark://host:7077``, ``yarn``); every other
-    stage, and the result, is the same.
+    stage, and the result, is the same. A month with later snapshots is refused
+    unless ``rebuilding`` (``benelink rebuild`` runs the later ones next, in order).
     """
 
     def linker(
@@ -96,6 +99,7 @@ def run_month(
     try:
         check_output_folder(cfg.out_dir)
         with run_lock(cfg.out_dir, month):
+            check_order(cfg, month, rebuilding=rebuilding)
             return _run(cfg, month, key, observer, now, linker)
     except OSError as exc:  # the output volume: full, read-only, a file where a folder belongs
         raise cannot_write(exc, month) from None
