@@ -124,3 +124,37 @@ def test_a_new_id_already_taken_is_derived_again() -> None:
     ids, changes = _assigned(_tokens("b", "c"), np.array([0, 1]), previous, KEY)
     assert ids.tolist() == [new_beneficiary_id(KEY, "b", 1), new_beneficiary_id(KEY, "c")]
     assert changes.new == 2 and changes.exited == 1
+
+
+def test_a_merge_keeps_the_oldest_id_whatever_its_size_and_name() -> None:
+    previous = pd.DataFrame(
+        {
+            "record_token": ["a", "b", "c"],
+            "beneficiary_id": ["B-A", "B-A", "B-Z"],  # B-Z: fewer records, sorts last, older
+            "first_seen_month": ["2026-09", "2026-09", "2026-05"],
+            "last_seen_month": ["2026-10"] * 3,
+            "id_since": ["2026-09", "2026-09", "2026-05"],
+        }
+    )
+    ids, changes = _assigned(_tokens("a", "b", "c"), np.array([0, 0, 0]), previous, KEY)
+    assert set(ids) == {"B-Z"}
+    assert changes.merges == [("B-A", "B-Z")]
+
+
+def test_an_id_born_of_a_split_is_as_new_as_its_first_snapshot() -> None:
+    previous = pd.DataFrame(
+        {
+            "record_token": ["a", "b", "c"],
+            "beneficiary_id": ["B-X"] * 3,
+            "first_seen_month": ["2026-03"] * 3,
+            "last_seen_month": ["2026-10"] * 3,
+            "id_since": ["2026-03"] * 3,
+        }
+    )
+    coded, changes = assign_ids(
+        _tokens("a", "b", "c"), np.array([0, 0, 1]), previous, KEY, None, "2026-11"
+    )
+    since = dict(zip(coded.distinct.to_pylist(), coded.since.to_pylist(), strict=True))
+    ids = coded.per_record().tolist()
+    assert since[ids[0]] == "2026-03"  # the id stays on the part with most earlier records
+    assert since[ids[2]] == "2026-11" and changes.splits == [("B-X", ids[2])]

@@ -49,8 +49,10 @@ def test_absent_records_of_a_merged_person_follow_the_survivor() -> None:
             "last_seen_month": ["2026-10"] * 3,
         }
     )
-    # b now links with a; c is absent this month
-    registry = updated_registry(previous, _s("a", "b"), _s("B-X", "B-X"), "2026-11")
+    # b now links with a (B-Y merged into B-X); c is absent this month
+    registry = updated_registry(
+        previous, _s("a", "b"), _s("B-X", "B-X"), "2026-11", merges=[("B-Y", "B-X")]
+    )
     assert registry.set_index("record_token")["beneficiary_id"].to_dict() == {
         "a": "B-X",
         "b": "B-X",

@@ -20,7 +20,15 @@ from benelink.io.layout import OutputLayout
 from benelink.io.snapshot import REGISTRY_ORDER, damaged
 from benelink.io.staging import PRIVATE_FILE, StagedWrites
 
-REGISTRY_COLUMNS = ["record_token", "beneficiary_id", "first_seen_month", "last_seen_month"]
+REGISTRY_COLUMNS = [
+    "record_token",
+    "beneficiary_id",
+    "first_seen_month",
+    "last_seen_month",
+    "id_since",  # the month the record's id was first published
+]
+# registries written before ``id_since`` existed: still read
+_OLDER_COLUMNS = REGISTRY_COLUMNS[:4]
 _FINGERPRINT = b"benelink.key_fingerprint"
 
 
@@ -53,7 +61,7 @@ def registry_of(out_dir: Path, month: str) -> pd.DataFrame:
         frame: pd.DataFrame = pq.read_table(path).to_pandas()
     except (OSError, pa.ArrowException) as exc:
         raise damaged(path, exc, _FIX) from None
-    if list(frame.columns) != REGISTRY_COLUMNS:
+    if list(frame.columns) not in (REGISTRY_COLUMNS, _OLDER_COLUMNS):
         raise damaged(path, ValueError("columns"), _FIX)
     return frame
 

@@ -110,7 +110,21 @@ def _rebuilt(out_dir: Path, months: list[str], fingerprint: str) -> pd.DataFrame
                 "backup, or run with the key of that snapshot"
             )
         records = snapshot.read_table(folder, "records", ["record_token", "beneficiary_id"])
+        people = snapshot.read_table(
+            folder, "beneficiaries", ["beneficiary_id", "first_seen_month"]
+        )
+        born = people.set_index("beneficiary_id")["first_seen_month"]
+        merges: list[tuple[str, str]] = []
+        if (folder / "report.json").is_file():
+            report = snapshot.read_json(folder / "report.json")
+            found = report.get("beneficiaries", {}).get("merges", [])
+            merges = [(str(m["absorbed"]), str(m["kept"])) for m in found]
         registry = updated_registry(
-            registry, records["record_token"], records["beneficiary_id"], month
+            registry,
+            records["record_token"],
+            records["beneficiary_id"],
+            month,
+            records["beneficiary_id"].map(born).fillna(month),
+            merges,
         )
     return registry

@@ -1,18 +1,21 @@
 """Carrying beneficiary ids forward from the previous month.
 
 Analysts join snapshots month to month on ``beneficiary_id``, so an id must
-survive as long as the person does. The only thing that links this month's
-records to last month's is the record token (the keyed hash of a partner's own
-record id), so ids are carried through those: each cluster takes the previous
-id most of its records held. Greedy assignment, largest overlap first, makes
-the outcome deterministic and keeps each previous id on at most one cluster.
+survive as long as the person does. Ids are carried through the records this
+month shares with earlier ones (their record tokens, in the identity registry).
+Each earlier id has a *home*: the cluster holding most of its records.
 
-* a cluster none of whose records was seen before gets a new id derived from
-  its smallest record token (so a re-run gives the same id);
-* a cluster holding records of several previous ids is a **merge**: the id with
-  the largest overlap survives, the others are recorded as merged into it;
-* a previous id whose records now sit in several clusters is a **split**: the
-  cluster with the largest overlap keeps it, the others get new ids.
+* a cluster that is no earlier id's home gets a new id derived from its
+  smallest record token (so a re-run gives the same id);
+* a cluster that is home to several earlier ids is a **merge**: the oldest id —
+  the one published first — survives, the others are recorded as merged into it;
+* an earlier id whose records now sit in several clusters is a **split**: the id
+  stays with its home, the part holding most of its earlier records; the other
+  parts are recorded as split off.
+
+Every id carries the month it was first published (``since``): it is the
+person's ``first_seen_month``, so an id born of a split is as new as its first
+snapshot, not as old as its records.
 """
 
 from __future__ import annotations
@@ -28,8 +31,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from benelink.anonymize.tokens import digests
-from benelink.arrow_text import ARROW_TEXT, arrow_array, arrow_series
-from benelink.pipelines.registry import updated_registry
+from benelink.arrow_text import arrow_array, arrow_series
+from benelink.pipelines.registry import id_births, updated_registry
 
 ID_PREFIX: Final = "B-"
 _ID_LABEL: Final = "benelink/v1/beneficiary\x1f"
@@ -80,6 +83,7 @@ class BeneficiaryIds:
     distinct: Any  # pyarrow string array: the month's ids, ascending
     person: npt.NDArray[np.int64]  # per record: the position of its id in ``distinct``
     token_rank: npt.NDArray[np.int64]  # per record: its record token's rank (equal tokens, equal)
+    since: Any = None  # pyarrow string array beside ``distinct``: the month each id was born
 
     def per_record(self) -> pd.Series:
         """The id of each record, in record order (Arrow-backed)."""
@@ -93,12 +97,15 @@ def assign_ids(
     previous: pd.DataFrame | None,
     key: bytes,
     last_month_ids: frozenset[str] | None = None,
+    month: str | None = None,
 ) -> tuple[BeneficiaryIds, IdentityChanges]:
     """Each record's beneficiary id (coded, in the order of ``record_tokens``) and the changes.
 
-    ``previous`` holds every known ``record_token`` with its ``beneficiary_id``
-    (the registry; None for a first run); ``last_month_ids`` the ids present in
-    last month's snapshot (all known ids if not given).
+    ``previous`` holds every known ``record_token`` with its ``beneficiary_id`` and,
+    when known, the month the id was first published (``id_since``; else the
+    earliest ``first_seen_month`` of its records) — the registry; None for a first
+    run. ``last_month_ids`` are the ids present in last month's snapshot (all
+    known ids if not given); ``month`` is this month, the birth month of new ids.
     """
     tokens = arrow_array(record_tokens)
     token_rank = np.asarray(
@@ -109,45 +116,79 @@ def assign_ids(
         previous = pd.DataFrame(
             {"record_token": pd.Series(dtype=str), "beneficiary_id": pd.Series(dtype=str)}
         )
-    pairs = _overlaps(record_tokens, number, previous) if len(previous) else []
-
-    chosen: dict[int, str] = {}
-    taken: set[str] = set()
-    for c, bid in pairs:
-        if c not in chosen and bid not in taken:
-            chosen[c] = bid
-            taken.add(bid)
+    overlap = _overlaps(record_tokens, number, previous)
+    births = id_births(previous)
+    chosen, candidates = _choose(overlap, births)
 
     kept = np.zeros(len(anchor), dtype=bool)
     kept[list(chosen)] = True
     fresh = np.flatnonzero(~kept)  # in anchor order
     anchors = tokens.take(pa.array(anchor[fresh])).to_pylist()
-    candidates = new_beneficiary_ids(key, anchors)
+    new_ids = new_beneficiary_ids(key, anchors)
     used = set(previous["beneficiary_id"].astype(str))
-    if len(set(candidates)) < len(candidates) or not used.isdisjoint(candidates):
-        candidates = _without_clashes(key, anchors, candidates, used)  # 80 bits: not in practice
+    if len(set(new_ids)) < len(new_ids) or not used.isdisjoint(new_ids):
+        new_ids = _without_clashes(key, anchors, new_ids, used)  # 80 bits: not in practice
     by_number = np.empty(len(anchor), dtype=object)
-    by_number[fresh] = candidates
+    by_number[fresh] = new_ids
     by_number[list(chosen)] = list(chosen.values())
 
-    merges = [(bid, by_number[c]) for c, bid in pairs if by_number[c] != bid and bid not in taken]
-    splits = [(bid, by_number[c]) for c, bid in pairs if by_number[c] != bid and bid in taken]
+    survivors = set(chosen.values())
+    merges = sorted({(b, chosen[c]) for c, b in candidates if chosen[c] != b})
+    absorbed = {b for b, _ in merges}
+    home = {b: c for c, b in candidates}  # earlier id -> the cluster holding most of it
+    splits = sorted(
+        {
+            (str(b), str(by_number[c]))
+            for c, b in zip(overlap["cluster"], overlap["beneficiary_id"], strict=True)
+            if home[b] != c and by_number[c] != b
+        }
+    )
     last_month = set(last_month_ids) if last_month_ids is not None else used
-    absorbed = {m[0] for m in merges}
     changes = IdentityChanges(
-        merges=sorted(set(merges)),
-        splits=sorted(set(splits)),
-        continuing=len(taken & last_month),
-        returning=len(taken - last_month),
+        merges=merges,
+        splits=splits,
+        continuing=len(survivors & last_month),
+        returning=len(survivors - last_month),
         new=len(fresh),
-        exited=len(last_month - taken - absorbed),
+        exited=len(last_month - survivors - absorbed),
     )
     ids = pa.array(by_number, type=pa.string())
     order = np.asarray(pc.sort_indices(ids))
     position = np.empty_like(order)
     position[order] = np.arange(len(order))
-    coded = BeneficiaryIds(ids.take(pa.array(order)), position[number], token_rank)
+    distinct = ids.take(pa.array(order))
+    born = [births.get(b, month) if b in survivors else month for b in distinct.to_pylist()]
+    since = pa.array(born, type=pa.string())
+    coded = BeneficiaryIds(distinct, position[number], token_rank, since)
     return coded, changes
+
+
+def _choose(
+    overlap: pd.DataFrame, births: dict[str, str]
+) -> tuple[dict[int, str], list[tuple[int, str]]]:
+    """Each cluster's carried id, and every (cluster, earlier id) of which it is the home.
+
+    An id's home is the cluster holding most of its records (ties: the smaller
+    cluster number); of the ids a cluster is home to, the oldest survives (ties:
+    the one with more records there, then the smaller id).
+    """
+    if overlap.empty:
+        return {}, []
+    rows = overlap.assign(born=overlap["beneficiary_id"].map(births).fillna(""))
+    home = rows.sort_values(
+        ["beneficiary_id", "n", "cluster"], ascending=[True, False, True]
+    ).drop_duplicates("beneficiary_id")
+    ranked = home.sort_values(
+        ["cluster", "born", "n", "beneficiary_id"], ascending=[True, True, False, True]
+    )
+    winners = ranked.drop_duplicates("cluster")
+    chosen = dict(
+        zip(winners["cluster"].astype(int), winners["beneficiary_id"].astype(str), strict=True)
+    )
+    candidates = list(
+        zip(ranked["cluster"].astype(int), ranked["beneficiary_id"].astype(str), strict=True)
+    )
+    return chosen, candidates
 
 
 def _anchor_order(
@@ -171,27 +212,15 @@ def _anchor_order(
 
 def _overlaps(
     record_tokens: pd.Series, number: npt.NDArray[np.int64], previous: pd.DataFrame
-) -> list[tuple[int, str]]:
-    """(cluster, previous id) pairs, largest number of shared records first."""
+) -> pd.DataFrame:
+    """(cluster, earlier id, n): how many of each cluster's records each earlier id held."""
+    if previous.empty:
+        return pd.DataFrame({"cluster": [], "beneficiary_id": [], "n": []})
     current = pd.DataFrame({"record_token": record_tokens.to_numpy(), "cluster": number})
     joined = current.merge(
-        previous[["record_token", "beneficiary_id"]], on="record_token", how="left"
+        previous[["record_token", "beneficiary_id"]], on="record_token", how="inner"
     )
-    overlap = (
-        joined.dropna(subset=["beneficiary_id"])
-        .groupby(["cluster", "beneficiary_id"])
-        .size()
-        .rename("n")
-        .reset_index()
-    )
-    overlap = overlap.sort_values(["n", "cluster", "beneficiary_id"], ascending=[False, True, True])
-    return list(
-        zip(
-            overlap["cluster"].astype(int).tolist(),
-            overlap["beneficiary_id"].astype(str).tolist(),
-            strict=True,
-        )
-    )
+    return joined.groupby(["cluster", "beneficiary_id"]).size().rename("n").reset_index()
 
 
 def _without_clashes(
@@ -208,23 +237,6 @@ def _without_clashes(
         taken.add(candidate)
         out.append(candidate)
     return out
-
-
-def first_seen_months(registry: pd.DataFrame, ids: BeneficiaryIds) -> pd.Series:
-    """The earliest ``first_seen_month`` over the registry's records of each of this month's
-    people, in the order of ``ids.distinct``.
-
-    Months are ranked once (a handful of distinct values) and the registry's ids
-    found among this month's by Arrow's hashing, so the minimum per person is an
-    integer reduction, not a string ``min`` per group over a million ids.
-    """
-    rank, months = pd.factorize(registry["first_seen_month"], sort=True)
-    person = pc.index_in(arrow_array(registry["beneficiary_id"]), value_set=ids.distinct)
-    present = np.asarray(person.is_valid())
-    earliest = np.full(len(ids.distinct), len(months))  # len(months): none found
-    np.minimum.at(earliest, np.asarray(person.drop_null(), dtype=np.int64), rank[present])
-    first = np.asarray([*months, None], dtype=object)[earliest]
-    return pd.Series(pd.array(first, dtype=ARROW_TEXT), name="first_seen_month")
 
 
 @dataclass(frozen=True)
@@ -248,6 +260,10 @@ def carry_ids(
 ) -> Identities:
     """The persist stage: ids carried forward through the registry, new ids for new people,
     and the registry as it stands after ``month``."""
-    ids, changes = assign_ids(record_tokens, cluster, registry, key, last_month_ids)
-    updated = updated_registry(registry, record_tokens, ids.per_record(), month)
-    return Identities(ids, changes, updated, first_seen_months(updated, ids))
+    ids, changes = assign_ids(record_tokens, cluster, registry, key, last_month_ids, month)
+    since = arrow_series(ids.since.take(pa.array(ids.person)), pd.RangeIndex(len(ids.person)))
+    updated = updated_registry(
+        registry, record_tokens, ids.per_record(), month, since, changes.merges
+    )
+    first_seen = arrow_series(ids.since, pd.RangeIndex(len(ids.distinct)), "first_seen_month")
+    return Identities(ids, changes, updated, first_seen)

@@ -9,6 +9,8 @@ follows its person when they were merged into someone else.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from benelink.arrow_text import arrow_array, arrow_series, sort_order
@@ -16,47 +18,61 @@ from benelink.io.state import REGISTRY_COLUMNS
 
 
 def updated_registry(
-    previous: pd.DataFrame | None, record_tokens: pd.Series, ids: pd.Series, month: str
+    previous: pd.DataFrame | None,
+    record_tokens: pd.Series,
+    ids: pd.Series,
+    month: str,
+    since: pd.Series | None = None,
+    merges: Sequence[tuple[str, str]] = (),
 ) -> pd.DataFrame:
-    """This month's records with their ids, plus every earlier record not seen this month."""
+    """This month's records with their ids, plus every earlier record not seen this month.
+
+    ``since`` holds, per record, the month its id was first published (default:
+    ``month``); ``merges`` the (absorbed id, surviving id) pairs of the month: a
+    record absent this month keeps its old id, unless its person was merged into
+    another, and then it follows them.
+    """
     rows = pd.RangeIndex(len(record_tokens))
     current = pd.DataFrame(  # Arrow-backed: a million tokens as Python strings took seconds
         {
             "record_token": arrow_series(arrow_array(record_tokens), rows),
             "beneficiary_id": arrow_series(arrow_array(ids), rows),
             "last_seen_month": month,
+            "id_since": month if since is None else arrow_series(arrow_array(since), rows),
         }
     )
     if previous is None or previous.empty:
         current["first_seen_month"] = month
         return _by_token(current[REGISTRY_COLUMNS])
+    if "id_since" not in previous.columns:  # a registry written before id_since existed
+        previous = previous.assign(id_since=previous["beneficiary_id"].map(id_births(previous)))
     first = previous.set_index("record_token")["first_seen_month"]
     current["first_seen_month"] = current["record_token"].map(first).fillna(month)
-    # a record absent this month keeps its old id, unless its person was merged into another
     absorbed = previous[~previous["record_token"].isin(current["record_token"])]
-    remap = _merge_map(previous, current)
-    absorbed = absorbed.assign(beneficiary_id=absorbed["beneficiary_id"].replace(remap))
     if absorbed.empty:
         return _by_token(current[REGISTRY_COLUMNS])
+    remap = dict(merges)
+    births = current.drop_duplicates("beneficiary_id").set_index("beneficiary_id")["id_since"]
+    moved = absorbed["beneficiary_id"].map(remap)
+    absorbed = absorbed.assign(
+        beneficiary_id=moved.fillna(absorbed["beneficiary_id"]),
+        id_since=moved.map(births).fillna(absorbed["id_since"]),
+    )
     merged = pd.concat([current, absorbed[REGISTRY_COLUMNS]], ignore_index=True)
     return _by_token(merged[REGISTRY_COLUMNS])
+
+
+def id_births(registry: pd.DataFrame) -> dict[str, str]:
+    """The month each known id was first published: the registry's ``id_since`` where it
+    has one (older registries did not), else the earliest first month of its records."""
+    column = "id_since" if "id_since" in registry.columns else "first_seen_month"
+    if column not in registry.columns or registry.empty:
+        return {}
+    first = registry[["beneficiary_id", column]].dropna().groupby("beneficiary_id")[column].min()
+    return {str(b): str(m) for b, m in first.items()}
 
 
 def _by_token(registry: pd.DataFrame) -> pd.DataFrame:
     """Rows in record-token order (sorted by Arrow: a million tokens as Python objects
     took seconds)."""
     return registry.take(sort_order(registry, ["record_token"])).reset_index(drop=True)
-
-
-def _merge_map(previous: pd.DataFrame, current: pd.DataFrame) -> dict[str, str]:
-    """Old id -> new id for ids none of whose current records kept them."""
-    joined = current.merge(previous, on="record_token", suffixes=("", "_old"))
-    moved = joined[joined["beneficiary_id"] != joined["beneficiary_id_old"]]
-    kept = set(
-        joined.loc[joined["beneficiary_id"] == joined["beneficiary_id_old"], "beneficiary_id"]
-    )
-    moved = moved[~moved["beneficiary_id_old"].isin(kept)]
-    moved = moved.sort_values(["beneficiary_id_old", "beneficiary_id"]).drop_duplicates(
-        "beneficiary_id_old"
-    )
-    return dict(zip(moved["beneficiary_id_old"], moved["beneficiary_id"], strict=True))
