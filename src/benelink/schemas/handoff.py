@@ -5,16 +5,17 @@ partner's file, so it stops the run with a ``HandOffError`` (exit 1) that names
 the stage, the model, the columns and the rules broken, and how many rows
 break them; never a value, since the frames hold names and id numbers.
 
-What is checked, by size (measured on two cores, bench figures in the
-CHANGELOG): the structure — every column present and no other, each column's
-exact type (Arrow-backed text, ``Int64``, ``int8`` ...), no null where none
-may be — over the whole frame, which costs about 0.1 s at a million rows; the
-value rules (patterns, vocabularies, ranges, uniqueness, rules across columns)
-over the whole frame up to ``VALUE_ROWS`` rows, and over a seeded sample of
-``VALUE_ROWS`` rows beyond, because every rule over every row costs 2 to 4 s
-per hand-off at a million rows. A stage that gets a class of value wrong gets
-it wrong in the sample too; a fault in one row in a million is the stages' own
-tests' to catch.
+What is checked, by size: the structure (every column present and no other,
+each column's exact type: Arrow-backed text, ``Int64``, ``int8`` ...; no null
+where none may be) over the whole frame; the value rules (patterns,
+vocabularies, ranges, uniqueness, rules across columns) over the whole frame up
+to ``VALUE_ROWS`` rows, and over a seeded sample of ``VALUE_ROWS`` rows beyond.
+Every rule over every row cost 1.9 s (``Standardised``) and 3.9 s
+(``Pseudonymised``) at a million rows on two cores, the record tokens'
+uniqueness alone 0.9 s; structure plus the sample costs 0.18 s and 0.22 s
+there (0.09 s and 0.10 s at 100 000 rows; ``Canonical`` 0.09 s). A stage that
+gets a class of values wrong gets it wrong in the sample too; one bad row in a
+million is for the stage's own tests to catch.
 """
 
 from __future__ import annotations
