@@ -12,8 +12,8 @@ vocabularies, ranges, uniqueness, rules across columns) over the whole frame up
 to ``VALUE_ROWS`` rows, and over a seeded sample of ``VALUE_ROWS`` rows beyond.
 Every rule over every row cost 1.9 s (``Standardised``) and 3.9 s
 (``Pseudonymised``) at a million rows on two cores, the record tokens'
-uniqueness alone 0.9 s; structure plus the sample costs 0.18 s and 0.22 s
-there (0.09 s and 0.10 s at 100 000 rows; ``Canonical`` 0.09 s). A stage that
+uniqueness alone 0.9 s; structure plus the sample costs 0.2 to 0.35 s there
+(each output table about 0.15 s, ``Canonical`` 0.1 s). A stage that
 gets a class of values wrong gets it wrong in the sample too; one bad row in a
 million is for the stage's own tests to catch.
 """
