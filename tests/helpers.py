@@ -39,6 +39,39 @@ def evaluate_through_cli(config: Path, month: str, target: Path) -> dict[str, An
     return figures
 
 
+def snapshot_frames(folder: Path) -> dict[str, Any]:
+    """A snapshot's three tables read back in the types the output models declare.
+
+    Parquet does not say whether an integer column is pandas' ``Int64`` (with
+    gaps) or ``int64``: every int64 column is read as ``Int64`` and made
+    ``int64`` where the model says so, which fails if it holds a gap.
+    """
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from benelink.schemas.outputs import Beneficiaries, Links, Records
+
+    types = {pa.string(): pd.StringDtype("pyarrow"), pa.int64(): pd.Int64Dtype()}
+    frames = {}
+    for name, model in (("beneficiaries", Beneficiaries), ("records", Records), ("links", Links)):
+        frame = pq.read_table(folder / f"{name}.parquet").to_pandas(types_mapper=types.get)
+        wanted = {str(c): str(col.dtype) for c, col in model.to_schema().columns.items()}
+        whole = [c for c in frame.columns if wanted.get(c) == "int64"]
+        frames[name] = frame.astype(dict.fromkeys(whole, "int64"))
+    return frames
+
+
+def check_snapshot(folder: Path) -> None:
+    """Every table of a written snapshot keeps its output model."""
+    from benelink.schemas.handoff import check_beneficiaries, check_links, check_records
+
+    frames = snapshot_frames(folder)
+    check_beneficiaries(frames["beneficiaries"])
+    check_records(frames["records"])
+    check_links(frames["links"])
+
+
 def november_records() -> Any:
     """November of the committed sample, through the stages in run_month's order."""
     import benelink

@@ -8,6 +8,7 @@ column, the rows and what to do.
 ::
 
     BenelinkError                 exit 1  unexpected internal error
+    ├── HandOffError                      a stage handed on a frame its schema refuses (a bug)
     ├── UsageError                exit 2  bad arguments or configuration
     │   ├── ConfigError                   config file missing, unreadable or invalid
     │   ├── KeyError_                     secret key missing, weak or of the wrong kind
@@ -29,6 +30,12 @@ class BenelinkError(Exception):
     """Base of every error benelink raises on purpose."""
 
     exit_code: int = 1
+
+
+class HandOffError(BenelinkError):
+    """A stage handed the next one a frame that breaks its schema: a bug in benelink, not
+    in the partner's file. The message names the stage, the schema and the columns, never
+    a value."""
 
 
 class UsageError(BenelinkError):

@@ -105,6 +105,7 @@ def test_known_tokens_come_from_registries_and_snapshots(tmp_path: Path) -> None
             "beneficiary_id": ["B-1", "B-1"],
             "first_seen_month": ["2026-10"] * 2,
             "last_seen_month": ["2026-10"] * 2,
+            "id_since": ["2026-10"] * 2,
         }
     )
     write_registry(tmp_path, "2026-10", registry, "f" * 16)

@@ -29,6 +29,7 @@ from benelink.pipelines.persist import Identities
 from benelink.pipelines.report import MonthFigures, build_manifest, build_report
 from benelink.pipelines.review import record_decisions, review_queue
 from benelink.pipelines.sources import InputFile
+from benelink.schemas import handoff
 from benelink.schemas import outputs as dictionary
 from benelink.schemas.documents import Manifest, Report
 
@@ -72,17 +73,19 @@ def publish_month(
     people = publish_officers(people, cfg.disclosure.k)  # release and report alike
     # the analyst release passes the disclosure check; the report counts everyone
     release, disclosure = protect(people, cfg.disclosure)
+    handoff.check_beneficiaries(release)
     # each table becomes Arrow (compact) as soon as it is built, its frame let go
     tables = {"beneficiaries": to_table(release, dictionary.BENEFICIARIES, "beneficiaries")}
     del release
     disclosure = check_release(tables["beneficiaries"], disclosure)  # the file as written
     decided_by = record_decisions(result.cluster, result.pairs)
     tables["records"] = to_table(
-        build_records(records, ids, result.record_probability, decided_by),
+        handoff.check_records(build_records(records, ids, result.record_probability, decided_by)),
         dictionary.RECORDS,
         "records",
     )
     links = build_links(records, result.pairs, cfg.linkage.review_threshold, ids.token_rank)
+    handoff.check_links(links)
     queue = review_queue(linked.review_fields, records["record_token"], result.pairs)
     layout = OutputLayout(cfg.out_dir)
     report = build_report(

@@ -36,6 +36,7 @@ from benelink.pipelines.validate import (
 )
 from benelink.processes import Mapper, in_process, row_slices, worker_processes
 from benelink.progress import RunObserver, StageHandle, Stages
+from benelink.schemas import handoff
 from benelink.schemas.columns import SourceKind
 from benelink.threads import threaded
 
@@ -160,7 +161,9 @@ def read_month_files(
         name, settings = item
         if settings.file_format == "encoded":  # tokens only, from `benelink encode`
             return load_encoded_source(name, settings, folder, fingerprint, month)
-        return load_source(name, settings, folder, config_label=cfg.path.name)
+        source = load_source(name, settings, folder, config_label=cfg.path.name)
+        handoff.check_canonical(source.frame)
+        return source
 
     clear: list[SourceFile] = []
     encoded: list[EncodedSource] = []
@@ -222,7 +225,10 @@ def pseudonymise_month(
     inputs = records[[c for c in TOKEN_INPUTS if c in records.columns]]
     slices = [(inputs.iloc[part], key) for part in row_slices(len(records), threads)]
     tokens = _gathered(workers(pseudonymize_piece, slices), progress)
-    return records.assign(**{str(c): tokens[c] for c in tokens.columns})
+    pseudonymised = records.assign(**{str(c): tokens[c] for c in tokens.columns})
+    if len(pseudonymised.columns):  # no columns at all when every source is encoded
+        handoff.check_pseudonymised(pseudonymised)
+    return pseudonymised
 
 
 def _gathered(parts: Iterator[pd.DataFrame], progress: StageHandle | None) -> pd.DataFrame:

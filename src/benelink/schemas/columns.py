@@ -3,7 +3,11 @@ standardised columns the linkage works on.
 
 Keeping them in one place is what lets a stage be written without reading the
 others: ingest produces ``CANONICAL_COLUMNS`` (strings, as the partner sent
-them), standardise turns them into ``STANDARD_COLUMNS``.
+them), standardise turns them into ``STANDARD_COLUMNS``. Each column's type,
+rules and meaning are declared once, on the pandera models of
+``schemas.canonical`` (``Canonical``, ``Standardised``); these plain lists are
+for the modules that must stay light (the configuration, the worker
+processes), and tests/schemas check that they name the models' fields in order.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from typing import Final, Literal
 SourceKind = Literal["naf", "unhcr", "jobseekers"]
 SOURCE_KINDS: Final[tuple[SourceKind, ...]] = ("naf", "unhcr", "jobseekers")
 
-# --- canonical input columns (after ingest: native names mapped, values still raw strings) ---
+# --- canonical input columns (after ingest; see schemas.canonical.Canonical) ---
 CANONICAL_COLUMNS: Final[tuple[str, ...]] = (
     "source_record_id",
     "full_name",
@@ -63,10 +67,7 @@ ROW_NUMBER: Final = "row_number"  # row as the officer sees it in the file: head
 # the sheet of each row, only for a workbook whose data was read from several sheets
 SHEET: Final = "sheet"
 
-# --- standardised columns (output of pipelines.standardize) ---
-# Names: ``name_<part>`` is the script-normalised part (Arabic stays Arabic, Latin is
-# folded to lower-case ASCII); ``key_<part>`` is the cross-script phonetic key on which
-# Arabic and Latin spellings of the same name agree.
+# --- standardised columns (output of pipelines.standardize; see schemas.canonical.Standardised) ---
 NAME_PARTS: Final[tuple[str, ...]] = ("first", "father", "grandfather", "family")
 STANDARD_COLUMNS: Final[tuple[str, ...]] = (
     SOURCE,
@@ -74,21 +75,21 @@ STANDARD_COLUMNS: Final[tuple[str, ...]] = (
     ROW_NUMBER,
     *(f"name_{p}" for p in NAME_PARTS),
     *(f"key_{p}" for p in NAME_PARTS),
-    "name_script",  # "arabic" | "latin" | "mixed" | <NA>
-    "sex",  # "M" | "F" | <NA>
-    "birth_year",  # Int64
-    "birth_month",  # Int64, <NA> when only the year is known
-    "birth_day",  # Int64, <NA> when only the year is known
-    "national_number",  # 10 digits as a string, or <NA>
-    "unhcr_individual_id",  # upper-case alphanumerics only, or <NA>
-    "unhcr_case_id",  # upper-case alphanumerics only, or <NA>
-    "phone",  # E.164 ("+9627XXXXXXXX"), or <NA>
-    "governorate",  # canonical English governorate name, or <NA>
-    "locality",  # place below the governorate (town, suburb, postcode), case-folded, or <NA>
-    "nationality",  # ISO 3166 alpha-3 ("JOR", "SYR", ...), or <NA>
-    "officer",  # officer name as written, white space normalised, or <NA>
-    "registration_date",  # ISO "YYYY-MM-DD" string, or <NA>
-    "employment_status",  # EmploymentStatus value, or <NA>
+    "name_script",
+    "sex",
+    "birth_year",
+    "birth_month",
+    "birth_day",
+    "national_number",
+    "unhcr_individual_id",
+    "unhcr_case_id",
+    "phone",
+    "governorate",
+    "locality",
+    "nationality",
+    "officer",
+    "registration_date",
+    "employment_status",
 )
 
 EmploymentStatus = Literal["employed", "unemployed", "in_training", "self_employed"]

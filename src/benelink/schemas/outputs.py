@@ -1,60 +1,195 @@
-"""The data dictionary of the snapshot tables analysts load.
+"""The snapshot tables analysts load, as pandera models: the data dictionary.
 
-Each description travels inside the Parquet file (field metadata
+Each field's description travels inside the Parquet file (field metadata
 ``description``), so a column explains itself in pandas, pyarrow, DuckDB or
-Power BI without this repository at hand. ``docs/outputs.md`` renders the same
-text for people.
+Power BI without this repository at hand; ``docs/outputs.md`` renders the same
+text for people. The descriptions are written once, on the fields; the
+dictionaries below are read off the models.
+
+``Records`` inherits its token columns from ``schemas.canonical.RecordTokens``
+(the pseudonymised records carry the same ones); the people's attributes reuse
+the standardised records' vocabulary (``sex_field`` ...), so "sex is M or F" is
+one rule for both.
 """
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from benelink.schemas.canonical import (
+    ArrowText,
+    RecordTokens,
+    birth_year_field,
+    employment_status_field,
+    governorate_field,
+    nationality_field,
+    officer_field,
+    sex_field,
+    token_field,
+)
+from benelink.schemas.checks import text
 
 SNAPSHOT_SCHEMA_VERSION: Final = "1"
-
-BENEFICIARIES: Final[dict[str, str]] = {
-    "beneficiary_id": "Pseudonymous person id, stable from month to month (B- followed by 16 characters).",
-    "in_naf": "True if at least one record of a National Aid Fund source belongs to this person.",
-    "in_unhcr": "True if at least one record of a UNHCR registration source belongs to this person.",
-    "in_jobseekers": "True if at least one record of a job-seeker registry belongs to this person.",
-    "sex": "M or F; the most frequent value over the person's records (null if none given, or withheld by the disclosure check).",
-    "birth_year": "Year of birth; the most frequent value over the person's records (null if unknown, or withheld by the disclosure check: age is then withheld too).",
-    "birth_year_band": "Five-year band of the birth year (e.g. 1980-1984); kept when the exact year is withheld by the disclosure check.",
-    "age": "Age reached during the snapshot's calendar year: the snapshot's year minus birth_year. It depends on the birth year only, so it goes up for everyone in January and never reveals a birthday; null whenever birth_year is.",
-    "governorate": "Governorate of residence (canonical English name), most frequent value over the records (null if unknown, or withheld by the disclosure check).",
-    "region": "North, Centre or South (from the governorate); kept when the governorate is withheld by the disclosure check.",
-    "nationality": "Nationality as ISO 3166 alpha-3 (JOR, SYR, ...), most frequent value over the records (null if unknown, or withheld by the disclosure check).",
-    "employment_status": "Latest employment status from the job-seeker registry: employed, unemployed, in_training, self_employed; null if not a job seeker.",
-    "officer": "Employment and career guidance officer in charge of the latest job-seeker record, in the spelling the month's records use most; null unless the value is a staff name and the officer has at least k job seekers this month (k of the disclosure check).",
-    "first_seen_month": "The first monthly snapshot in which this beneficiary id appeared (YYYY-MM).",
-    "n_records": "Number of source records linked to this person this month.",
-    "min_link_probability": "Weakest match probability among the links holding this person's records together (1.0 for a single record).",
-    "conflict": "True if the person's records carry two different national numbers or UNHCR individual ids: check in the review queue.",
-}
-
-RECORDS: Final[dict[str, str]] = {
-    "source": "Name of the source in the configuration (for example naf, unhcr, jobseekers).",
-    "record_token": "Keyed hash (HMAC-SHA256, token v1) of the source name and the partner's own record id.",
-    "beneficiary_id": "The person this record belongs to.",
-    "match_probability": "Weakest match probability of the links that put the record in its person's cluster (1.0 if alone).",
-    "decided_by": "How the record's cluster was decided: single (no link), auto (model above the match threshold) or reviewed (a reviewer's decision).",
-    "national_number_token": "Keyed hash of the standardised national number (null if none).",
-    "unhcr_individual_token": "Keyed hash of the standardised UNHCR individual id (null if none).",
-    "unhcr_case_token": "Keyed hash of the standardised UNHCR case id, shared by a family (null if none).",
-    "phone_token": "Keyed hash of the phone number in E.164 form (null if none).",
-}
-
-LINKS: Final[dict[str, str]] = {
-    "left_token": "record_token of the first record of the pair.",
-    "right_token": "record_token of the second record of the pair.",
-    "left_source": "Source of the first record.",
-    "right_source": "Source of the second record.",
-    "probability": "Fellegi-Sunter match probability of the pair.",
-    "match_weight": "log2 Bayes factor of the pair (sum of the comparison weights and the prior).",
-    "decision": "match (at or above the match threshold), review (in the review band) or non_match.",
-    "decided_by": "auto (model) or reviewed (a reviewer's decision).",
-}
+# RE2 patterns (Arrow's regular expressions)
+BENEFICIARY_ID: Final = r"^B-[A-Z2-7]{16}$"  # B- and 80 bits in RFC 4648 base32
+MONTH: Final = r"^[0-9]{4}-(?:0[1-9]|1[0-2])$"
+BIRTH_YEAR_BAND: Final = r"^[0-9]{4}-[0-9]{4}$"
+REGION_NAMES: Final = ("North", "Centre", "South")
+RECORD_DECISIONS: Final = ("single", "auto", "reviewed")
+PAIR_DECISIONS: Final = ("match", "review", "non_match")
 LEVEL_DESCRIPTION: Final = "Comparison level for this field (-1 = a value missing on either side; higher = closer agreement)."
+
+
+def _beneficiary_id(description: str, *, unique: bool = False) -> Any:
+    return text(description, nullable=False, matches=BENEFICIARY_ID, unique=unique)
+
+
+def _probability(description: str) -> Any:
+    return pa.Field(ge=0.0, le=1.0, description=description)
+
+
+class Beneficiaries(pa.DataFrameModel):
+    """beneficiaries.parquet: one row per person, in id order, columns in this order."""
+
+    beneficiary_id: Series[ArrowText] = _beneficiary_id(
+        "Pseudonymous person id, stable from month to month (B- followed by 16 characters).",
+        unique=True,
+    )
+    in_naf: Series[bool] = pa.Field(
+        description="True if at least one record of a National Aid Fund source belongs to this person."
+    )
+    in_unhcr: Series[bool] = pa.Field(
+        description="True if at least one record of a UNHCR registration source belongs to this person."
+    )
+    in_jobseekers: Series[bool] = pa.Field(
+        description="True if at least one record of a job-seeker registry belongs to this person."
+    )
+    sex: Series[ArrowText] = sex_field(
+        "M or F; the most frequent value over the person's records (null if none given, or withheld by the disclosure check)."
+    )
+    birth_year: Series[pd.Int64Dtype] = birth_year_field(
+        "Year of birth; the most frequent value over the person's records (null if unknown, or withheld by the disclosure check: age is then withheld too)."
+    )
+    birth_year_band: Series[ArrowText] = text(
+        "Five-year band of the birth year (e.g. 1980-1984); kept when the exact year is withheld by the disclosure check.",
+        matches=BIRTH_YEAR_BAND,
+    )
+    age: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True,
+        description="Age reached during the snapshot's calendar year: the snapshot's year minus birth_year. It depends on the birth year only, so it goes up for everyone in January and never reveals a birthday; null whenever birth_year is.",
+    )
+    governorate: Series[ArrowText] = governorate_field(
+        "Governorate of residence (canonical English name), most frequent value over the records (null if unknown, or withheld by the disclosure check)."
+    )
+    region: Series[ArrowText] = text(
+        "North, Centre or South (from the governorate); kept when the governorate is withheld by the disclosure check.",
+        one_of=REGION_NAMES,
+    )
+    nationality: Series[ArrowText] = nationality_field(
+        "Nationality as ISO 3166 alpha-3 (JOR, SYR, ...), most frequent value over the records (null if unknown, or withheld by the disclosure check)."
+    )
+    employment_status: Series[ArrowText] = employment_status_field(
+        "Latest employment status from the job-seeker registry: employed, unemployed, in_training, self_employed; null if not a job seeker."
+    )
+    officer: Series[ArrowText] = officer_field(
+        "Employment and career guidance officer in charge of the latest job-seeker record, in the spelling the month's records use most; null unless the value is a staff name and the officer has at least k job seekers this month (k of the disclosure check)."
+    )
+    first_seen_month: Series[ArrowText] = text(
+        "The first monthly snapshot in which this beneficiary id appeared (YYYY-MM).",
+        nullable=False,
+        matches=MONTH,
+    )
+    n_records: Series[int] = pa.Field(
+        ge=1, description="Number of source records linked to this person this month."
+    )
+    min_link_probability: Series[float] = _probability(
+        "Weakest match probability among the links holding this person's records together (1.0 for a single record)."
+    )
+    conflict: Series[bool] = pa.Field(
+        description="True if the person's records carry two different national numbers or UNHCR individual ids: check in the review queue."
+    )
+
+    @pa.dataframe_check(name="age_with_birth_year")
+    def age_with_birth_year(cls, df: pd.DataFrame) -> pd.Series:
+        """Age is known exactly when the birth year is (the disclosure check withholds both)."""
+        return df["age"].isna() == df["birth_year"].isna()
+
+    class Config:
+        strict = True
+        ordered = True
+
+
+class Records(RecordTokens):
+    """records.parquet: one row per source record, tokens only, by person then token."""
+
+    beneficiary_id: Series[ArrowText] = _beneficiary_id("The person this record belongs to.")
+    match_probability: Series[float] = _probability(
+        "Weakest match probability of the links that put the record in its person's cluster (1.0 if alone)."
+    )
+    decided_by: Series[ArrowText] = text(
+        "How the record's cluster was decided: single (no link), auto (model above the match threshold) or reviewed (a reviewer's decision).",
+        nullable=False,
+        one_of=RECORD_DECISIONS,
+    )
+
+    class Config:
+        strict = True
+
+
+class Links(pa.DataFrameModel):
+    """links.parquet: one row per scored pair at or above the review threshold, and per
+    reviewed pair; the smaller record token on the left."""
+
+    left_token: Series[ArrowText] = token_field(
+        "record_token of the first record of the pair.", nullable=False
+    )
+    right_token: Series[ArrowText] = token_field(
+        "record_token of the second record of the pair.", nullable=False
+    )
+    left_source: Series[ArrowText] = text("Source of the first record.", nullable=False)
+    right_source: Series[ArrowText] = text("Source of the second record.", nullable=False)
+    probability: Series[float] = _probability("Fellegi-Sunter match probability of the pair.")
+    match_weight: Series[float] = pa.Field(
+        description="log2 Bayes factor of the pair (sum of the comparison weights and the prior)."
+    )
+    level: Series[np.int8] | None = pa.Field(
+        alias=r"^level_.+$", regex=True, ge=-1, description=LEVEL_DESCRIPTION
+    )
+    decision: Series[ArrowText] = text(
+        "match (at or above the match threshold), review (in the review band) or non_match.",
+        nullable=False,
+        one_of=PAIR_DECISIONS,
+    )
+    decided_by: Series[ArrowText] = text(
+        "auto (model) or reviewed (a reviewer's decision).",
+        nullable=False,
+        one_of=("auto", "reviewed"),
+    )
+
+    @pa.dataframe_check(name="smaller_token_left")
+    def smaller_token_left(cls, df: pd.DataFrame) -> pd.Series:
+        return df["left_token"] < df["right_token"]
+
+    class Config:
+        strict = True
+
+
+def descriptions(model: type[pa.DataFrameModel]) -> dict[str, str]:
+    """Column -> description of a model's named columns, in the model's order (a family of
+    columns matched by a pattern, such as ``level_<comparison>``, is left out)."""
+    columns = model.to_schema().columns
+    return {str(n): str(c.description) for n, c in columns.items() if not c.regex}
+
+
+# the data dictionary as io.snapshot.to_table writes it into each Parquet field
+BENEFICIARIES: Final[dict[str, str]] = descriptions(Beneficiaries)
+RECORDS: Final[dict[str, str]] = descriptions(Records)
+LINKS: Final[dict[str, str]] = descriptions(Links)
 
 
 def data_dictionary_markdown() -> str:

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Annotated, Any, Final
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -26,6 +26,8 @@ from pandera.api.pandas.container import DataFrameSchema
 from pandera.typing import Series
 
 from benelink.arrow_text import arrow_array
+from benelink.schemas.canonical import ArrowText, Canonical
+from benelink.schemas.checks import text
 from benelink.schemas.columns import CANONICAL_COLUMNS, NAME_PART_COLUMNS, SourceKind
 from benelink.standardize.identifiers import record_id_column
 
@@ -49,8 +51,6 @@ _EXCEL_EPOCH: Final = date(1899, 12, 30)
 # an officer's name: letters (any script) and marks, spaces and the joiners of names; a digit,
 # "@", "/", "+" ... means a phone, an id number, a date or an address was typed instead
 _NOT_IN_A_NAME: Final = r"[^\pL\pM\p{Zs}\s.'\x{2019}\-]"
-# Text columns leave ingest Arrow-backed (``benelink.arrow_text``); the check kernels read them in place.
-ArrowText = Annotated[pd.StringDtype, "pyarrow", pd.NA]
 
 
 def _per_unique(values: pd.Series, rule: Callable[[str], bool]) -> pd.Series:
@@ -201,34 +201,16 @@ def officer_is_a_name(df: pd.DataFrame) -> pd.Series:
     return _verdict(shaped, df["officer"])
 
 
-class RawBase(pa.DataFrameModel):
-    """Rules shared by every source; every canonical column is optional here.
+class RawBase(Canonical):
+    """Rules shared by every source, over the columns ``Canonical`` declares.
 
     Each check method is named after its reason code: pandera 0.35 loses the
     ``name=`` of an inherited check in every subclass schema built after the
     first, falling back to the method name, so the two must agree.
     """
 
-    source: Series[ArrowText]
-    row_number: Series[int]
-    source_record_id: Series[ArrowText] = pa.Field(nullable=True)
-    full_name: Series[ArrowText] | None = pa.Field(nullable=True)
-    first_name: Series[ArrowText] | None = pa.Field(nullable=True)
-    father_name: Series[ArrowText] | None = pa.Field(nullable=True)
-    grandfather_name: Series[ArrowText] | None = pa.Field(nullable=True)
-    family_name: Series[ArrowText] | None = pa.Field(nullable=True)
-    sex: Series[ArrowText] | None = pa.Field(nullable=True)
-    date_of_birth: Series[ArrowText] | None = pa.Field(nullable=True)
-    national_number: Series[ArrowText] | None = pa.Field(nullable=True)
-    unhcr_individual_id: Series[ArrowText] | None = pa.Field(nullable=True)
-    unhcr_case_id: Series[ArrowText] | None = pa.Field(nullable=True)
-    phone: Series[ArrowText] | None = pa.Field(nullable=True)
-    governorate: Series[ArrowText] | None = pa.Field(nullable=True)
-    locality: Series[ArrowText] | None = pa.Field(nullable=True)
-    nationality: Series[ArrowText] | None = pa.Field(nullable=True)
-    officer: Series[ArrowText] | None = pa.Field(nullable=True)
-    registration_date: Series[ArrowText] | None = pa.Field(nullable=True)
-    employment_status: Series[ArrowText] | None = pa.Field(nullable=True)
+    class Config:
+        strict = False  # a column validation does not know is left alone, as ever
 
     @pa.check("source_record_id", name="missing_record_id", ignore_na=False)
     def missing_record_id(cls, s: pd.Series) -> pd.Series:
@@ -302,7 +284,7 @@ class RawBase(pa.DataFrameModel):
 class NafRaw(RawBase):
     """National Aid Fund list: the national number is what NAF records are linked on."""
 
-    national_number: Series[ArrowText] = pa.Field(nullable=True)
+    national_number: Series[ArrowText] = text("Jordanian national number: NAF links on it.")
 
     @pa.check("national_number", name="missing_national_number", ignore_na=False)
     def missing_national_number(cls, s: pd.Series) -> pd.Series:
@@ -312,7 +294,7 @@ class NafRaw(RawBase):
 class UnhcrRaw(RawBase):
     """UNHCR registration extract: every record has an individual id."""
 
-    unhcr_individual_id: Series[ArrowText] = pa.Field(nullable=True)
+    unhcr_individual_id: Series[ArrowText] = text("UNHCR individual id: UNHCR links on it.")
 
     @pa.check("unhcr_individual_id", name="missing_unhcr_id", ignore_na=False)
     def missing_unhcr_id(cls, s: pd.Series) -> pd.Series:
