@@ -159,70 +159,84 @@ class SparkEngine:
 
         sc = self.spark.sparkContext
         parts = self.partitions or max(sc.defaultParallelism, -(-len(left) // chunk_pairs))
-        compared = _SparkCompared(sc, comparisons, parts, chunk_pairs, _share(sc, arr))
+        broadcasts = _Broadcasts(sc)
+        shared_arr = broadcasts.share(arr)
         chunks: RDD[ComparedChunk] = (
-            compared.pairs(left, right)
-            .mapPartitions(partial(_compare_chunks, compared.arr, comparisons))
+            _pairs_rdd(sc, left, right, parts, chunk_pairs)
+            .mapPartitions(partial(_compare_chunks, shared_arr, comparisons))
             .persist(StorageLevel.MEMORY_AND_DISK)
         )
         try:
             with _tasks_reported(sc, progress, len(left)):
-                # the compare job runs here, the one whose tasks the progress bar follows
-                compared.compared = chunks.map(_chunk_patterns).collect()
-            compared.chunks = chunks
-            yield compared
+                # the compare job runs here: the one whose tasks the progress bar follows
+                patterns = chunks.map(_chunk_patterns).collect()
+            yield _SparkCompared(
+                broadcasts, shared_arr, comparisons, parts, chunk_pairs, chunks, patterns
+            )
         finally:
             chunks.unpersist()
-            for shared in compared.shared:
-                shared.broadcast.destroy()
+            broadcasts.destroy()
+
+
+@dataclass
+class _Broadcasts:
+    """What one link stage broadcast, destroyed together when it is done."""
+
+    sc: SparkContext
+    shared: list[_Shared[Any]] = field(default_factory=list)
+
+    def share(self, value: T) -> _Shared[T]:
+        shared: _Shared[T] = _share(self.sc, value)
+        self.shared.append(shared)
+        return shared
+
+    def destroy(self) -> None:
+        for shared in self.shared:
+            shared.broadcast.destroy()
 
 
 @dataclass
 class _SparkCompared:
-    """The compared chunks, persisted on the executors, and what was broadcast for them."""
+    """The compared chunks, persisted on the executors, and their pattern counts."""
 
-    sc: SparkContext
+    broadcasts: _Broadcasts
+    arr: _Shared[RecordArrays]
     comparisons: tuple[Comparison, ...]
     parts: int
     chunk_pairs: int
-    arr: _Shared[RecordArrays]
-    chunks: RDD[ComparedChunk] | None = None
-    compared: list[tuple[Levels, Counts]] = field(default_factory=list)
-    shared: list[_Shared[Any]] = field(default_factory=list)
+    chunks: RDD[ComparedChunk]
+    pattern_counts: list[tuple[Levels, Counts]]
+    # the model of the last scoring pass, broadcast once for both passes
     scoring: tuple[Model, TermFrequencies, _Shared[tuple[Model, TermFrequencies]]] | None = None
 
-    def __post_init__(self) -> None:
-        self.shared.append(self.arr)
-
-    def share(self, value: T) -> _Shared[T]:
-        shared = _share(self.sc, value)
-        self.shared.append(shared)
-        return shared
-
-    def pairs(self, left: Codes, right: Codes) -> RDD[Chunk]:
-        """Contiguous chunks of pair positions: neighbouring pairs share values, so each
-        chunk's distinct-value similarity work stays small."""
-        size = max(1, min(self.chunk_pairs, -(-len(left) // self.parts)))
-        chunks = [(left[a:b], right[a:b]) for a, b in chunk_bounds(len(left), size)]
-        with _unclosed_sockets_ignored():
-            return self.sc.parallelize(chunks, self.parts)
-
     def patterns(self) -> list[tuple[Levels, Counts]]:
-        return self.compared
+        return self.pattern_counts
 
     def level_counts(self, left: Codes, right: Codes) -> list[LevelCounts]:
         counting = partial(_random_level_counts, self.arr, self.comparisons)
-        return self.pairs(left, right).mapPartitions(counting).collect()
+        pairs = _pairs_rdd(self.broadcasts.sc, left, right, self.parts, self.chunk_pairs)
+        return pairs.mapPartitions(counting).collect()
 
     def kept(
         self, model: Model, tf: TermFrequencies, floor: float, labels: Labels | None
     ) -> list[Scored]:
-        assert self.chunks is not None, "kept pairs are asked for inside compare() only"
         if self.scoring is None or self.scoring[0] is not model or self.scoring[1] is not tf:
-            self.scoring = (model, tf, self.share((model, tf)))  # both passes share one model
-        component = None if labels is None else self.share(labels)
+            self.scoring = (model, tf, self.broadcasts.share((model, tf)))
+        component = None if labels is None else self.broadcasts.share(labels)
         scoring = partial(_kept_chunks, self.arr, self.scoring[2], floor, component)
         return self.chunks.mapPartitions(scoring).collect()
+
+
+def _pairs_rdd(
+    sc: SparkContext, left: Codes, right: Codes, parts: int, chunk_pairs: int
+) -> RDD[Chunk]:
+    """Contiguous chunks of pair positions, at most ``chunk_pairs`` each, over ``parts``
+    partitions: neighbouring pairs share values, so each chunk's distinct-value
+    similarity work stays small."""
+    size = max(1, min(chunk_pairs, -(-len(left) // parts)))
+    chunks = [(left[a:b], right[a:b]) for a, b in chunk_bounds(len(left), size)]
+    with _unclosed_sockets_ignored():
+        return sc.parallelize(chunks, parts)
 
 
 @contextmanager
