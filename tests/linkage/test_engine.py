@@ -3,6 +3,7 @@ merges what comes back the same way whatever order it comes back in."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -12,11 +13,13 @@ import pandas as pd
 import pytest
 
 from benelink.config.model import LinkageSettings
+from benelink.errors import ConfigError
 from benelink.linkage.chunks import Counts, Labels, Scored
 from benelink.linkage.compare import Codes, Comparison, Levels, RecordArrays
 from benelink.linkage.engine import ComparedPairs, LevelCounts, LocalEngine, PairProgress
 from benelink.linkage.link import link_records
 from benelink.linkage.score import Model, TermFrequencies
+from benelink.linkage.spark import spark_engine
 from tests.helpers import november_records
 
 U_PAIRS = 50_000
@@ -90,3 +93,11 @@ def test_any_engine_gives_the_local_links(records: pd.DataFrame) -> None:
     assert np.array_equal(actual.cluster, expected.cluster)
     assert actual.lambda_ == expected.lambda_
     pd.testing.assert_frame_equal(actual.parameters, expected.parameters)
+
+
+def test_the_spark_engine_without_pyspark_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "pyspark.sql", None)  # import fails as if not installed
+    with pytest.raises(ConfigError, match=r"benelink\[spark\]"), spark_engine("local[1]"):
+        pass
