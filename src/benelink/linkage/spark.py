@@ -125,7 +125,8 @@ def _session_class() -> type[SparkSession]:
         from pyspark.sql import SparkSession
     except ImportError as exc:
         raise ConfigError(f"--engine spark needs PySpark: {INSTALL_HINT}") from exc
-    return SparkSession
+    found: type[SparkSession] = SparkSession  # typed also where mypy runs without PySpark
+    return found
 
 
 @dataclass(frozen=True)
@@ -215,7 +216,7 @@ class _SparkCompared:
     def level_counts(self, left: Codes, right: Codes) -> list[LevelCounts]:
         counting = partial(_random_level_counts, self.arr, self.comparisons)
         pairs = _pairs_rdd(self.broadcasts.sc, left, right, self.parts, self.chunk_pairs)
-        return pairs.mapPartitions(counting).collect()
+        return list(pairs.mapPartitions(counting).collect())
 
     def kept(
         self, model: Model, tf: TermFrequencies, floor: float, labels: Labels | None
@@ -224,7 +225,7 @@ class _SparkCompared:
             self.scoring = (model, tf, self.broadcasts.share((model, tf)))
         component = None if labels is None else self.broadcasts.share(labels)
         scoring = partial(_kept_chunks, self.arr, self.scoring[2], floor, component)
-        return self.chunks.mapPartitions(scoring).collect()
+        return list(self.chunks.mapPartitions(scoring).collect())
 
 
 def _pairs_rdd(
