@@ -5,10 +5,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+SPARK_STAMP := $(VENV)/.spark-stamp
 CONFIG := config/benelink.toml
 DEMO_KEY := .demo/benelink.key
 
-.PHONY: setup demo test test-spark lint format typecheck unit browser sample bench bench-scale golden clean
+.PHONY: setup demo test test-fast test-spark lint format typecheck unit browser java sample bench bench-scale golden clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,6 +18,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# the Spark engine's tests need PySpark: the spark extra, installed for `make test`
+$(SPARK_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
+	touch $(SPARK_STAMP)
 
 $(DEMO_KEY): | $(STAMP)
 	$(BIN)/benelink keygen --out $(DEMO_KEY)
@@ -27,12 +33,16 @@ demo: $(STAMP) $(DEMO_KEY)
 	BENELINK_KEY=$$(cat $(DEMO_KEY)) $(BIN)/benelink run --config $(CONFIG) --month 2026-11
 	BENELINK_KEY=$$(cat $(DEMO_KEY)) $(BIN)/benelink evaluate --config $(CONFIG) --month 2026-11 --truth data/sample/truth.csv
 
-## test: lint, type-check and the whole test suite
-test: lint typecheck browser unit
+## test: lint, type-check and the whole test suite, the Spark engine's tests included
+test: lint typecheck browser java unit
 
-## test-spark: the PySpark engine's tests (installs the spark extra; needs Java 17+)
-test-spark: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
+## test-fast: the inner loop: lint and every test but the slow ones (CLI runs, subprocesses,
+## the browser, Spark, the bench) -- well under a minute; `make test` still runs them all
+test-fast: lint
+	$(BIN)/pytest -m "not slow and not cli and not spark"
+
+## test-spark: the PySpark engine's tests alone
+test-spark: $(SPARK_STAMP) java
 	$(BIN)/pytest -m spark
 
 # the report is tested in a real headless browser: Debian's chromium, installed when missing
@@ -42,7 +52,15 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
 	  echo "chromium is not installed and cannot be installed here: the browser test will be skipped"
 
-unit: $(STAMP)
+# the Spark tests need a JDK 17+: Debian's, installed when missing (the man folder must exist
+# for its post-install step on slim images)
+java:
+	@command -v java >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && mkdir -p /usr/share/man/man1 && \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; } || \
+	  echo "Java is not installed and cannot be installed here: the Spark tests will be skipped"
+
+unit: $(SPARK_STAMP)
 	$(BIN)/pytest
 
 lint: $(STAMP)

@@ -1,5 +1,5 @@
 """Shared test settings: hypothesis profiles (dev is quick, ci is thorough) and the
-session-wide end-to-end run of the committed sample."""
+session-wide end-to-end run of the committed sample, and the `cli` mark for whoever uses it."""
 
 from __future__ import annotations
 
@@ -33,3 +33,14 @@ def two_months(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         )
         assert result.exit_code == 0, result.output
     return config, root / "out"
+
+
+# fixtures that run benelink through its command line: a test using one is a `cli` test
+# (left out of `make test-fast`) even where its module forgot to say so
+CLI_FIXTURES = frozenset({"two_months", "october"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if CLI_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.cli)

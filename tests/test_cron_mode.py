@@ -39,6 +39,7 @@ def test_bad_months_are_usage_errors(text: str) -> None:
         resolve_month(text, date(2026, 11, 25))
 
 
+@pytest.mark.cli
 def test_rerun_gives_byte_identical_tables_and_manifest_but_timestamps(
     two_months: tuple[Path, Path],
 ) -> None:
@@ -64,6 +65,7 @@ def test_rerun_gives_byte_identical_tables_and_manifest_but_timestamps(
     assert again == manifest
 
 
+@pytest.mark.cli
 def test_run_log_has_one_line_per_stage_with_counts(two_months: tuple[Path, Path]) -> None:
     _, out = two_months
     logs = sorted((out / "logs").glob("run-2026-11-*.jsonl"))
@@ -83,6 +85,7 @@ def test_run_log_has_one_line_per_stage_with_counts(two_months: tuple[Path, Path
     assert link["candidate_pairs"] > 0 and link["seconds"] >= 0
 
 
+@pytest.mark.cli
 def test_unexpected_error_exits_1_without_traceback(
     two_months: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -109,6 +112,8 @@ with run_lock(Path(sys.argv[1]), "2026-11"):
 """
 
 
+@pytest.mark.cli
+@pytest.mark.slow
 def test_second_concurrent_run_exits_4_naming_the_holder(tmp_path: Path) -> None:
     config = config_for(SAMPLE, tmp_path / "out", tmp_path / "b.toml")
     holder = subprocess.Popen(
@@ -127,6 +132,7 @@ def test_second_concurrent_run_exits_4_naming_the_holder(tmp_path: Path) -> None
             holder.stdout.close()
 
 
+@pytest.mark.cli
 def test_key_rotation_keeps_beneficiary_ids(tmp_path: Path) -> None:
     config = config_for(SAMPLE, tmp_path / "out", tmp_path / "b.toml")
     assert (

@@ -9,10 +9,13 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from benelink.cli import app
 from tests.helpers import SAMPLE, TEST_KEY, check_snapshot, config_for, evaluate_through_cli
+
+pytestmark = pytest.mark.cli  # runs benelink through its command line
 
 runner = CliRunner()
 ENV = {"BENELINK_KEY": TEST_KEY}

@@ -37,6 +37,7 @@ def _run(config: Path, month: str) -> subprocess.Popen[bytes]:
 
 
 @pytest.mark.slow
+@pytest.mark.cli
 def test_sigkill_at_several_points_never_corrupts_snapshots(tmp_path: Path) -> None:
     config = config_for(SAMPLE, tmp_path / "out", tmp_path / "benelink.toml")
     assert _run(config, "2026-10").wait() == 0

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import openpyxl
 import pyarrow.parquet as pq
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -23,6 +24,8 @@ from typer.testing import CliRunner
 from benelink.cli import app
 from benelink.sample import generate_sample
 from tests.helpers import REPO, SAMPLE, TEST_KEY, config_for
+
+pytestmark = pytest.mark.cli  # runs benelink through its command line
 
 PERSONAL = {
     "full_name",

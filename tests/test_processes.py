@@ -19,6 +19,7 @@ def _pid_and_square(x: int) -> tuple[int, int]:
     return os.getpid(), x * x
 
 
+@pytest.mark.slow
 def test_workers_run_elsewhere_and_keep_the_order() -> None:
     with worker_processes(2, MIN_ROWS_FOR_WORKERS) as in_workers:
         results = list(in_workers(_pid_and_square, list(range(20))))
@@ -39,6 +40,8 @@ def test_row_slices_cover_every_row_once_in_order(n_rows: int, workers: int) -> 
     assert covered == list(range(n_rows))
 
 
+@pytest.mark.cli
+@pytest.mark.slow
 def test_a_month_standardised_and_tokenised_in_workers_is_the_same_month(
     two_months: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

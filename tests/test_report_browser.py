@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = [pytest.mark.cli, pytest.mark.slow]  # the sample run through the CLI, then chromium
+
 FLAGS = [
     "--headless",
     "--no-sandbox",

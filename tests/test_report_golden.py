@@ -14,7 +14,11 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.helpers import REPO
+
+pytestmark = pytest.mark.cli  # runs benelink through its command line
 
 GOLDEN = REPO / "tests" / "golden" / "report-2026-11.json"
 

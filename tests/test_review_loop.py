@@ -6,11 +6,14 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from benelink.cli import app
 from tests.helpers import SAMPLE, TEST_KEY, config_for
+
+pytestmark = pytest.mark.cli  # runs benelink through its command line
 
 runner = CliRunner()
 ENV = {"BENELINK_KEY": TEST_KEY}

@@ -32,6 +32,8 @@ from tests.hostile.harness import (
     digest,
 )
 
+pytestmark = pytest.mark.cli  # runs benelink through its command line
+
 OTHER_KEY = "9c1e5b7a2f8d4036e1b9a7c5d3f2086b4e6a1c9d7f0b3e5a8c2d4f6e1a7b9c3d"
 
 

@@ -36,6 +36,8 @@ from tests.hostile.harness import (
     assert_no_leak,
 )
 
+pytestmark = pytest.mark.cli  # runs benelink through its command line
+
 _RANDOM = np.random.default_rng(1114)
 
 

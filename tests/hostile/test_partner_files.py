@@ -21,6 +21,8 @@ from benelink.pipelines.check import check_month
 from tests.fixtures.bad.cases import CASES, MONTH, ROWS, Case, junk_100k, month_folder
 from tests.helpers import TEST_KEY, config_for
 
+pytestmark = pytest.mark.cli  # runs benelink through its command line
+
 runner = CliRunner()
 ENV = {"BENELINK_KEY": TEST_KEY}
 

@@ -30,6 +30,8 @@ from tests.hostile.harness import (
     assert_no_leak,
 )
 
+pytestmark = pytest.mark.cli  # runs benelink through its command line
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ROW = 4  # the data row planted (row_number 6 in the file: header is row 1)
 LONG = 201  # over the 200 characters a value may hold

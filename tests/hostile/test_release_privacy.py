@@ -37,6 +37,8 @@ from tests.hostile.harness import (
     output_texts,
 )
 
+pytestmark = pytest.mark.cli  # runs benelink through its command line
+
 # every released form of the built-in quasi-identifiers
 FORMS = ("sex", "birth_year", "age", "birth_year_band", "governorate", "region", "nationality")
 K = 5  # the shipped configuration's k

@@ -42,6 +42,8 @@ from tests.hostile.harness import (
     assert_no_leak,
 )
 
+pytestmark = pytest.mark.cli  # runs benelink through its command line
+
 HIDDEN_NAME = "Xerbolvic Quandrel"  # planted only on hidden sheets: never read, never shown
 
 

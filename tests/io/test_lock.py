@@ -36,6 +36,7 @@ def _stop(proc: subprocess.Popen[str]) -> None:
         proc.stdout.close()
 
 
+@pytest.mark.slow
 def test_second_run_is_refused_naming_the_holder(tmp_path: Path) -> None:
     proc = _hold_in_subprocess(tmp_path)
     try:
@@ -47,6 +48,7 @@ def test_second_run_is_refused_naming_the_holder(tmp_path: Path) -> None:
         _stop(proc)
 
 
+@pytest.mark.slow
 def test_lock_of_a_killed_run_is_taken_over(tmp_path: Path) -> None:
     proc = _hold_in_subprocess(tmp_path)
     _stop(proc)

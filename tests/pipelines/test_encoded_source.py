@@ -29,6 +29,8 @@ from benelink.pipelines.validate import validate_source
 from benelink.standardize.identifiers import record_id_column
 from tests.helpers import SAMPLE, TEST_KEY, config_for
 
+pytestmark = pytest.mark.cli  # runs benelink through its command line
+
 MONTH = "2026-11"
 KEY = parse_key(TEST_KEY, "test key")
 ENCODED = SourceSettings(file="naf.encoded.parquet", kind="naf", format="encoded")

@@ -11,8 +11,8 @@ match components are known — those below it whose two records share a
 component, because clustering averages over *every* scored pair between two
 groups. The other pairs are dropped chunk by chunk.
 
-Both engines run exactly these functions: the local one in a loop, the Spark
-one per partition (``benelink.linkage.spark``).
+Every engine runs exactly these functions (``benelink.linkage.engine``): the
+local one on threads, the Spark one per partition (``benelink.linkage.spark``).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from benelink.linkage.score import (
     Model,
     TermFrequencies,
     indexed_match_weights,
+    level_counts,
     match_probability,
     pattern_index,
 )
@@ -85,6 +86,16 @@ def merged_patterns(parts: Iterable[tuple[Levels, Counts]], width: int) -> tuple
     counts = np.zeros(len(patterns), dtype=np.int64)
     np.add.at(counts, inverse.reshape(-1), np.concatenate([c for _, c in parts]))
     return patterns.astype(np.int8), counts
+
+
+def summed_level_counts(
+    parts: Sequence[tuple[Floats, ...]], comparisons: Sequence[Comparison]
+) -> tuple[Floats, ...]:
+    """Per-chunk level counts (:func:`level_counts` of each chunk's pairs) summed: those
+    of all the pairs. The counts are whole numbers, so the order of the sum is moot."""
+    if not parts:
+        return level_counts(comparisons, np.zeros((0, len(comparisons)), dtype=np.int8))
+    return tuple(np.sum([p[i] for p in parts], axis=0) for i in range(len(comparisons)))
 
 
 def kept_pairs(
@@ -148,7 +159,7 @@ def collect_kept(
     kept: Callable[[Labels | None], Scored],
 ) -> Scored:
     """Every pair clustering reads, in pair order, from two passes of ``kept`` over the
-    chunks (:func:`kept_pairs` on each, in a loop or on Spark): first the pairs at or
+    chunks (:func:`kept_pairs` on each, on the engine): first the pairs at or
     above the floor, then — with their match components — the pairs below it inside
     one. Scoring twice costs two table look-ups per pair; keeping every pair's
     probability between the passes would cost eight bytes a pair."""

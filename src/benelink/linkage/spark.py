@@ -1,21 +1,23 @@
-"""The link stage on PySpark (``--engine spark``): the same functions, distributed.
+"""The Spark engine (``--engine spark``): the link stage's chunk functions per partition.
 
-Nothing here compares or scores a pair itself. The driver encodes the
-records and blocks them exactly as :func:`benelink.linkage.link.link_records`
-does; the candidate pairs are cut into contiguous chunks of at most
-``PARTITION_PAIRS`` and shipped as an RDD; the encoded record arrays
-(:class:`RecordArrays`) are broadcast once. On the executors each chunk runs
-the local engine's chunk functions (``benelink.linkage.chunks``):
+Nothing here compares or scores a pair itself, blocks, fits the model or
+clusters: :func:`benelink.linkage.link.link_records` does all of that once,
+whatever the engine, and :class:`SparkEngine` implements the small
+:class:`~benelink.linkage.engine.LinkEngine` seam underneath. The candidate
+pairs are cut into contiguous chunks and shipped as an RDD; the encoded record
+arrays (:class:`RecordArrays`) are broadcast once. On the executors each chunk
+runs the local engine's chunk functions (``benelink.linkage.chunks``):
 :func:`compare_chunk` (kept, persisted, as distinct comparison vectors plus an
-index per pair), then, with the model fitted on the driver from the summed
+index per pair), then, with the model the driver fitted from the summed
 pattern counts, :func:`kept_pairs` — so the links are the local engine's, bit
 for bit.
 
-Only the pairs the driver needs come back: those at or above the review floor
-(every match edge among them), then — once their match components are known
-— the lower pairs inside those components. The other pairs never leave the
-executors. While the pairs are compared, a thread reads Spark's status tracker
-so the progress bar moves partition by partition.
+Only what the driver needs comes back: each chunk's pattern counts, the random
+pairs' level counts, and the pairs at or above the review floor, then — once
+their match components are known — the lower pairs inside those components.
+The other pairs never leave the executors. While the pairs are compared, a
+thread reads Spark's status tracker so the progress bar moves partition by
+partition.
 
 Privacy: the broadcast holds normalised names and id numbers. ``spark_session``
 turns on Spark's local-disk I/O encryption so that a spilled or broadcast
@@ -31,64 +33,26 @@ import sys
 import threading
 import uuid
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
-import numpy as np
-import numpy.typing as npt
-import pandas as pd
-
-from benelink.config.model import LinkageSettings
 from benelink.errors import ConfigError
-from benelink.linkage.block import DEFAULT_MAX_BLOCK_SIZE, DEFAULT_RULES, BlockingRule
-from benelink.linkage.block import candidate_pairs as block_candidates
 from benelink.linkage.chunks import (
     PARTITION_PAIRS,
     ComparedChunk,
     Counts,
+    Labels,
     Scored,
     chunk_bounds,
-    collect_kept,
     compare_chunk,
-    concat_scored,
     kept_pairs,
-    merged_patterns,
 )
-from benelink.linkage.compare import (
-    COMPARISONS,
-    Codes,
-    Comparison,
-    Floats,
-    Levels,
-    RecordArrays,
-    compare_pairs,
-    encode_records,
-)
-from benelink.linkage.identical import distinct_positions, distinct_records, identical_copies
-from benelink.linkage.link import (
-    Blocking,
-    LinkResult,
-    PairProgress,
-    decided_positions,
-    finish_link,
-)
-from benelink.linkage.random_pairs import (
-    DEFAULT_U_PAIRS,
-    DEFAULT_U_SEED,
-    all_pairs_count,
-    random_pairs,
-)
-from benelink.linkage.score import (
-    Model,
-    TermFrequencies,
-    estimate_model,
-    level_counts,
-    term_frequencies,
-)
-from benelink.linkage.similarity import RecordForm
+from benelink.linkage.compare import Codes, Comparison, Levels, RecordArrays, compare_pairs
+from benelink.linkage.engine import ComparedPairs, LevelCounts, PairProgress
+from benelink.linkage.score import Model, TermFrequencies, level_counts
 
 if TYPE_CHECKING:
     from pyspark import RDD, Broadcast, SparkContext
@@ -112,16 +76,13 @@ def spark_session(
     The UI is off, shuffles are small (the stage shuffles nothing big) and
     local-disk I/O is encrypted because broadcast records hold personal data.
     """
-    try:
-        from pyspark.sql import SparkSession
-    except ImportError as exc:
-        raise ConfigError(f"--engine spark needs PySpark: {INSTALL_HINT}") from exc
+    session_class = _session_class()
     local = master.startswith("local")
     if local:
         # a bare "python3" on PATH would lack numpy and benelink; only this one has them
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = (
-        SparkSession.builder.master(master)
+        session_class.builder.master(master)
         .appName(app_name)
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
@@ -139,91 +100,144 @@ def spark_session(
     return spark
 
 
-def link_records_spark(
-    records: pd.DataFrame,
-    settings: LinkageSettings,
-    spark: SparkSession,
-    *,
-    partitions: int | None = None,
-    rules: Sequence[BlockingRule] = DEFAULT_RULES,
-    comparisons: Sequence[Comparison] = COMPARISONS,
-    form: RecordForm = "clear",
-    max_block_size: int = DEFAULT_MAX_BLOCK_SIZE,
-    decisions: pd.DataFrame | None = None,
-    u_pairs: int = DEFAULT_U_PAIRS,
-    u_seed: int = DEFAULT_U_SEED,
-    progress: PairProgress | None = None,
-) -> LinkResult:
-    """:func:`benelink.linkage.link.link_records`, with the pair work on ``spark``.
+@contextmanager
+def spark_engine(
+    master: str = "local[2]", *, partitions: int | None = None
+) -> Iterator[SparkEngine]:
+    """A :class:`SparkEngine` for one link stage (``benelink run --engine spark``).
+
+    It runs on the Spark session already active in this thread when there is one
+    (a notebook's, a test module's): that session belongs to whoever started it and
+    is left running. Otherwise it starts one on ``master`` (:func:`spark_session`)
+    and stops it at the end.
+    """
+    active = _session_class().getActiveSession()
+    spark = active if active is not None else spark_session(master)
+    try:
+        yield SparkEngine(spark, partitions)
+    finally:
+        if active is None:
+            spark.stop()
+
+
+def _session_class() -> type[SparkSession]:
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise ConfigError(f"--engine spark needs PySpark: {INSTALL_HINT}") from exc
+    found: type[SparkSession] = SparkSession  # typed also where mypy runs without PySpark
+    return found
+
+
+@dataclass(frozen=True)
+class SparkEngine:
+    """The chunk functions run per partition of ``spark``.
 
     ``partitions`` is the number of Spark partitions of the candidate pairs
-    (default: the cluster's parallelism, or more so that none holds over
-    ``PARTITION_PAIRS`` pairs). The other arguments and the result are those
-    of ``link_records``, and so are the links and clusters.
+    (default: the cluster's parallelism, or more so that no chunk holds over
+    ``chunk_pairs`` pairs).
     """
-    from pyspark import StorageLevel
 
-    if partitions is not None and partitions < 1:
-        raise ConfigError("the Spark link stage needs at least one partition")
-    n = len(records)
-    comps = tuple(comparisons)
-    arr = encode_records(records, form)
-    copies = identical_copies(arr, records, rules, decided_positions(decisions))
-    candidates = block_candidates(
-        records, settings.max_candidate_pairs, rules, max_block_size, identical=copies
-    )
-    sc = spark.sparkContext
-    parts = partitions or max(sc.defaultParallelism, -(-len(candidates) // PARTITION_PAIRS))
+    spark: SparkSession
+    partitions: int | None = None
 
-    shared = _share(sc, arr)
-    compared: RDD[ComparedChunk] = (
-        _pairs_rdd(spark, candidates.left, candidates.right, parts)
-        .mapPartitions(partial(_compare_chunks, shared, comps))
-        .persist(StorageLevel.MEMORY_AND_DISK)
-    )
-    scoring: _Shared[tuple[Model, TermFrequencies]] | None = None
-    component: _Shared[npt.NDArray[np.int64]] | None = None
-    try:
-        with _tasks_reported(sc, progress, len(candidates)):
-            patterns, counts = merged_patterns(compared.map(_chunk_patterns).collect(), len(comps))
-        distinct = distinct_positions(n, copies)  # identical copies count once, as locally
-        u_left, u_right = (distinct[p] for p in random_pairs(len(distinct), u_pairs, u_seed))
-        random_counts = _summed_level_counts(
-            _pairs_rdd(spark, u_left, u_right, parts)
-            .mapPartitions(partial(_random_level_counts, shared, comps))
-            .collect(),
-            comps,
+    def __post_init__(self) -> None:
+        if self.partitions is not None and self.partitions < 1:
+            raise ConfigError("the Spark link stage needs at least one partition")
+
+    @contextmanager
+    def compare(
+        self,
+        arr: RecordArrays,
+        comparisons: tuple[Comparison, ...],
+        left: Codes,
+        right: Codes,
+        *,
+        chunk_pairs: int = PARTITION_PAIRS,
+        progress: PairProgress | None = None,
+    ) -> Iterator[ComparedPairs]:
+        from pyspark import StorageLevel
+
+        sc = self.spark.sparkContext
+        parts = self.partitions or max(sc.defaultParallelism, -(-len(left) // chunk_pairs))
+        broadcasts = _Broadcasts(sc)
+        shared_arr = broadcasts.share(arr)
+        chunks: RDD[ComparedChunk] = (
+            _pairs_rdd(sc, left, right, parts, chunk_pairs)
+            .mapPartitions(partial(_compare_chunks, shared_arr, comparisons))
+            .persist(StorageLevel.MEMORY_AND_DISK)
         )
-        model = estimate_model(
-            comps,
-            patterns,
-            counts,
-            settings.em_max_iterations,
-            random_counts=random_counts,
-            population_pairs=all_pairs_count(len(distinct)),
-            form=arr.form,
-        )
-        tf = term_frequencies(distinct_records(arr, distinct), comps)
-        scoring = _share(sc, (model, tf))
-
-        def kept(labels: npt.NDArray[np.int64] | None) -> Scored:
-            nonlocal component
-            if labels is not None:
-                component = _share(sc, labels)
-            chunk_scoring = partial(
-                _kept_chunks, shared, scoring, settings.review_threshold, component
+        try:
+            with _tasks_reported(sc, progress, len(left)):
+                # the compare job runs here: the one whose tasks the progress bar follows
+                patterns = chunks.map(_chunk_patterns).collect()
+            yield _SparkCompared(
+                broadcasts, shared_arr, comparisons, parts, chunk_pairs, chunks, patterns
             )
-            return concat_scored(compared.mapPartitions(chunk_scoring).collect(), len(comps))
+        finally:
+            chunks.unpersist()
+            broadcasts.destroy()
 
-        scored = collect_kept(n, settings.match_threshold, decisions, kept)
-    finally:
-        compared.unpersist()
-        for broadcast in (shared, scoring, component):
-            if broadcast is not None:
-                broadcast.broadcast.destroy()
 
-    blocking = Blocking.of(candidates, len(candidates))
-    return finish_link(arr, settings, comps, decisions, model, tf, blocking, scored)
+@dataclass
+class _Broadcasts:
+    """What one link stage broadcast, destroyed together when it is done."""
+
+    sc: SparkContext
+    shared: list[_Shared[Any]] = field(default_factory=list)
+
+    def share(self, value: T) -> _Shared[T]:
+        shared: _Shared[T] = _share(self.sc, value)
+        self.shared.append(shared)
+        return shared
+
+    def destroy(self) -> None:
+        for shared in self.shared:
+            shared.broadcast.destroy()
+
+
+@dataclass
+class _SparkCompared:
+    """The compared chunks, persisted on the executors, and their pattern counts."""
+
+    broadcasts: _Broadcasts
+    arr: _Shared[RecordArrays]
+    comparisons: tuple[Comparison, ...]
+    parts: int
+    chunk_pairs: int
+    chunks: RDD[ComparedChunk]
+    pattern_counts: list[tuple[Levels, Counts]]
+    # the model of the last scoring pass, broadcast once for both passes
+    scoring: tuple[Model, TermFrequencies, _Shared[tuple[Model, TermFrequencies]]] | None = None
+
+    def patterns(self) -> list[tuple[Levels, Counts]]:
+        return self.pattern_counts
+
+    def level_counts(self, left: Codes, right: Codes) -> list[LevelCounts]:
+        counting = partial(_random_level_counts, self.arr, self.comparisons)
+        pairs = _pairs_rdd(self.broadcasts.sc, left, right, self.parts, self.chunk_pairs)
+        return list(pairs.mapPartitions(counting).collect())
+
+    def kept(
+        self, model: Model, tf: TermFrequencies, floor: float, labels: Labels | None
+    ) -> list[Scored]:
+        if self.scoring is None or self.scoring[0] is not model or self.scoring[1] is not tf:
+            self.scoring = (model, tf, self.broadcasts.share((model, tf)))
+        component = None if labels is None else self.broadcasts.share(labels)
+        scoring = partial(_kept_chunks, self.arr, self.scoring[2], floor, component)
+        return list(self.chunks.mapPartitions(scoring).collect())
+
+
+def _pairs_rdd(
+    sc: SparkContext, left: Codes, right: Codes, parts: int, chunk_pairs: int
+) -> RDD[Chunk]:
+    """Contiguous chunks of pair positions, at most ``chunk_pairs`` each, over ``parts``
+    partitions: neighbouring pairs share values, so each chunk's distinct-value
+    similarity work stays small."""
+    size = max(1, min(chunk_pairs, -(-len(left) // parts)))
+    chunks = [(left[a:b], right[a:b]) for a, b in chunk_bounds(len(left), size)]
+    with _unclosed_sockets_ignored():
+        return sc.parallelize(chunks, parts)
 
 
 @contextmanager
@@ -239,7 +253,6 @@ def _tasks_reported(
     if progress is None:
         yield
         return
-    progress.size(total, "pairs")
     group = f"benelink-compare-{uuid.uuid4().hex}"
     sc.setJobGroup(group, "benelink: compare candidate pairs")
     stop = threading.Event()
@@ -278,15 +291,6 @@ def _task_counts(sc: SparkContext, group: str) -> tuple[int, int]:
                 finished += stage.numCompletedTasks
                 tasks += stage.numTasks
     return finished, tasks
-
-
-def _pairs_rdd(spark: SparkSession, left: Codes, right: Codes, parts: int) -> RDD[Chunk]:
-    """Contiguous chunks of pair positions: neighbouring pairs share values, so each
-    chunk's distinct-value similarity work stays small."""
-    size = max(1, min(PARTITION_PAIRS, -(-len(left) // parts)))
-    chunks = [(left[a:b], right[a:b]) for a, b in chunk_bounds(len(left), size)]
-    with _unclosed_sockets_ignored():
-        return spark.sparkContext.parallelize(chunks, parts)
 
 
 @dataclass(frozen=True)
@@ -334,7 +338,7 @@ def _kept_chunks(
     shared: _Shared[RecordArrays],
     scoring: _Shared[tuple[Model, TermFrequencies]],
     floor: float,
-    component: _Shared[npt.NDArray[np.int64]] | None,
+    component: _Shared[Labels] | None,
     chunks: Iterable[ComparedChunk],
 ) -> Iterator[Scored]:
     arr = shared.value()
@@ -346,15 +350,7 @@ def _kept_chunks(
 
 def _random_level_counts(
     shared: _Shared[RecordArrays], comparisons: tuple[Comparison, ...], chunks: Iterable[Chunk]
-) -> Iterator[tuple[Floats, ...]]:
+) -> Iterator[LevelCounts]:
     arr = shared.value()
     for left, right in chunks:
         yield level_counts(comparisons, compare_pairs(arr, left, right, comparisons))
-
-
-def _summed_level_counts(
-    parts: Sequence[tuple[Floats, ...]], comparisons: Sequence[Comparison]
-) -> tuple[Floats, ...]:
-    if not parts:
-        return level_counts(comparisons, np.zeros((0, len(comparisons)), dtype=np.int8))
-    return tuple(np.sum([p[i] for p in parts], axis=0) for i in range(len(comparisons)))

@@ -12,6 +12,7 @@ the officer needs it to send back to the partner.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -223,28 +224,19 @@ def _link(
     threads: int,
 ) -> LinkResult:
     """The link stage on the chosen engine; PySpark is imported only when asked for."""
+    link = functools.partial(
+        link_records,
+        records,
+        settings,
+        decisions=decisions,
+        form=form,
+        max_block_size=settings.max_block_size,
+        progress=progress,
+        threads=threads,
+    )
     if engine == "local":
-        return link_records(
-            records,
-            settings,
-            decisions=decisions,
-            form=form,
-            max_block_size=settings.max_block_size,
-            progress=progress,
-            threads=threads,
-        )
-    from benelink.linkage.spark import link_records_spark, spark_session
+        return link()
+    from benelink.linkage.spark import spark_engine
 
-    spark = spark_session(master=spark_master)
-    try:
-        return link_records_spark(
-            records,
-            settings,
-            spark,
-            decisions=decisions,
-            form=form,
-            max_block_size=settings.max_block_size,
-            progress=progress,
-        )
-    finally:
-        spark.stop()
+    with spark_engine(spark_master) as on_spark:
+        return link(engine=on_spark)
