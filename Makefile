@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 CONFIG := config/benelink.toml
 DEMO_KEY := .demo/benelink.key
 
-.PHONY: setup demo test test-spark lint format typecheck unit browser sample bench bench-scale golden clean
+.PHONY: setup demo test test-spark lint format typecheck unit browser sample bench bench-scale bench-mess golden clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -73,6 +73,10 @@ bench: $(STAMP)
 bench-scale: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m bench.scale --out bench/SCALE.md
+
+## bench-mess: quality over every record as each kind of partner-file mess grows -> bench/MESS.md
+bench-mess: $(STAMP)
+	$(BIN)/python -m bench.mess --out bench/MESS.md
 
 clean:
 	rm -rf out .demo
