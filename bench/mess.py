@@ -35,6 +35,7 @@ import pandas as pd
 
 import benelink
 from bench.mess_render import render
+from bench.report import machine_lines
 from bench.scale import write_config
 from benelink.anonymize.tokens import record_tokens
 from benelink.sample import GROUPS, PRESETS, Mess, build_sample, group_mess, write_sample
@@ -76,6 +77,7 @@ class Measured:
     records: int = 0
     kept: int = 0
     rejected: dict[str, int] = field(default_factory=dict)
+    refused: list[str] = field(default_factory=list)  # sources over their reject limit
     rows: dict[str, int] = field(default_factory=dict)
     quality: dict[str, Any] = field(default_factory=dict)
     kept_quality: dict[str, Any] = field(default_factory=dict)
@@ -179,6 +181,11 @@ def measure(
     row.records = len(sample.truth)
     row.kept = len(prepared.records)
     row.rejected = {i.source: i.rejected_rows for i in prepared.inputs}
+    row.refused = [  # a monthly run would stop on these (exit 3); prepare_month goes on
+        i.source
+        for i in prepared.inputs
+        if i.rows and i.rejected_rows / i.rows > cfg.sources[i.source].max_reject_rate
+    ]
     row.fields = held(prepared.records)
     every, kept = score(prepared.records, linked.cluster, sample.truth)
     row.quality, row.kept_quality = every.to_dict(), kept.to_dict()
@@ -266,6 +273,7 @@ def main(argv: list[str] | None = None) -> None:
         "seed": args.seed,
         "month": args.month,
         "minutes": (time.perf_counter() - started) / 60,
+        "machine": [line for line in machine_lines() if not line.startswith("- Date")],
         "points": [
             {"kind": p.kind, "rate": p.rate, "rates": p.mess.rates(), **asdict(done[p.mess])}
             for p in points

@@ -137,8 +137,8 @@ GROUPS: Final[dict[str, Callable[[float], dict[str, float]]]] = {
 PRESETS: Final[dict[str, Mess]] = {
     "none": Mess(),
     "partner-like": Mess(
-        naf_refugees=0.035,
-        naf_blank_nn=0.01,
+        naf_refugees=0.03,
+        naf_blank_nn=0.005,
         jobseeker_unhcr_no=UNHCR_NO_FILLED,
         case_in_unhcr_no=0.3,
         individual_in_case=0.01,
