@@ -9,7 +9,7 @@ SPARK_STAMP := $(VENV)/.spark-stamp
 CONFIG := config/benelink.toml
 DEMO_KEY := .demo/benelink.key
 
-.PHONY: setup demo test test-fast test-spark lint format typecheck unit browser java sample bench bench-scale golden clean
+.PHONY: setup demo test test-fast test-spark lint format typecheck unit browser java sample bench bench-scale bench-mess golden clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -91,6 +91,10 @@ bench: $(STAMP)
 bench-scale: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m bench.scale --out bench/SCALE.md
+
+## bench-mess: quality over every record as each kind of partner-file mess grows -> bench/MESS.md
+bench-mess: $(STAMP)
+	$(BIN)/python -m bench.mess --out bench/MESS.md
 
 clean:
 	rm -rf out .demo

@@ -23,13 +23,21 @@ def sample(
     months: Annotated[
         str, typer.Option(help="Comma-separated months, YYYY-MM.")
     ] = "2026-10,2026-11",
+    mess: Annotated[
+        str,
+        typer.Option(
+            help="How messy the files are: a preset (partner-like), name=rate pairs "
+            "(naf_without_nn=0.05,dates_unhcr=0.1), both, or a TOML file; see docs/sample.md. "
+            "Default none: the tidy sample.",
+        ),
+    ] = "none",
 ) -> None:
     """Generate synthetic NAF, UNHCR and job-seeker extracts with a truth file."""
-    from benelink.sample import generate_sample
+    from benelink.sample import generate_sample, parse_mess
 
     def action() -> Any:
         chosen = [resolve_month(m.strip(), datetime.now(UTC).date()) for m in months.split(",")]
-        return generate_sample(out_dir, people, seed, chosen)
+        return generate_sample(out_dir, people, seed, chosen, parse_mess(mess))
 
     summary = guarded(action)
     out.print(summary)

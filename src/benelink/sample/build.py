@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from benelink.errors import UsageError
 from benelink.sample import jobseekers, naf, unhcr
+from benelink.sample.mess import Mess
+from benelink.sample.people_mess import messy_population
 from benelink.sample.population import Population, build_population
 from benelink.sample.records import PERSON, RecordTable, month_frame, spoil
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-_BUILDERS: tuple[tuple[str, int, Callable[[Population, np.random.Generator], RecordTable]], ...] = (
+Builder = Callable[[Population, np.random.Generator, Mess, np.random.Generator], RecordTable]
+# a source's mess draws from a stream of its own: [seed, source stream, *_MESS_STREAM]
+_MESS_STREAM = (9001, 17)
+_BUILDERS: tuple[tuple[str, int, Builder], ...] = (
     ("naf", 11, naf.records),
     ("unhcr", 12, unhcr.records),
     ("jobseekers", 13, jobseekers.records),
@@ -35,6 +40,7 @@ class Sample:
     extracts: dict[str, dict[str, pd.DataFrame]]
     truth: pd.DataFrame
     people: int
+    mess: Mess = field(default_factory=Mess)
 
 
 def _checked_months(months: Sequence[str]) -> tuple[str, ...]:
@@ -49,16 +55,22 @@ def _checked_months(months: Sequence[str]) -> tuple[str, ...]:
     return chosen
 
 
-def build_sample(people: int, seed: int, months: Sequence[str]) -> Sample:
-    """The whole sample, deterministic in ``seed``; no I/O, so tests can inspect it directly."""
+def build_sample(people: int, seed: int, months: Sequence[str], mess: Mess | None = None) -> Sample:
+    """The whole sample, deterministic in ``seed``; no I/O, so tests can inspect it directly.
+
+    ``mess`` (default tidy) adds the variety of ``benelink.sample.mess``; a tidy
+    mess gives exactly the sample made without one.
+    """
     if people < 10:
         raise UsageError("the sample needs at least 10 people")
+    mess = mess or Mess()
     chosen = _checked_months(months)
-    pop = build_population(people, seed, chosen)
+    pop = messy_population(build_population(people, seed, chosen, mess), seed, mess)
     extracts: dict[str, dict[str, pd.DataFrame]] = {m: {} for m in chosen}
     truth_parts: list[pd.DataFrame] = []
     for source, stream, builder in _BUILDERS:
-        table = builder(pop, np.random.default_rng([seed, stream]))
+        mess_rng = np.random.default_rng([seed, stream, *_MESS_STREAM])
+        table = builder(pop, np.random.default_rng([seed, stream]), mess, mess_rng)
         for k, month in enumerate(chosen):
             frame = spoil(
                 table, month_frame(table, k), np.random.default_rng([seed, stream, k]), chosen[-1]
@@ -81,4 +93,4 @@ def build_sample(people: int, seed: int, months: Sequence[str]) -> Sample:
         .sort_values(["source", "source_record_id"], kind="stable")
         .reset_index(drop=True)
     )
-    return Sample(chosen, extracts, truth, people)
+    return Sample(chosen, extracts, truth, people, mess)

@@ -8,10 +8,14 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from benelink.sample.compound import has_multiword
 from benelink.sample.lexicon import GOVERNORATES, OFFICERS
+from benelink.sample.mess import Mess
+from benelink.sample.mess_records import dated, identifiers_astray, odd_phone_cells, respelled
+from benelink.sample.messy import by_units, hits
 from benelink.sample.population import JOR, Population
 from benelink.sample.records import DUP, FROM, RecordTable, evolution, listed, scrambled_ids
-from benelink.sample.render import dates, names, phone_choice, phones
+from benelink.sample.render import NAME_PARTS, dates, names, phone_choice, phones
 from benelink.sample.spelling import ObjArray, arabic_typo, blanked, choose, latin_typo
 
 COLUMNS: dict[str, str] = {
@@ -27,6 +31,7 @@ COLUMNS: dict[str, str] = {
     "registration_date": "Registration Date",
     "employment_status": "Status",
 }
+UNHCR_NO = "UNHCR No"  # the column a mess adds (jobseeker_unhcr_no): refugees' UNHCR number
 # Status codes: unemployed, in training, employed, self-employed; monthly transitions.
 _START = (0.68, 0.10, 0.14, 0.08)
 _MOVES = np.array(
@@ -122,7 +127,10 @@ def _dates_of_birth(rng: np.random.Generator, r: pd.DataFrame) -> ObjArray:
     return np.where(unknown, ("01/01/" + birth.dt.year.astype(str)).to_numpy(), text)
 
 
-def _registration(rng: np.random.Generator, r: pd.DataFrame, months: tuple[str, ...]) -> ObjArray:
+def _registration(
+    rng: np.random.Generator, r: pd.DataFrame, months: tuple[str, ...]
+) -> tuple[pd.Series, ObjArray]:
+    """When each record was registered, and how the date is written."""
     n = len(r)
     first = pd.Timestamp(f"{months[0]}-01")
     earlier = first - pd.to_timedelta(
@@ -131,11 +139,16 @@ def _registration(rng: np.random.Generator, r: pd.DataFrame, months: tuple[str, 
     starts = pd.to_datetime([f"{m}-01" for m in months])
     joined = starts[r[FROM].to_numpy()] + pd.to_timedelta(np.floor(rng.random(n) * 28), unit="D")
     when = pd.Series(np.where(r[FROM].to_numpy() > 0, joined, earlier))
-    return dates(when, np.where(rng.random(n) < 0.3, 1, 0))
+    return when, dates(when, np.where(rng.random(n) < 0.3, 1, 0))
 
 
-def records(pop: Population, rng: np.random.Generator) -> RecordTable:
-    """Every job-seeker record over the months; about 2.5 % of people re-registered under a new id."""
+def records(
+    pop: Population, rng: np.random.Generator, mess: Mess, mess_rng: np.random.Generator
+) -> RecordTable:
+    """Every job-seeker record over the months; about 2.5 % of people re-registered under a new id.
+
+    ``mess`` is laid on afterwards from ``mess_rng`` (nothing when it is tidy).
+    """
     r = listed(pop, "jobseekers", rng, dup_rate=0.028)
     n = len(r)
     jordanian = r["nat"].to_numpy() == JOR
@@ -163,8 +176,8 @@ def records(pop: Population, rng: np.random.Generator) -> RecordTable:
         "Governorate": _governorates(rng, r["governorate"].to_numpy()),
         "Nationality": _by_habit(rng.random(n), r["nat"].to_numpy(), _NATIONALITY),
         "Officer": _officers(rng, r["governorate"].to_numpy()),
-        "Registration Date": _registration(rng, r, pop.months),
     }
+    registered, cols["Registration Date"] = _registration(rng, r, pop.months)
     habit = rng.random(n)
     for month, codes in enumerate(_statuses(rng, n, len(pop.months))):
         cols[f"_m{month}_Status"] = _by_habit(habit, codes, _STATUS_TEXT)
@@ -173,13 +186,72 @@ def records(pop: Population, rng: np.random.Generator) -> RecordTable:
     frame = pd.concat(
         [frame, evolution(rng, rendered.had_typo, frame[FROM].to_numpy(), len(pop.months))], axis=1
     )
+    columns = COLUMNS
+    if not mess.tidy:
+        frame = _messed(frame, mess, mess_rng, registered, script, four, len(pop.months))
+    if mess.jobseeker_unhcr_no:  # the column comes right after the national number
+        at = list(COLUMNS).index("national_number") + 1
+        items = list(COLUMNS.items())
+        columns = dict([*items[:at], ("unhcr_individual_id", UNHCR_NO), *items[at:]])
     return RecordTable(
         "jobseekers",
         frame,
-        COLUMNS,
+        columns,
         name_columns=("Full Name",),
         phone_column="Mobile",
         dob_column="Date of Birth",
         nn_column="National Number",
         evolving=("Status",),
     )
+
+
+def _unhcr_numbers(rng: np.random.Generator, frame: pd.DataFrame, mess: Mess) -> ObjArray:
+    """The "UNHCR No" of refugee job seekers: the individual id, or by whole officers the
+    family's case number, as typed (a space or nothing for the dash now and then)."""
+    n = len(frame)
+    filled = frame["unhcr_id"].notna().to_numpy() & hits(rng, n, mess.jobseeker_unhcr_no)
+    case = by_units(rng, frame["Officer"].to_numpy(), filled, mess.case_in_unhcr_no)
+    value = pd.Series(
+        np.where(case, frame["case_no"].to_numpy(), frame["unhcr_id"].to_numpy()), dtype=object
+    ).fillna("")
+    typed = choose(rng, (90, 5, 5), n)
+    text = np.select(
+        [typed == 1, typed == 2],
+        [value.str.replace("-", " ").to_numpy(), value.str.replace("-", "").to_numpy()],
+        value.to_numpy(),
+    )
+    return blanked(~filled, text)
+
+
+def _messed(
+    frame: pd.DataFrame,
+    mess: Mess,
+    rng: np.random.Generator,
+    registered: pd.Series,
+    script: np.ndarray,
+    four: np.ndarray,
+    n_months: int,
+) -> pd.DataFrame:
+    """UNHCR numbers (some of them case numbers), identifiers astray, written dates, odd
+    phones, re-typed names."""
+    updates: dict[str, Any] = {UNHCR_NO: _unhcr_numbers(rng, frame, mess)}
+    phone = odd_phone_cells(rng, frame["Mobile"].to_numpy(), mess.phone_forms)
+    updates["National Number"], updates["Mobile"] = identifiers_astray(
+        rng, frame["National Number"].to_numpy(), phone, mess.nn_in_phone, mess.phone_in_nn
+    )
+    birth = pd.Series(frame["birth"].to_numpy())
+    year_only = "01/01/" + birth.dt.year.astype(str)
+    unknown = (frame["Date of Birth"].to_numpy() == year_only.to_numpy()) & ~(
+        (birth.dt.month == 1) & (birth.dt.day == 1)
+    ).to_numpy()
+    shown = {
+        "Date of Birth": birth.where(~unknown, pd.to_datetime(year_only, format="%d/%m/%Y")),
+        "Registration Date": pd.Series(registered.to_numpy()),
+    }
+    cells = {c: frame[c].to_numpy() for c in shown}
+    updates.update(dated(rng, cells, shown, "jobseekers", mess.dates_jobseekers))
+    fresh = names(rng, frame, script, typo_rate=0.0).clean
+    multi = has_multiword(frame, NAME_PARTS)
+    retyped = {"Full Name": _full_names(fresh, four)}
+    updates.update(respelled(rng, frame, retyped, multi, n_months))
+    return frame.assign(**updates)

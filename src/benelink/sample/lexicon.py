@@ -19,12 +19,17 @@ from typing import Final
 
 @dataclass(frozen=True)
 class Name:
-    """One name: its Arabic spelling, frequency weight and weighted Latin spellings."""
+    """One name: its Arabic spelling, frequency weight and weighted Latin spellings.
+
+    ``glued_variant``: the Arabic is written with a space that clerks may drop
+    (نور الدين, نورالدين), as the ``عبد`` names are written glued and may be split.
+    """
 
     arabic: str
     weight: float
     latin: tuple[str, ...]
     latin_weights: tuple[float, ...]
+    glued_variant: bool = False
 
 
 _MALE: Final = """
@@ -233,12 +238,13 @@ def _weighted(spec: str) -> tuple[tuple[str, ...], tuple[float, ...]]:
     return tuple(p[0] for p in pairs), tuple(float(p[1]) for p in pairs)
 
 
-def _given(table: str) -> tuple[Name, ...]:
+def given_names(table: str, *, glued_variant: bool = False) -> tuple[Name, ...]:
+    """Names from ``"arabic;weight;Latin:w|Latin:w"`` lines."""
     names = []
     for line in table.strip().splitlines():
         arabic, weight, spec = line.split(";")
         latin, weights = _weighted(spec)
-        names.append(Name(arabic, float(weight), latin, weights))
+        names.append(Name(arabic, float(weight), latin, weights, glued_variant))
     return tuple(names)
 
 
@@ -269,8 +275,8 @@ def _families() -> tuple[tuple[Name, ...], tuple[frozenset[int], ...]]:
     return tuple(names), tuple(groups)
 
 
-MALE_NAMES: Final[tuple[Name, ...]] = _given(_MALE)
-FEMALE_NAMES: Final[tuple[Name, ...]] = _given(_FEMALE)
+MALE_NAMES: Final[tuple[Name, ...]] = given_names(_MALE)
+FEMALE_NAMES: Final[tuple[Name, ...]] = given_names(_FEMALE)
 FAMILY_NAMES, FAMILY_GROUPS = _families()
 
 # Governorates: canonical English, Arabic, English spellings seen in files, and

@@ -8,10 +8,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from benelink.sample.compound import has_multiword
 from benelink.sample.lexicon import GOVERNORATES
-from benelink.sample.population import Population
+from benelink.sample.mess import Mess
+from benelink.sample.mess_records import dated, identifiers_astray, odd_phone_cells, respelled
+from benelink.sample.population import JOR, Population
 from benelink.sample.records import FROM, RecordTable, evolution, listed, scrambled_ids
-from benelink.sample.render import dates, names, phone_choice, phones
+from benelink.sample.render import NAME_PARTS, dates, names, phone_choice, phones
 from benelink.sample.spelling import blanked, choose
 
 COLUMNS: dict[str, str] = {
@@ -35,12 +38,28 @@ _PARTS = {
 }
 
 
+# A refugee on the NAF list, by nationality code (as population.py numbers them): how
+# NAF writes the nationality of a man, of a woman, and the country.
+_REFUGEE_NATIONALITY = (
+    ("", "", ""),
+    ("سوري", "سورية", "سوريا"),
+    ("عراقي", "عراقية", "العراق"),
+    ("يمني", "يمنية", "اليمن"),
+    ("سوداني", "سودانية", "السودان"),
+)
+
+
 def _hamza_free(text: str) -> str:
     return text.replace("إ", "ا").replace("أ", "ا").replace("الزرقاء", "الزرقا")
 
 
-def records(pop: Population, rng: np.random.Generator) -> RecordTable:
-    """Every NAF record over the months; about 1 % of people are listed twice."""
+def records(
+    pop: Population, rng: np.random.Generator, mess: Mess, mess_rng: np.random.Generator
+) -> RecordTable:
+    """Every NAF record over the months; about 1 % of people are listed twice.
+
+    ``mess`` is laid on afterwards from ``mess_rng`` (nothing when it is tidy).
+    """
     r = listed(pop, "naf", rng, dup_rate=0.01)
     n = len(r)
     rendered = names(rng, r, "arabic", typo_rate=0.02)
@@ -79,11 +98,18 @@ def records(pop: Population, rng: np.random.Generator) -> RecordTable:
     cols[COLUMNS["nationality"]] = np.select(
         [style == 0, style == 1], [nationality, "اردني"], "الأردن"
     )
+    nat = r["nat"].to_numpy()
+    if (nat != JOR).any():  # refugees on the list (a mess): no national number, their nationality
+        table = np.asarray(_REFUGEE_NATIONALITY, dtype=object)
+        own = np.where(style == 2, table[nat, 2], table[nat, np.minimum(sex, 1)])
+        cols[COLUMNS["nationality"]] = np.where(nat != JOR, own, cols[COLUMNS["nationality"]])
     cols[COLUMNS["source_record_id"]] = scrambled_ids(rng, n, "", 8).radd("2").to_numpy()
     frame = r.assign(**cols)
     frame = pd.concat(
         [frame, evolution(rng, rendered.had_typo, frame[FROM].to_numpy(), len(pop.months))], axis=1
     )
+    if not mess.tidy:
+        frame = _messed(frame, mess, mess_rng, len(pop.months))
     return RecordTable(
         "naf",
         frame,
@@ -93,3 +119,31 @@ def records(pop: Population, rng: np.random.Generator) -> RecordTable:
         dob_column=COLUMNS["date_of_birth"],
         nn_column=COLUMNS["national_number"],
     )
+
+
+def _messed(
+    frame: pd.DataFrame, mess: Mess, rng: np.random.Generator, n_months: int
+) -> pd.DataFrame:
+    """Blank national numbers, identifiers astray, written dates, odd phones, re-typed names."""
+    nn_col, phone_col, dob_col = (
+        COLUMNS["national_number"],
+        COLUMNS["phone"],
+        COLUMNS["date_of_birth"],
+    )
+    n = len(frame)
+    blank = (frame["nat"].to_numpy() == JOR) & (rng.random(n) < mess.naf_blank_nn)
+    nn = blanked(blank, frame[nn_col].to_numpy())
+    phone = odd_phone_cells(rng, frame[phone_col].to_numpy(), mess.phone_forms)
+    nn, phone = identifiers_astray(rng, nn, phone, mess.nn_in_phone, mess.phone_in_nn)
+    cells = {dob_col: frame[dob_col].to_numpy()}
+    shown = {dob_col: pd.Series(frame["birth"].to_numpy())}
+    written = dated(rng, cells, shown, "naf", mess.dates_naf, serial_numbers=True)
+    fresh = names(rng, frame, "arabic", typo_rate=0.0).clean
+    multi = has_multiword(frame, NAME_PARTS)
+    no_grandfather = frame[COLUMNS["grandfather_name"]].isna().to_numpy()
+    retyped = {COLUMNS[c]: fresh[p] for p, c in _PARTS.items()}
+    retyped[COLUMNS["grandfather_name"]] = blanked(
+        no_grandfather, retyped[COLUMNS["grandfather_name"]]
+    )
+    again = respelled(rng, frame, retyped, multi, n_months)
+    return frame.assign(**{nn_col: nn, phone_col: phone, **written, **again})

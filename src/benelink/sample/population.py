@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from benelink.sample.compound import compound_children, compound_households
 from benelink.sample.lexicon import (
     FAMILY_GROUPS,
     FAMILY_NAMES,
@@ -21,6 +22,7 @@ from benelink.sample.lexicon import (
     GOVERNORATES,
     MALE_NAMES,
 )
+from benelink.sample.mess import Mess
 from benelink.sample.spelling import IntArray, blanked, choose
 
 SOURCES: tuple[str, ...] = ("naf", "unhcr", "jobseekers")
@@ -32,6 +34,8 @@ _MIXED_RATE = 0.02  # refugee households whose wife is Jordanian (on NAF as well
 _JS_TARGET = {"naf": 0.35, "unhcr": 0.25, "other": 0.15}
 _JOIN_LATER = {"naf": 0.03, "unhcr": 0.03, "jobseekers": 0.05}
 _EXIT_PER_MONTH = {"naf": 0.03, "unhcr": 0.02, "jobseekers": 0.04}
+# The mess draws from streams of its own, so the tidy sample's draws never move.
+_MESS_NAMES, _MESS_CHILDREN = 101, 102
 
 
 @dataclass(frozen=True)
@@ -164,7 +168,7 @@ def _members(rng: np.random.Generator, hh: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _stay(
+def stay(
     rng: np.random.Generator, member: np.ndarray, source: str, n_months: int
 ) -> tuple[IntArray, IntArray]:
     """Months [from, to) on a list: most are there from the start, a few join later, a few exit."""
@@ -199,10 +203,16 @@ def _ids(rng: np.random.Generator, p: pd.DataFrame, birth: pd.Series) -> pd.Data
     )
 
 
-def _draft(seed: int, households: int, months: tuple[str, ...]) -> pd.DataFrame:
+def _draft(seed: int, households: int, months: tuple[str, ...], mess: Mess) -> pd.DataFrame:
     n_months = len(months)
     reference = pd.Timestamp(f"{months[0]}-01")
-    people = _members(_rng(seed, 2), _households(_rng(seed, 1), households))
+    hh = _households(_rng(seed, 1), households)
+    if mess.compound_names or mess.particle_families:
+        hh = compound_households(
+            _rng(seed, _MESS_NAMES), hh, mess.compound_names, mess.particle_families
+        )
+    people = _members(_rng(seed, 2), hh)
+    people = compound_children(_rng(seed, _MESS_CHILDREN), people, mess.compound_names)
     rng = _rng(seed, 3)
     n = len(people)
     born = reference - pd.to_timedelta(
@@ -212,7 +222,7 @@ def _draft(seed: int, households: int, months: tuple[str, ...]) -> pd.DataFrame:
     refugee = people["nat"].to_numpy() != JOR
     stays: dict[str, IntArray] = {}
     for name, member in (("naf", people["naf_household"]), ("unhcr", people["unhcr_household"])):
-        stays[f"{name}_from"], stays[f"{name}_to"] = _stay(rng, member.to_numpy(), name, n_months)
+        stays[f"{name}_from"], stays[f"{name}_to"] = stay(rng, member.to_numpy(), name, n_months)
     age = people["age"].to_numpy()
     eligible = (age >= 18) & (age <= 65)
     js_p = np.full(n, _JS_TARGET["other"])
@@ -220,7 +230,7 @@ def _draft(seed: int, households: int, months: tuple[str, ...]) -> pd.DataFrame:
         on_list = stays[f"{name}_from"] == 0
         share = eligible[on_list].mean() if on_list.any() else 1.0
         js_p = np.where(on_list, min(_JS_TARGET[name] / max(share, 1e-9) / 0.95, 0.95), js_p)
-    stays["jobseekers_from"], stays["jobseekers_to"] = _stay(
+    stays["jobseekers_from"], stays["jobseekers_to"] = stay(
         rng, eligible & (rng.random(n) < js_p), "jobseekers", n_months
     )
     out = people.assign(
@@ -231,12 +241,19 @@ def _draft(seed: int, households: int, months: tuple[str, ...]) -> pd.DataFrame:
     return pd.concat([out, _ids(rng, out, birth)], axis=1)
 
 
-def build_population(people: int, seed: int, months: tuple[str, ...]) -> Population:
-    """Exactly ``people`` persons who appear somewhere; households kept whole except the last."""
+def build_population(
+    people: int, seed: int, months: tuple[str, ...], mess: Mess | None = None
+) -> Population:
+    """Exactly ``people`` persons who appear somewhere; households kept whole except the last.
+
+    ``mess`` gives names their compound forms here, household by household; the
+    rest of a mess is laid on the finished population (``sample.people_mess``).
+    """
+    mess = mess or Mess()
     n_months = len(months)
     households = max(people // 2, 8)
     while True:
-        draft = _draft(seed, households, months)
+        draft = _draft(seed, households, months, mess)
         seen = np.zeros(len(draft), dtype=bool)
         for source in SOURCES:
             seen |= draft[f"{source}_from"].to_numpy() < n_months

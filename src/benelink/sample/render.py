@@ -14,7 +14,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from benelink.sample.lexicon import FAMILY_NAMES, FEMALE_NAMES, MALE_NAMES, Name
+from benelink.sample.compound import ALL_FAMILY, ALL_FEMALE, ALL_MALE
+from benelink.sample.lexicon import Name
 from benelink.sample.spelling import (
     BoolArray,
     IntArray,
@@ -53,17 +54,13 @@ def names(
     scripts = np.full(n, script, dtype=object) if isinstance(script, str) else script
     sex = persons["sex"].to_numpy()
     clean: dict[str, ObjArray] = {p: np.empty(n, dtype=object) for p in NAME_PARTS}
-    tables = {
-        "father": MALE_NAMES,
-        "grandfather": MALE_NAMES,
-        "family": FAMILY_NAMES,
-    }
+    tables = {"father": ALL_MALE, "grandfather": ALL_MALE, "family": ALL_FAMILY}
     for s in ("arabic", "latin"):
         in_script = scripts == s
         for part in NAME_PARTS:
             ids = persons[part].to_numpy().astype(np.int64)
             if part == "first":
-                for sex_code, table in ((0, MALE_NAMES), (1, FEMALE_NAMES)):
+                for sex_code, table in ((0, ALL_MALE), (1, ALL_FEMALE)):
                     rows = np.flatnonzero(in_script & (sex == sex_code))
                     clean[part][rows] = _spell(rng, ids[rows], table, s)
             else:

@@ -104,8 +104,11 @@ def latin_names(rng: np.random.Generator, ids: IntArray, table: Sequence[Name]) 
     return np.asarray(flat[offsets[ids] + variant], dtype=object)
 
 
-def _arabic_variant(text: str, mask: int) -> str:
-    if mask & _SPACE and text.startswith("عبد") and len(text) > 4 and text[3] != " ":
+def _arabic_variant(name: Name, mask: int) -> str:
+    text = name.arabic
+    if mask & _SPACE and name.glued_variant:
+        text = text.replace(" ", "")
+    elif mask & _SPACE and text.startswith("عبد") and len(text) > 4 and text[3] != " ":
         text = "عبد " + text[3:]
     if mask & _HAMZA:
         text = text.replace("أ", "ا").replace("إ", "ا").replace("آ", "ا")
@@ -127,7 +130,8 @@ def arabic_names(rng: np.random.Generator, ids: IntArray, table: Sequence[Name])
     """Arabic spellings of ``ids`` with the letter variants clerks really type.
 
     Hamza dropped from alef, final ta marbuta written as ha, alef maqsura as ya,
-    compound ``عبد`` names split, and now and then tashkeel or a tatweel.
+    compound ``عبد`` names split (and spaced compounds glued), and now and then
+    tashkeel or a tatweel.
     """
     mask = np.zeros(len(ids), dtype=np.int64)
     for bit, p in _ARABIC_VARIANT_P:
@@ -135,7 +139,7 @@ def arabic_names(rng: np.random.Generator, ids: IntArray, table: Sequence[Name])
     keys = ids * 64 + mask
     uniq, inverse = np.unique(keys, return_inverse=True)
     rendered = np.array(
-        [_arabic_variant(table[int(k) // 64].arabic, int(k) % 64) for k in uniq.tolist()],
+        [_arabic_variant(table[int(k) // 64], int(k) % 64) for k in uniq.tolist()],
         dtype=object,
     )
     return np.asarray(rendered[inverse], dtype=object)

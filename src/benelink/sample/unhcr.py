@@ -8,7 +8,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from benelink.sample.compound import has_multiword
 from benelink.sample.lexicon import GOVERNORATES, NATIONALITY_CODES
+from benelink.sample.mess import Mess
+from benelink.sample.mess_records import dated, odd_phone_cells, respelled
+from benelink.sample.messy import hits
 from benelink.sample.population import JOR, Population
 from benelink.sample.records import FROM, RecordTable, evolution, listed
 from benelink.sample.render import dates, names, phone_choice, phones
@@ -49,8 +53,13 @@ def _registration(rng: np.random.Generator, r: pd.DataFrame, months: tuple[str, 
     return pd.Series(np.where(r[FROM].to_numpy() > 0, joined, in_year))
 
 
-def records(pop: Population, rng: np.random.Generator) -> RecordTable:
-    """Every UNHCR individual over the months; UNHCR ids are unique, so no re-registrations."""
+def records(
+    pop: Population, rng: np.random.Generator, mess: Mess, mess_rng: np.random.Generator
+) -> RecordTable:
+    """Every UNHCR individual over the months; UNHCR ids are unique, so no re-registrations.
+
+    ``mess`` is laid on afterwards from ``mess_rng`` (nothing when it is tidy).
+    """
     r = listed(pop, "unhcr", rng, dup_rate=0.0)
     n = len(r)
     rendered = names(rng, r, "latin", typo_rate=0.02)
@@ -94,13 +103,14 @@ def records(pop: Population, rng: np.random.Generator) -> RecordTable:
     cols["Country of Origin"] = np.where(
         nat == JOR, "SYR", codes[nat]
     )  # a Jordanian wife on a Syrian case
-    cols["Registration Date"] = dates(
-        _registration(rng, r, pop.months), np.zeros(n, dtype=np.int64)
-    )
+    registered = _registration(rng, r, pop.months)
+    cols["Registration Date"] = dates(registered, np.zeros(n, dtype=np.int64))
     frame = r.assign(**cols)
     frame = pd.concat(
         [frame, evolution(rng, rendered.had_typo, frame[FROM].to_numpy(), len(pop.months))], axis=1
     )
+    if not mess.tidy:
+        frame = _messed(frame, mess, mess_rng, registered, len(pop.months))
     return RecordTable(
         "unhcr",
         frame,
@@ -108,4 +118,34 @@ def records(pop: Population, rng: np.random.Generator) -> RecordTable:
         name_columns=tuple(_PARTS.values()),
         phone_column="Phone Number",
         dob_column="Date of Birth",
+    )
+
+
+def _messed(
+    frame: pd.DataFrame,
+    mess: Mess,
+    rng: np.random.Generator,
+    registered: pd.Series,
+    n_months: int,
+) -> pd.DataFrame:
+    """Individual ids in the case column, written dates, odd phones, re-typed names."""
+    n = len(frame)
+    astray = hits(rng, n, mess.individual_in_case)
+    case = np.where(astray, frame["Individual ID"].to_numpy(), frame["Case Number"].to_numpy())
+    phone = odd_phone_cells(rng, frame["Phone Number"].to_numpy(), mess.phone_forms)
+    birth = pd.Series(frame["birth"].to_numpy())
+    year_only = pd.to_datetime(birth.dt.year.astype(str) + "-01-01")
+    shown = {
+        "Date of Birth": birth.where(frame["dob_known"].to_numpy(), year_only),
+        "Registration Date": pd.Series(registered.to_numpy()),
+    }
+    cells = {c: frame[c].to_numpy() for c in shown}
+    written = dated(rng, cells, shown, "unhcr", mess.dates_unhcr)
+    fresh = names(rng, frame, "latin", typo_rate=0.0).clean
+    multi = has_multiword(frame, _PARTS)
+    again = respelled(rng, frame, {c: fresh[p] for p, c in _PARTS.items()}, multi, n_months)
+    return frame.assign(
+        **{"Case Number": np.asarray(case, dtype=object), "Phone Number": phone},
+        **written,
+        **again,
     )

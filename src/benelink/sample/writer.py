@@ -21,6 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from benelink.sample.build import Sample, build_sample
+from benelink.sample.mess import Mess
 
 _SHEET = "المستفيدون"
 _STAMP = re.compile(r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)")
@@ -34,6 +35,7 @@ class SampleSummary:
     people: int
     rows: dict[str, dict[str, int]]
     truth_rows: int
+    mess: str = "none"
 
     def __rich__(self) -> Table:
         sources = sorted({s for per in self.rows.values() for s in per})
@@ -44,7 +46,7 @@ class SampleSummary:
             table.add_column(source, justify="right")
         for month, per in self.rows.items():
             table.add_row(month, *(f"{per.get(s, 0):,}" for s in sources))
-        table.caption = f"truth.csv: {self.truth_rows:,} records"
+        table.caption = Text(f"truth.csv: {self.truth_rows:,} records; mess: {self.mess}")
         return table
 
 
@@ -86,7 +88,8 @@ def write_xlsx(frame: pd.DataFrame, path: Path, month: str) -> None:
 
 
 def write_sample(sample: Sample, out_dir: Path) -> SampleSummary:
-    """``<month>/naf.xlsx``, ``<month>/unhcr.csv``, ``<month>/jobseekers.csv`` and ``truth.csv``."""
+    """``<month>/naf.xlsx``, ``<month>/unhcr.csv``, ``<month>/jobseekers.csv`` and ``truth.csv``;
+    and ``mess.toml`` (the rates, which ``--mess`` reads back) unless the sample is tidy."""
     rows: dict[str, dict[str, int]] = {}
     for month in sample.months:
         folder = out_dir / month
@@ -100,9 +103,14 @@ def write_sample(sample: Sample, out_dir: Path) -> SampleSummary:
         rows[month] = {source: len(frame) for source, frame in frames.items()}
     out_dir.mkdir(parents=True, exist_ok=True)
     sample.truth.to_csv(out_dir / "truth.csv", index=False, lineterminator="\n", encoding="utf-8")
-    return SampleSummary(out_dir, sample.people, rows, len(sample.truth))
+    if not sample.mess.tidy:
+        (out_dir / "mess.toml").write_text(sample.mess.to_toml(), encoding="utf-8")
+    described = sample.mess.describe()
+    return SampleSummary(out_dir, sample.people, rows, len(sample.truth), described)
 
 
-def generate_sample(out_dir: Path, people: int, seed: int, months: Sequence[str]) -> SampleSummary:
-    """Build the sample for ``seed`` and write it under ``out_dir``."""
-    return write_sample(build_sample(people, seed, months), out_dir)
+def generate_sample(
+    out_dir: Path, people: int, seed: int, months: Sequence[str], mess: Mess | None = None
+) -> SampleSummary:
+    """Build the sample for ``seed`` (with ``mess``, default tidy) and write it under ``out_dir``."""
+    return write_sample(build_sample(people, seed, months, mess), out_dir)
