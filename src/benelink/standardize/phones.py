@@ -149,7 +149,7 @@ def read_phone(text: str) -> PhoneReading | None:
     """The phone ``text`` holds (the first when it holds several), or None if none."""
     if text.isdigit() and text.isascii():  # most cells: 0791234567, 791234567
         return _number(text)
-    value = text.translate(_TO_ASCII)
+    value = text if text.isascii() else text.translate(_TO_ASCII)
     if match := _FLOAT_ZERO.match(value):
         value = match[1]
     return _single(value) or _first_of_several(value)
