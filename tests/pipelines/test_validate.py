@@ -287,7 +287,8 @@ def test_reject_limit_message_is_one_actionable_line_without_personal_values() -
         ("32874", date(1990, 1, 1)),
         ("١٩٩٠-٠٥-١٧", date(1990, 5, 17)),
         ("1990-13-01", None),
-        ("17 May 1990", None),
+        ("17 May 1990", date(1990, 5, 17)),
+        ("17 Mai 1990", None),
         ("123", None),
     ],
 )

@@ -17,6 +17,7 @@ from benelink.config.load import load_config
 from benelink.config.model import BenelinkConfig
 from benelink.io.keys import load_key
 from benelink.pipelines.evaluate import evaluate_month
+from benelink.pipelines.validate import KEPT_REASONS
 
 
 @app.command(rich_help_panel="Monthly merge")
@@ -61,7 +62,10 @@ def validate(
             overflow="fold",  # a narrow terminal wraps a file name, never cuts it off
         )
     for c in checks:
-        reasons = "\n".join(clean(f"{k} {v:,}") for k, v in list(c.reasons.items())[:3])
+        reasons = "\n".join(
+            clean(f"{k} {v:,}" + (" (kept)" if k in KEPT_REASONS else ""))
+            for k, v in list(c.reasons.items())[:3]
+        )
         verdict = (
             plain("unreadable", "red")
             if c.error

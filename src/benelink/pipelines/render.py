@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from benelink import __version__
+from benelink.pipelines.validate import KEPT_REASONS
 from benelink.schemas.documents import Report
 
 
@@ -116,6 +117,7 @@ def render_report(report: Report) -> str:
     template = env.get_template("report.html.j2")
     return template.render(
         report=report,
+        kept_reasons=KEPT_REASONS,
         version=__version__,
         probability_chart=probability_chart,
         overlap_chart=overlap_chart,

@@ -20,11 +20,19 @@ missing_unhcr_id (UNHCR)                 unhcr_individual_id            row_reje
 invalid_unhcr_id                         unhcr_individual_id            row_rejected for UNHCR,
                                                                         else value_dropped
 invalid_unhcr_case_id                    unhcr_case_id                  value_dropped
-invalid_date_of_birth                    date_of_birth                  value_dropped
+invalid_date_of_birth (no date that      date_of_birth                  value_dropped
+standardize.dates reads)
 date_of_birth_in_future                  date_of_birth                  value_dropped
 date_of_birth_implausible (< 1900)       date_of_birth                  value_dropped
-invalid_registration_date                registration_date              value_dropped
-invalid_phone (< 8 or > 15 digits)       phone                          value_dropped
+invalid_registration_date (no full date  registration_date              value_dropped
+in 1900-2100 standardize.dates reads)
+invalid_phone (no phone that             phone                          value_dropped
+standardize.phones reads)
+phone_not_in_known_ranges (a possible    phone                          value_kept
+Jordanian mobile or landline the phone
+library does not list: kept, in E.164)
+phone_several_numbers (several numbers   phone                          value_kept
+in one cell: the first is kept)
 invalid_sex                              sex                            value_dropped
 officer_not_a_name (digits, a phone, an  officer                        value_dropped
 id, a date, no letter, the record's own
@@ -34,7 +42,9 @@ control_characters (NUL, ESC ...)        any                            column, 
 malformed_line (more fields than header) (whole row)                    row_rejected
 =======================================  =============================  ==============
 
-Key columns: ``source_record_id`` always, ``national_number`` for NAF,
+A ``value_kept`` row only counts: the value is used as standardisation reads
+it, and the row is never a reject for ``max_reject_rate``. Key columns:
+``source_record_id`` always, ``national_number`` for NAF,
 ``unhcr_individual_id`` for UNHCR. A name part dropped for over-length or
 control characters no longer counts as a name for ``missing_name``. Record ids
 are compared as the token sees them (``standardize.identifiers.record_id``), so
@@ -60,7 +70,7 @@ from benelink.pipelines.ingest import SourceFile
 from benelink.schemas.columns import NAME_PART_COLUMNS, ROW_NUMBER, SHEET, SOURCE, SourceKind
 from benelink.schemas.raw import raw_schema
 
-Action = Literal["row_rejected", "value_dropped"]
+Action = Literal["row_rejected", "value_dropped", "value_kept"]
 # A source read from several sheets of a workbook adds a SHEET column after ROW_NUMBER
 # (row numbers repeat from sheet to sheet); ROW_NUMBER stays the sheet's own row.
 REJECT_COLUMNS: Final = (SOURCE, ROW_NUMBER, "column", "reason", "action", "masked_value")
@@ -79,6 +89,8 @@ ROW_REASONS: Final = frozenset(
         "malformed_line",
     }
 )
+# what is only counted: the value is used as standardisation reads it
+KEPT_REASONS: Final = frozenset({"phone_not_in_known_ranges", "phone_several_numbers"})
 WHOLE_ROW: Final = "(whole row)"
 # What the partner should do, for the reasons a whole file usually fails on.
 _HINTS: Final[dict[str, str]] = {
@@ -134,7 +146,10 @@ def rejected_row_count(rejects: pd.DataFrame) -> int:
 
 
 def action_for(reason: str, column: str, kind: SourceKind) -> Action:
-    """Whether a failure rejects its row or only drops its value (see the table above)."""
+    """Whether a failure rejects its row, drops its value or is only counted (see the table
+    above)."""
+    if reason in KEPT_REASONS:
+        return "value_kept"
     if reason in ROW_REASONS or column in KEY_COLUMNS[kind]:
         return "row_rejected"
     return "value_dropped"

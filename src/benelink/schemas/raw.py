@@ -12,10 +12,8 @@ rows.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from datetime import date, timedelta
-from functools import lru_cache
+from datetime import date
 from typing import Any, Final
 
 import numpy as np
@@ -29,25 +27,20 @@ from benelink.arrow_text import arrow_array
 from benelink.schemas.canonical import ArrowText, Canonical
 from benelink.schemas.checks import text
 from benelink.schemas.columns import CANONICAL_COLUMNS, NAME_PART_COLUMNS, SourceKind
+from benelink.standardize.dates import MIN_YEAR, earliest_date, iso_date
 from benelink.standardize.identifiers import record_id_column
+from benelink.standardize.phones import PhoneColumn, read_phone_column
 
 MAX_LENGTH: Final = 200
-EARLIEST_BIRTH_YEAR: Final = 1900
+EARLIEST_BIRTH_YEAR: Final = MIN_YEAR
 ACCEPTED_SEX: Final[frozenset[str]] = frozenset(
     {"ذكر", "أنثى", "انثى", "m", "f", "male", "female", "1", "2"}
 )
 _ARABIC_DIGITS: Final = "٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹"
-_TO_ASCII_DIGITS: Final = str.maketrans(_ARABIC_DIGITS, "0123456789" * 2)
 # RE2 patterns (Arrow's regex engine)
 # C0/C1 controls, and U+FFFD, which ingest puts where a NUL byte was
 _CONTROL: Final = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\x{fffd}]"
 _SCIENTIFIC: Final = r"^\d+(\.\d+)?[eE][+-]?\d+$"
-_TIME: Final = r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-_ISO: Final = re.compile(rf"(\d{{4}})[-/](\d{{1,2}})[-/](\d{{1,2}}){_TIME}", re.ASCII)
-_DMY: Final = re.compile(rf"(\d{{1,2}})([-/.])(\d{{1,2}})\2(\d{{4}}){_TIME}", re.ASCII)
-_YEAR: Final = re.compile(r"\d{4}", re.ASCII)
-_SERIAL: Final = re.compile(r"\d{5}(?:\.\d+)?", re.ASCII)
-_EXCEL_EPOCH: Final = date(1899, 12, 30)
 # an officer's name: letters (any script) and marks, spaces and the joiners of names; a digit,
 # "@", "/", "+" ... means a phone, an id number, a date or an address was typed instead
 _NOT_IN_A_NAME: Final = r"[^\pL\pM\p{Zs}\s.'\x{2019}\-]"
@@ -110,46 +103,52 @@ def unhcr_id_shaped(values: pd.Series) -> pd.Series:
     return _verdict(ok, values)
 
 
-def phone_shaped(values: pd.Series) -> pd.Series:
-    """No letters, and 8 to 15 digits (any Jordanian or international form)."""
-    text = _ascii_digits(arrow_array(values))
-    digits = pc.count_substring_regex(text, r"[0-9]")
-    ok = pc.and_(
-        pc.invert(pc.match_substring_regex(text, r"\pL")),
-        pc.and_(pc.greater_equal(digits, 8), pc.less_equal(digits, 15)),
-    )
-    return _verdict(ok, values)
+class PhoneReadings:
+    """``read_phone_column`` of the phone column, read once for the three phone rules:
+    pandera hands each check its own copy of the column, so the last reading is kept with
+    the values it was read from and reused while they are equal."""
+
+    def __init__(self) -> None:
+        self._last: tuple[Any, PhoneColumn] | None = None
+
+    def __call__(self, values: pd.Series) -> PhoneColumn:
+        text = arrow_array(values)
+        if self._last is not None and self._last[0].equals(text):
+            return self._last[1]
+        column = read_phone_column(values)
+        self._last = (text, column)
+        return column
 
 
-@lru_cache(maxsize=1 << 16)
-def earliest_date(value: str) -> date | None:
-    """The earliest calendar date ``value`` can mean, or None if it is no date.
+def phone_rules(read: PhoneReadings) -> list[pa.Check]:
+    """The phone rules, one definition with standardisation (``standardize.phones``):
+    a phone it cannot read is dropped; one outside the library's known ranges, or the
+    first of several in a cell, is kept and counted."""
 
-    Day and month may be swapped in d/m/yyyy; standardisation resolves that, so
-    here either reading makes the value a date. A bare year means 1 January.
-    """
-    text = value.translate(_TO_ASCII_DIGITS)
-    candidates: list[tuple[int, int, int]] = []
-    if match := _ISO.fullmatch(text):
-        candidates.append((int(match[1]), int(match[2]), int(match[3])))
-    elif match := _DMY.fullmatch(text):
-        first, second, year = int(match[1]), int(match[3]), int(match[4])
-        candidates += [(year, second, first), (year, first, second)]
-    elif _YEAR.fullmatch(text):
-        candidates.append((int(text), 1, 1))
-    elif _SERIAL.fullmatch(text):
-        return _EXCEL_EPOCH + timedelta(days=int(float(text)))
-    dates = []
-    for year, month, day in candidates:
-        try:
-            dates.append(date(year, month, day))
-        except ValueError:
-            continue
-    return min(dates) if dates else None
+    def readable(s: pd.Series) -> pd.Series:
+        return _verdict(pc.is_valid(read(s).e164), s) | s.isna().to_numpy()
+
+    def listed(s: pd.Series) -> pd.Series:
+        return pd.Series(read(s).listed, index=s.index, dtype=bool)
+
+    def single(s: pd.Series) -> pd.Series:
+        return pd.Series(~read(s).several, index=s.index, dtype=bool)
+
+    return [
+        pa.Check(readable, name="invalid_phone"),
+        pa.Check(listed, name="phone_not_in_known_ranges"),
+        pa.Check(single, name="phone_several_numbers"),
+    ]
 
 
 def is_date(value: str) -> bool:
+    """A calendar date in a form standardisation reads (``standardize.dates``), any year."""
     return earliest_date(value) is not None
+
+
+def is_registration_date(value: str) -> bool:
+    """A full date standardisation keeps as the registration date (1900-2100)."""
+    return iso_date(value) is not None
 
 
 def is_plausible_birth(value: str) -> bool:
@@ -250,7 +249,7 @@ class RawBase(Canonical):
 
     @pa.check("registration_date", name="invalid_registration_date")
     def invalid_registration_date(cls, s: pd.Series) -> pd.Series:
-        return _per_unique(s, is_date)
+        return _per_unique(s, is_registration_date)
 
     @pa.check("unhcr_individual_id", name="invalid_unhcr_id")
     def invalid_unhcr_id(cls, s: pd.Series) -> pd.Series:
@@ -259,10 +258,6 @@ class RawBase(Canonical):
     @pa.check("unhcr_case_id", name="invalid_unhcr_case_id")
     def invalid_unhcr_case_id(cls, s: pd.Series) -> pd.Series:
         return unhcr_id_shaped(s)
-
-    @pa.check("phone", name="invalid_phone")
-    def invalid_phone(cls, s: pd.Series) -> pd.Series:
-        return phone_shaped(s)
 
     @pa.check("sex", name="invalid_sex")
     def invalid_sex(cls, s: pd.Series) -> pd.Series:
@@ -313,7 +308,8 @@ RAW_MODELS: Final[dict[SourceKind, type[RawBase]]] = {
 
 
 def raw_schema(kind: SourceKind, today: date) -> DataFrameSchema:
-    """The kind's schema plus the one rule that depends on the day of the run."""
+    """The kind's schema plus the rule that depends on the day of the run and the phone
+    rules (``phone_rules``), which share one reading of the column."""
     schema = RAW_MODELS[kind].to_schema()
     column = schema.columns["date_of_birth"]
 
@@ -321,4 +317,6 @@ def raw_schema(kind: SourceKind, today: date) -> DataFrameSchema:
         return _per_unique(s, lambda v: (earliest_date(v) or today) <= today)
 
     future = pa.Check(not_in_future, name="date_of_birth_in_future")
-    return schema.update_column("date_of_birth", checks=[*column.checks, future])
+    schema = schema.update_column("date_of_birth", checks=[*column.checks, future])
+    phone = schema.columns["phone"]
+    return schema.update_column("phone", checks=[*phone.checks, *phone_rules(PhoneReadings())])
