@@ -17,6 +17,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -94,3 +95,89 @@ def unhcr_id(text: str) -> str | None:
     """Upper-case alphanumerics of a UNHCR individual or case id ("945-15c01234" -> "94515C01234")."""
     value = _NOT_ALNUM.sub("", normalize_arabic(text).upper())
     return value or None
+
+
+# --- what an identifier looks like, whatever column it came in ------------------------------
+#
+# Partners put identifiers in each other's columns: a job-seeker "UNHCR No" column holds the
+# family's case number, a national number sits in the phone column. ``identifier_shapes``
+# says what each value looks like; ``benelink.standardize.routing`` decides, with the
+# evidence of the whole column, where it belongs. The shapes (docs/identifiers.md):
+#
+# * UNHCR case number (one per family), proGres: office, year, "C", serial — "945-21C01234"
+#   (also "945 21c01234", "LEB-15C12345"); since 2021 the "C" is a dash — "945-21-01234",
+#   recognised only with its separators (bare, it is ten digits like a national number).
+# * UNHCR individual id: office and 8 digits — "945-00123456", "94500123456", "JOR-12345678".
+#   Eleven bare digits starting with 0 or with Jordan's country code 962 are a phone instead.
+# * Jordanian national number: 10 digits, the first not 0 (9 and two digits of the birth
+#   year before 2000, 2 after); an Excel ".0" is forgiven.
+# * Phone: +<country>…, 00<country>…, a trunk 0 and 8-9 digits, 962 and 8-9 digits, or a
+#   Jordanian mobile without its trunk 0 (7[789] and 7 digits). Judged by shape here; the
+#   router asks ``phones.e164`` before it moves one into the phone column.
+#
+# Offices are three digits or three letters (or two letters and a digit). A case number and
+# an individual id can share the case shape in some offices: that is settled per column.
+
+SHAPE_NONE: Final = 0
+SHAPE_NATIONAL: Final = 1
+SHAPE_INDIVIDUAL: Final = 2
+SHAPE_CASE: Final = 3
+SHAPE_PHONE: Final = 4
+
+_OFFICE: Final = r"(?:[0-9]{3}|[A-Z]{3}|[A-Z]{2}[0-9])"
+_CASE_COMPACT: Final = rf"^{_OFFICE}[0-9]{{2}}C[0-9]{{4,6}}$"
+_CASE_DASHED: Final = rf"^{_OFFICE}-[0-9]{{2}}-[0-9]{{5}}$"
+_INDIVIDUAL: Final = rf"^{_OFFICE}[0-9]{{8}}$"
+_PHONE_NOT_INDIVIDUAL: Final = r"^(?:0|962)[0-9]+$"  # eleven digits after a trunk 0 or 962
+_NATIONAL_SHAPE: Final = r"^[1-9][0-9]{9}$"
+_PHONE_SHAPE: Final = (
+    r"^\+[0-9]{7,15}$|^00[1-9][0-9]{6,14}$|^0[1-9][0-9]{7,8}$|^962[0-9]{8,9}$|^7[789][0-9]{7}$"
+)
+_SEPARATORS: Final = r"[\s\p{Pd}/._]+"
+_EXCEL_FLOAT: Final = r"^([0-9]+)\.0+$"
+_HAS_LETTER: Final = r"\pL"
+
+
+def _fold_identifier(text: str) -> str:
+    """NFKC, upper case, any script's digits as ASCII, invisible characters gone (separators
+    kept: the dashed case number is told by them)."""
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(
+        str(unicodedata.decimal(c)) if c.isdecimal() else c
+        for c in folded
+        if unicodedata.category(c) != "Cf"
+    ).upper()
+
+
+def _folded_text(values: pd.Series) -> Any:
+    """The column folded by :func:`_fold_identifier`: Arrow's kernels for ASCII (the usual
+    case), Python once per distinct value otherwise."""
+    text = arrow_array(as_text(values))
+    if not pc.all(pc.fill_null(pc.string_is_ascii(text), True)).as_py():
+        return arrow_array(string_column(values, _fold_identifier))
+    return pc.utf8_upper(text)
+
+
+def identifier_shapes(values: pd.Series) -> np.ndarray:
+    """What each value looks like: one of the ``SHAPE_*`` codes (int8), ``SHAPE_NONE`` for a
+    missing value or one of no known shape. Vectorised: a million values in well under a
+    second, so a whole source can be judged before it is cut into slices."""
+    text = pc.replace_substring_regex(_folded_text(values), _EXCEL_FLOAT, r"\1")
+    dashed = pc.utf8_trim(pc.replace_substring_regex(text, _SEPARATORS, "-"), characters="-")
+    compact = pc.replace_substring_regex(text, r"[^A-Z0-9]", "")
+    dialled = pc.replace_substring_regex(text, r"[^0-9+]", "")
+    letters = pc.match_substring_regex(text, _HAS_LETTER)
+
+    def hit(array: Any, pattern: str) -> np.ndarray:
+        return np.asarray(pc.fill_null(pc.match_substring_regex(array, pattern), False))
+
+    no_letters = ~np.asarray(pc.fill_null(letters, True))
+    case = hit(compact, _CASE_COMPACT) | hit(dashed, _CASE_DASHED)
+    individual = hit(compact, _INDIVIDUAL) & ~(no_letters & hit(compact, _PHONE_NOT_INDIVIDUAL))
+    national = no_letters & hit(compact, _NATIONAL_SHAPE)
+    phone = no_letters & hit(dialled, _PHONE_SHAPE)
+    return np.select(
+        [case, individual, national, phone],
+        [SHAPE_CASE, SHAPE_INDIVIDUAL, SHAPE_NATIONAL, SHAPE_PHONE],
+        SHAPE_NONE,
+    ).astype(np.int8)
