@@ -65,9 +65,11 @@ def test_shape(value: str | None, shape: int) -> None:
     assert identifier_shapes(pd.Series([value], dtype="string"))[0] == shape
 
 
-def test_shapes_of_a_column_are_those_of_its_values() -> None:
+@pytest.mark.parametrize("usual", [None, SHAPE_NATIONAL, SHAPE_INDIVIDUAL, SHAPE_CASE, SHAPE_PHONE])
+def test_shapes_of_a_column_are_those_of_its_values(usual: int | None) -> None:
+    # the shape the column usually holds is tried first: the answer is the same
     values = [v for v, _ in SHAPES]
-    got = identifier_shapes(pd.Series(values, dtype="string"))
+    got = identifier_shapes(pd.Series(values, dtype="string"), usual=usual)
     assert got.tolist() == [s for _, s in SHAPES]
     assert got.dtype.name == "int8"
 

@@ -9,7 +9,7 @@ that must stay one part, or every later part shifts by one.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import Final
 
 from benelink.standardize.arabic import has_arabic, has_latin, normalize_arabic
@@ -54,16 +54,22 @@ def _is_article(token: str) -> bool:
     return token in ARTICLES or token == "ال"
 
 
+@lru_cache(maxsize=1 << 16)
+def _always_binds_forward(token: str) -> bool:
+    return token in _AR_PREFIXES or _is_article(token) or binds_forward(token)
+
+
 def _binds_forward(token: str, following: str | None) -> bool:
     """Whether ``token`` opens a compound with the next word. A weak Abd form (Abed, Abdo:
     also names of their own) does so only before an article or a name of God."""
-    if token in _AR_PREFIXES or _is_article(token) or binds_forward(token):
+    if _always_binds_forward(token):
         return True
     if token in WEAK_ABD_FORMS and following is not None:
         return _is_article(following) or name_key(following) in _divine_keys()
     return False
 
 
+@lru_cache(maxsize=1 << 16)
 def _binds_back(token: str) -> bool:
     return token in _AR_SUFFIXES or (not has_arabic(token) and binds_back(token))
 

@@ -60,6 +60,7 @@ _KIND_OF_SHAPE: Final[dict[int, str]] = {
     SHAPE_CASE: CASE,
     SHAPE_PHONE: PHONE,
 }
+_SHAPE_OF_KIND: Final = {kind: shape for shape, kind in _KIND_OF_SHAPE.items()}
 _STAY: Final = ""  # destination of a value that stays in its own column
 
 
@@ -167,7 +168,7 @@ def route_identifiers(frame: pd.DataFrame) -> RoutedIdentifiers:
     present = [c for c in IDENTIFIER_COLUMNS if c in frame.columns]
     if not present or frame.empty:
         return RoutedIdentifiers(frame, ())
-    shapes = {c: identifier_shapes(frame[c]) for c in present}
+    shapes = {c: identifier_shapes(frame[c], usual=_SHAPE_OF_KIND[c]) for c in present}
     case_shaped = INDIVIDUAL in shapes and _case_shaped_individual_ids(frame, shapes[INDIVIDUAL])
     goes = {c: _destinations(frame, c, shapes[c], case_shaped) for c in present}
     if not any((g != _STAY).any() for g in goes.values()):
