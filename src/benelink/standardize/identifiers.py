@@ -194,7 +194,8 @@ def _own_shape(text: Any, shape: int) -> np.ndarray:
     if shape == SHAPE_INDIVIDUAL:
         return _hit(text, _INDIVIDUAL)
     if shape == SHAPE_NATIONAL:
-        return _hit(text, _NATIONAL_SHAPE) & ~_hit(text, _CASE)
+        national: np.ndarray = _hit(text, _NATIONAL_SHAPE) & ~_hit(text, _CASE)
+        return national
     return _hit(text, _PHONE)
 
 
