@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from benelink.pipelines.standardize import standardize
+from benelink.pipelines.standardize import (
+    plan_standardise,
+    rerouted,
+    standardize,
+    standardize_piece,
+    standardize_pieces,
+)
 from benelink.schemas.columns import STANDARD_COLUMNS, SourceKind
 
 INT_COLUMNS = {"row_number", "birth_year", "birth_month", "birth_day"}
@@ -135,3 +141,47 @@ def test_standardize_is_row_wise_and_deterministic(names: list[str | None], seed
     pd.testing.assert_frame_equal(out.iloc[order], shuffled)
     again = standardize(out.assign(full_name=frame["full_name"]), "jobseekers")
     pd.testing.assert_frame_equal(again[list(out.columns[3:])], out[list(out.columns[3:])])
+
+
+def _seekers_with_case_numbers() -> pd.DataFrame:
+    """A job-seeker file whose "UNHCR No" column holds the family's case number."""
+    return _frame(
+        "jobseekers",
+        {
+            "source_record_id": ["J1", "J2", "J3", "J4", "J5", "J6"],
+            "full_name": ["Ahmad Ali Hariri", "Sara Ali Hariri", "Omar Zoubi", None, None, None],
+            "unhcr_individual_id": [
+                "945-21C01234", "945-21c01234", "945-00123456", "945-19C00077", None, None,
+            ],
+            "national_number": [None, None, None, None, "0791234567", "9851234567"],
+            "phone": [None, None, None, None, "9901234567", None],
+        },
+    )  # fmt: skip
+
+
+def test_standardize_puts_identifiers_where_they_belong() -> None:
+    out = standardize(_seekers_with_case_numbers(), "jobseekers")
+    assert out["unhcr_case_id"].tolist() == [
+        "94521C01234", "94521C01234", pd.NA, "94519C00077", pd.NA, pd.NA,
+    ]  # fmt: skip
+    # siblings no longer share an "individual id"
+    assert out["unhcr_individual_id"].tolist() == [pd.NA, pd.NA, "94500123456", pd.NA, pd.NA, pd.NA]
+    assert out["national_number"].tolist()[4:] == ["9901234567", "9851234567"]
+    assert out["phone"].tolist()[4:] == ["+962791234567", pd.NA]
+    assert rerouted(_seekers_with_case_numbers()) == {
+        "unhcr_individual_id -> unhcr_case_id": 3,
+        "phone -> national_number": 1,
+        "national_number -> phone": 1,
+    }
+
+
+def test_plan_routes_each_source_whole_and_counts_per_source() -> None:
+    seekers = _seekers_with_case_numbers()
+    plan = plan_standardise([(NAF, "naf"), (seekers, "jobseekers")], threads=4)
+    assert len(plan.pieces) > 2  # cut into slices after routing
+    pieces = pd.concat([standardize_piece(p) for p in plan.pieces])
+    whole = pd.concat([standardize(NAF, "naf"), standardize(seekers, "jobseekers")])
+    pd.testing.assert_frame_equal(pieces, whole)
+    assert plan.rerouted() == {"jobseekers": rerouted(seekers)}
+    nothing_to_route = standardize_pieces([(NAF, "naf")], threads=1)
+    pd.testing.assert_frame_equal(pd.concat([p.frame for p in nothing_to_route]), NAF)

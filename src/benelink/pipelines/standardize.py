@@ -4,11 +4,18 @@ Each field goes through its standardiser in ``benelink.standardize`` once per
 distinct value (names, dates and places repeat massively), and the results
 are taken back by code, so a million rows cost a few thousand Python calls
 per column. Columns a source does not send come out all missing.
+
+Before the fields are standardised, identifiers are put in the column of their kind
+(``benelink.standardize.routing``): a case number in the individual-id column, a national
+number in the phone column. That decision takes the evidence of the whole source, so it is
+made once per source before the source is cut into slices for the workers, and what was
+re-routed is counted for the report (:class:`StandardisePlan`, :func:`rerouted`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -28,6 +35,7 @@ from benelink.standardize._unique import map_unique, string_column, take_ints, t
 from benelink.standardize.arabic import has_arabic, has_latin
 from benelink.standardize.namekey import name_key
 from benelink.standardize.names import normalize_part, split_full_name
+from benelink.standardize.routing import Reroute, route_identifiers
 
 _INT_COLUMNS = frozenset({ROW_NUMBER, "birth_year", "birth_month", "birth_day"})
 _SCRIPTS = np.array([None, "arabic", "latin", "mixed"], dtype=object)
@@ -104,10 +112,23 @@ def _birth(frame: pd.DataFrame) -> dict[str, pd.Series]:
 def standardize(frame: pd.DataFrame, kind: SourceKind) -> pd.DataFrame:
     """A new frame with exactly ``STANDARD_COLUMNS`` for one validated source.
 
-    ``kind`` is accepted for the contract; every source goes through the same
-    rules because the columns a source maps, not its kind, decide what it has.
+    Identifiers are first put in the column of their kind (:func:`route_identifiers`, on
+    the whole of ``frame``: pass a whole source, or use :func:`plan_standardise`).
+    ``kind`` is accepted for the contract; every source goes through the same rules
+    because the columns a source maps, not its kind, decide what it has.
     """
     del kind  # same rules for every kind; kept in the signature for stage symmetry
+    return _standardised(route_identifiers(frame).frame)
+
+
+def rerouted(frame: pd.DataFrame) -> dict[str, int]:
+    """What :func:`standardize` re-routes in one validated source: values per
+    "from_column -> to_column" (moved, or dropped where the record had its own)."""
+    return route_identifiers(frame).counts()
+
+
+def _standardised(frame: pd.DataFrame) -> pd.DataFrame:
+    """The standardised columns of a source whose identifiers are already routed."""
     out: dict[str, pd.Series] = {
         SOURCE: _column(frame, SOURCE),
         "source_record_id": identifiers.record_id_column(_column(frame, "source_record_id")),
@@ -126,20 +147,58 @@ def standardize(frame: pd.DataFrame, kind: SourceKind) -> pd.DataFrame:
     return result.astype(dtypes)
 
 
-def standardize_piece(piece: tuple[pd.DataFrame, SourceKind]) -> pd.DataFrame:
-    """:func:`standardize` of one slice of a source: the unit of work a worker process does
-    (``benelink.processes``)."""
-    frame, kind = piece
-    return standardize(frame, kind)
+@dataclass(frozen=True)
+class StandardisePiece:
+    """One slice of a source whose identifiers were routed over the whole source: the unit
+    of work a worker process does (``benelink.processes``)."""
+
+    frame: pd.DataFrame
+    kind: SourceKind
+
+
+@dataclass(frozen=True)
+class StandardisePlan:
+    """The month's sources routed and cut into pieces, and what routing moved."""
+
+    pieces: list[StandardisePiece]
+    reroutes: tuple[Reroute, ...]
+
+    def rerouted(self) -> dict[str, dict[str, int]]:
+        """Per source, values per "from_column -> to_column" (for the report and run log):
+        ``{"jobseekers": {"unhcr_individual_id -> unhcr_case_id": 312}}``; a source with
+        nothing re-routed is absent."""
+        out: dict[str, dict[str, int]] = {}
+        for r in self.reroutes:
+            counts = out.setdefault(r.source, {})
+            counts[r.label] = counts.get(r.label, 0) + r.values
+        return out
+
+
+def standardize_piece(piece: StandardisePiece) -> pd.DataFrame:
+    """The standardised columns of one piece of :func:`plan_standardise`."""
+    return _standardised(piece.frame)
+
+
+def plan_standardise(
+    sources: Sequence[tuple[pd.DataFrame, SourceKind]], threads: int
+) -> StandardisePlan:
+    """Each validated source routed as a whole (:func:`route_identifiers`), then cut into
+    row slices: the items :func:`standardize_piece` is mapped over, enough of them to keep
+    every worker busy to the end."""
+    pieces: list[StandardisePiece] = []
+    reroutes: list[Reroute] = []
+    for frame, kind in sources:
+        routed = route_identifiers(frame)
+        reroutes.extend(routed.rerouted)
+        pieces.extend(
+            StandardisePiece(routed.frame.iloc[part], kind)
+            for part in row_slices(len(frame), threads)
+        )
+    return StandardisePlan(pieces, tuple(reroutes))
 
 
 def standardize_pieces(
     sources: Sequence[tuple[pd.DataFrame, SourceKind]], threads: int
-) -> list[tuple[pd.DataFrame, SourceKind]]:
-    """Each validated source cut into row slices: the items :func:`standardize_piece` is
-    mapped over, enough of them to keep every worker busy to the end."""
-    return [
-        (frame.iloc[part], kind)
-        for frame, kind in sources
-        for part in row_slices(len(frame), threads)
-    ]
+) -> list[StandardisePiece]:
+    """The pieces of :func:`plan_standardise` (what was re-routed is not kept)."""
+    return plan_standardise(sources, threads).pieces

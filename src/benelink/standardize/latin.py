@@ -24,17 +24,50 @@ ARTICLES: Final[frozenset[str]] = frozenset(
     | {"at", "et", "az", "ez", "an", "en", "ath", "adh", "ud", "ur", "un", "us"}
 )
 # First elements that bind to the following word ("Abd al-Rahman", "Abu Bakr", "bin Ali").
-ABD_FORMS: Final[frozenset[str]] = frozenset(
-    {"abd", "abdel", "abdul", "abdal", "abdol", "abdil", "abdu", "abde", "abed", "abdo"}
+# An Abd form that cannot stand alone as a name always binds ("Abdel Nasser"); the ones that
+# can (Abed, Abdo, Abdu are also names of their own) bind only before an article or one of
+# the names of God (``names.py`` asks the lexicon's list).
+_STRONG_ABD: Final = re.compile(r"^(?:abd|ab[ae]?d[aeiou](?:l|r|s|sh|n|t|th|d|dh|z))$")
+WEAK_ABD_FORMS: Final[frozenset[str]] = frozenset(
+    {"abed", "abdo", "abdou", "abdu", "abde", "abdi", "abid", "abad"}
 )
-BINDING_PREFIXES: Final[frozenset[str]] = ABD_FORMS | frozenset(
-    {"abu", "abou", "abo", "bin", "ben", "ibn", "bint"}
+ABD_FORMS: Final[frozenset[str]] = WEAK_ABD_FORMS | frozenset(
+    {"abd", "abdel", "abdul", "abdal", "abdol", "abdil", "abdur", "abdus", "abdun", "abdut"}
+    | {"abduz", "abdud", "abdush", "abdas", "abdar", "abedal", "abedel", "abdelal"}
+)
+ABU_FORMS: Final[frozenset[str]] = frozenset(
+    {"abu", "abou", "abo", "aboo", "abul", "aboul", "abol"}
+    | {"abual", "abuel", "aboual", "abouel", "aboal", "aboel"}  # the article glued on
+)
+UMM_FORMS: Final[frozenset[str]] = frozenset({"umm", "um", "om", "omm", "oum", "oumm"})
+SON_FORMS: Final[frozenset[str]] = frozenset({"bin", "ben", "ibn", "bint", "bent", "ebn"})
+# a tribe's family name: "Bani Hani", "Beni Sakhr"
+TRIBE_FORMS: Final[frozenset[str]] = frozenset({"bani", "beni", "bany", "bni", "banu", "bnei"})
+BINDING_PREFIXES: Final[frozenset[str]] = (
+    ABD_FORMS | ABU_FORMS | UMM_FORMS | SON_FORMS | TRIBE_FORMS
 )
 # Second elements that bind to the preceding word ("Nour El Din", "Fadl Allah").
+_DIN_TOKEN: Final = re.compile(r"^(?:[aeiu][lrdz]?)?d(?:in|een|ine|ien|eene)$")
+_ALLAH_TOKEN: Final = re.compile(r"^(?:[aeiou]?l)?lah?$")
 BINDING_SUFFIXES: Final[frozenset[str]] = frozenset(
-    {"din", "deen", "eddin", "eddine", "uddin", "addin", "aldin", "eldin", "ul-din"}
+    {"din", "deen", "eddin", "eddine", "uddin", "addin", "aldin", "eldin", "eldeen"}
     | {"allah", "ullah", "illah", "alla", "ulla", "llah"}
 )
+
+
+def binds_forward(token: str) -> bool:
+    """Whether a folded Latin word always binds to the next one (Abd forms that are no name
+    on their own, Abu, Umm, bin, Bani)."""
+    return (token in BINDING_PREFIXES and token not in WEAK_ABD_FORMS) or bool(
+        _STRONG_ABD.match(token)
+    )
+
+
+def binds_back(token: str) -> bool:
+    """Whether a folded Latin word binds to the one before it (al-Din, Allah in any
+    spelling: "Eddine", "Uddeen", "Ullah")."""
+    return bool(_DIN_TOKEN.match(token) or _ALLAH_TOKEN.match(token))
+
 
 _VOWEL_RULES: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
     (re.compile(r"ee|ie|ei|ey$|y$"), "i"),  # Saeed, Hussein, Hamdy

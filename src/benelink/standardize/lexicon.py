@@ -45,7 +45,7 @@ _TABLE: Final = """
 عبدالعزيز = abdalaziz abdulaziz abdelaziz
 عبدالسلام = abdalsalam abdulsalam abdelsalam abdussalam
 عبدالناصر = abdalnasser abdulnasser abdelnasser abdennasser
-ابوبكر = abubakr aboubakr abubaker abobakr
+ابوبكر = abubakr aboubakr abubaker abobakr abubakar
 نورالدين = nouraldin nuraldin nureddin noureddine nourdin
 صالح = saleh salih saaleh
 صلاح = salah salaah
@@ -151,6 +151,21 @@ _TABLE: Final = """
 الهام = ilham elham
 الياس = elias elyas ilyas
 """
+
+
+# The names of God that follow عبد in a compound given name (Abd al-Rahman, Abd al-Hamid,
+# Abd al-Ilah ...), without their article. A clerk's "Abed", "Abdo" or "Abdu" is a name of
+# its own unless one of these (or an article) follows it. Ali and Nur are left out: they
+# are among the divine names but far more often a father's own name after "Abed".
+_DIVINE: Final = """
+الله اله رحمن رحيم ملك قدوس سلام مومن مهيمن عزيز جبار متكبر خالق باري مصور غفار غفور
+قهار وهاب رزاق فتاح عليم قابض باسط رافع معز سميع بصير حكم عدل لطيف خبير حليم عظيم شكور
+كبير حفيظ مقيت حسيب جليل كريم رقيب مجيب واسع حكيم ودود مجيد باعث شهيد حق وكيل قوي متين
+ولي حميد محصي مبدي معيد محيي حي قيوم واجد ماجد واحد احد صمد قادر مقتدر اول اخر ظاهر باطن
+والي متعالي بر تواب منتقم عفو رووف رؤوف مالك مقسط جامع غني مغني مانع نافع هادي بديع باقي
+وارث رشيد صبور ستار محسن منعم معطي رب
+"""
+DIVINE_NAMES: Final[tuple[str, ...]] = tuple(_DIVINE.split())
 
 
 def lexicon_entries() -> list[tuple[str, tuple[str, ...]]]:

@@ -12,6 +12,14 @@ spelling reaches that longer key through the lexicon. A spelling the lexicon
 does not know keeps its skeleton, exactly as an unknown Arabic spelling does,
 so the two scripts stay consistent (no fuzzy guessing: it made Latin Saadi
 agree with Saad while Arabic السعدي could not).
+
+A compound part (Abd al-Hamid, Nur al-Din, Abu al-Hassan, Umm Kulthum) gets one key
+whatever its spacing, hyphens and transliteration: Arabic glues its words and drops the
+articles after عبد / أبو and before الدين / الله; Latin is cut into the same elements
+(``latin_segments``: "Abdel Hamid", "Abd-al-Hamid" and "Abdelhamid" are all abd + hamid)
+whose classes are joined as if written as one word, so "abd" + "hamid" cannot become the
+"dh" of a Latin digraph, and a leading "Al" that belongs to the name (Alaa al-Din) is not
+taken for an article.
 """
 
 from __future__ import annotations
@@ -23,8 +31,11 @@ from typing import Final
 
 from benelink.standardize.arabic import has_arabic, normalize_arabic
 from benelink.standardize.latin import (
+    ABD_FORMS,
+    ABU_FORMS,
     ARTICLES,
     basic_fold,
+    binds_back,
     join_compound,
     strip_article,
     vowel_fold,
@@ -39,8 +50,9 @@ _AR_CLASS: Final[dict[str, str]] = {
 _AR_VOWELS: Final[dict[str, str]] = {"ا": "A", "و": "U", "ي": "I", "ع": "E"}
 _AR_INITIAL: Final[dict[str, str]] = {"ا": "A", "ع": "A", "و": "W", "ي": "Y"}
 _AR_ARTICLE_KEPT: Final[frozenset[str]] = frozenset({"الهام", "الياس", "الفت", "اليسار"})
-_AR_PREFIXES: Final = re.compile(r"^(عبد|ابو|ابن|بن|بنت)ال(?=..)")
+_AR_PREFIXES: Final = re.compile(r"^(عبد|ابو|ابن|بن|بنت|ام)ال(?=..)")
 _AR_SUFFIXES: Final = re.compile(r"(?<=..)ال(دين|له)$")
+_AR_ALLAH: Final = re.compile(r"(?<=..)ال(له)$")
 
 _LA_LETTERS: Final = re.compile(r"kh|sh|ch|th|dh|gh|ph|ck|dj|.")
 _LA_CLASS: Final[dict[str, str]] = {
@@ -53,8 +65,15 @@ _LA_INITIAL: Final[dict[str, str]] = {"a": "A", "e": "A", "i": "A", "o": "A", "u
     "y": "Y",
     "w": "W",
 }
-_LA_TRIBE: Final[frozenset[str]] = frozenset({"bani", "beni", "bany", "bni"})
+_LA_TRIBE: Final[frozenset[str]] = frozenset({"bani", "beni", "bany", "bni", "banu", "bnei"})
+_LA_GLUED_TRIBE: Final = re.compile(r"^b[ae]ni(?=[^aeiou][a-z]{2})")  # Banihani
 _REPEATS: Final = re.compile(r"(.)\1+")
+# glued compounds, cut into their elements (the article between them dropped)
+_LA_ABD: Final = re.compile(r"^ab[ae]?d")
+_LA_ABU_ARTICLE: Final = re.compile(r"^ab(?:u|ou|o)(?:al|el|ul|l)(?=[a-z]{3})")
+_LA_DIN_END: Final = re.compile(r"(?<=[a-z]{3})(?:[aeiu]?[ld])?d(?:in|een|ine|ien)$")
+_LA_ALLAH_END: Final = re.compile(r"(?<=[a-z]{3})[aeiou]?llah?$")
+_LA_GLUED_ARTICLE: Final = ("al", "el", "ul")
 
 
 def arabic_word(text: str) -> str:
@@ -67,8 +86,10 @@ def arabic_word(text: str) -> str:
         if token.startswith("ال") and len(token) >= 5 and token not in _AR_ARTICLE_KEPT:
             token = token[2:]
         words.append(_AR_SUFFIXES.sub(r"\1", _AR_PREFIXES.sub(r"\1", token)))
-    word = "".join(words)
-    return _AR_SUFFIXES.sub(r"\1", _AR_PREFIXES.sub(r"\1", word))
+    # the words joined: an article left glued to عبد / أبو ("عبدال رحمن") and Allah after a
+    # word ("فضل الله"); not al-Din, which the words did themselves, or the "ال" ending
+    # جمال / كمال would be read as the article of الدين
+    return _AR_ALLAH.sub(r"\1", _AR_PREFIXES.sub(r"\1", "".join(words)))
 
 
 def latin_core(text: str) -> str:
@@ -76,6 +97,8 @@ def latin_core(text: str) -> str:
     tokens = basic_fold(text).split()
     while len(tokens) > 1 and (tokens[0] in ARTICLES or tokens[0] in _LA_TRIBE):
         tokens = tokens[1:]
+    if len(tokens) == 1:
+        tokens = [_LA_GLUED_TRIBE.sub("", tokens[0])]
     return join_compound(tokens)
 
 
@@ -161,6 +184,92 @@ def _arabic_key(word: str) -> str:
     return known.get(word, skeleton)
 
 
+def _abd_rest(token: str) -> str | None:
+    """What follows a glued Abd form ("abdelhamid" -> "hamid"), or None when ``token`` is
+    no Abd compound (Abdeen, Abdo)."""
+    match = _LA_ABD.match(token)
+    if match is None or len(token) <= 5:
+        return None
+    rest = token[match.end() :]
+    if rest[:2] in ("al", "ul", "el", "ol", "il"):
+        return rest[2:]
+    if len(rest) > 2 and rest[0] in "aeiou" and rest[1] == rest[2]:
+        return rest[1:]  # assimilated article: abdurrahman
+    return None if rest[:1] in ("a", "e", "u", "o", "i") else rest
+
+
+def _glued_elements(token: str, first: bool) -> list[str]:
+    """One folded Latin word as the elements of the compound it may be."""
+    if token in ABD_FORMS:
+        return ["abd"]
+    if token in ABU_FORMS:
+        return ["abu"]  # abul, aboul: the article goes, as after أبو
+    if binds_back(token):
+        return ["llah" if token.endswith(("lah", "la")) else "din"]
+    rest = _abd_rest(token)
+    if rest:
+        return ["abd", *_glued_elements(rest, False)]
+    abu = _LA_ABU_ARTICLE.match(token)
+    if abu is not None:
+        return ["abu", *_glued_elements(token[abu.end() :], False)]
+    for pattern, suffix in ((_LA_DIN_END, "din"), (_LA_ALLAH_END, "llah")):
+        found = pattern.search(token)
+        if found is not None:
+            base = token[: found.start()]
+            if token[found.start() : found.start() + 1] in "aeiu" and (
+                _lexicon().arabic_for_latin(token[: found.start() + 2]) is not None
+            ):
+                base = token[: found.start() + 2]  # Jamaldin: Jamal + din, not Jam + aldin
+            return [*_glued_elements(base, first), suffix]
+    if (
+        not first
+        and token.startswith(_LA_GLUED_ARTICLE)
+        and len(token) >= 5
+        and _lexicon().arabic_for_latin(token) is None
+    ):
+        return [token[2:]]  # Abu Alhassan: the article glued to the second element
+    return [token]
+
+
+def latin_segments(text: str) -> list[str]:
+    """The elements of a Latin part, articles dropped: "Abd al-Hamid", "Abdel Hamid" and
+    "Abdelhamid" -> ["abd", "hamid"]; "Nour Eddine" -> ["nour", "din"]; "Abu al-Hassan"
+    -> ["abu", "hassan"]. A plain name is one element."""
+    tokens = basic_fold(text).split()
+    while len(tokens) > 1 and (tokens[0] in ARTICLES or tokens[0] in _LA_TRIBE):
+        tokens = tokens[1:]
+    if len(tokens) == 1:
+        tokens = [_LA_GLUED_TRIBE.sub("", tokens[0])]
+    segments: list[str] = []
+    for token in tokens:
+        if token in ARTICLES and len(tokens) > 1:
+            continue  # an article inside a part: Arabic drops it too
+        segments.extend(e for e in _glued_elements(token, not segments) if e)
+    return segments
+
+
+def _segment_classes(segment: str, initial: bool) -> list[str]:
+    """Letter classes of one element, in the Arabic the lexicon knows for it when it does;
+    a leading vowel counts only at the start of the part, as in one written word."""
+    arabic = _lexicon().arabic_for_latin(segment)
+    if arabic is not None:
+        word = arabic_word(arabic)
+        head = (_AR_INITIAL.get(word[0]) or _AR_CLASS.get(word[0], "")) if initial else ""
+        rest = word[1:] if initial else word
+        return [head, *(_AR_CLASS.get(c, "") for c in rest)]
+    head = _LA_INITIAL.get(segment[0], "") if initial else ""
+    rest = segment[1:] if head else segment
+    return [head, *(_LA_CLASS.get(g, "") for g in _LA_LETTERS.findall(rest))]
+
+
+def _compound_key(segments: list[str]) -> str:
+    """The key of a compound: its elements' classes joined as one word."""
+    classes: list[str] = []
+    for i, segment in enumerate(segments):
+        classes.extend(_segment_classes(segment, i == 0))
+    return _finish([c for c in classes if c])
+
+
 def name_key(text: str) -> str:
     """The cross-script key of one name part (may be a compound); "" when nothing is left."""
     text = normalize_arabic(text)  # NFKC first: presentation forms are Arabic letters too
@@ -168,10 +277,14 @@ def name_key(text: str) -> str:
         return _arabic_key(arabic_word(text))
     lexicon = _lexicon()
     word = latin_word(text)
-    for spelling in (latin_core(text), join_compound(basic_fold(text).split()), word):
+    spellings = (latin_core(text), join_compound(basic_fold(text).split()), word)
+    for spelling in (*spellings, join_compound([word])):
         arabic = lexicon.arabic_for_latin(spelling)
         if arabic is not None:
             return _arabic_key(arabic)
+    segments = latin_segments(text)
+    if len(segments) > 1:
+        return _compound_key(segments)
     return latin_skeleton(word)
 
 
