@@ -28,13 +28,13 @@ from typing import Literal
 
 import pandas as pd
 
+from bench.quality import month_truth
 from benelink.config.load import load_config
 from benelink.pipelines.ingest import SourceFile, map_columns
 from benelink.pipelines.standardize import standardize
 from benelink.pipelines.validate import validate_source
 from benelink.sample import build_sample
 from benelink.schemas.columns import STANDARD_COLUMNS, SourceKind
-from benelink.standardize.identifiers import record_id_column
 
 Task = Literal["dedupe", "link"]
 RECORDS_FILE = "records.parquet"
@@ -176,7 +176,8 @@ def jordan(people: int, seed: int, month: str, config_path: Path) -> Dataset:
 
     Records go through ``map_columns`` (native headers from the configuration),
     ``validate_source`` (rejected rows are dropped, as in a monthly run) and
-    ``standardize``; the three sources are concatenated and linked together.
+    ``standardize``; the three sources are concatenated and linked together. The truth
+    keeps every record of the month, also those validation rejected.
     """
     cfg = load_config(config_path)
     sample = build_sample(people, seed, [month])
@@ -193,13 +194,9 @@ def jordan(people: int, seed: int, month: str, config_path: Path) -> Dataset:
         frames.append(standardize(valid, kind))
     standard = pd.concat(frames, ignore_index=True)
     records = _finish(standard, standard["source_record_id"])
-    truth = sample.truth.rename(columns={"source_record_id": "record_key"}).astype(
-        {"source": str, "record_key": str, "person_id": str}
-    )
-    # standardised records carry the normalised record id; the truth file has the typed one
-    truth["record_key"] = record_id_column(truth["record_key"]).astype(str)
-    keys = records[["source", "record_key"]].astype(str)
-    truth = truth.merge(keys, on=["source", "record_key"], how="inner")
+    # every record of the month, those validation rejected too: a rejected record is a
+    # missed one for every tool
+    truth = month_truth(sample.truth)
     label = f"jordan{people // 1000}k" if people % 1000 == 0 else f"jordan{people}"
     description = f"synthetic Jordan, {people:,} people, month {month}, seed {seed}: " + ", ".join(
         f"{s} {n:,}" for s, n in records["source"].value_counts(sort=False).items()

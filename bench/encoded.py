@@ -50,7 +50,9 @@ def _quality(records: pd.DataFrame, truth: pd.DataFrame, cluster: object) -> dic
             "cluster": cluster,
         }
     )
-    q = pairwise_quality(predicted, truth.astype(str))
+    # kept only: the truth file covers every month of the sample, the records one month
+    q = pairwise_quality(predicted, truth.astype(str)).kept_only
+    assert q is not None
     return {"precision": q.precision, "recall": q.recall, "f1": q.f1}
 
 

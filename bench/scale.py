@@ -41,7 +41,7 @@ from typing import Any
 import pandas as pd
 
 from bench.measure import ChildRun, peak_rss_mb, run_child
-from bench.quality import cluster_quality
+from bench.quality import cluster_quality, month_truth
 from bench.scale_render import Measured, render
 from benelink.progress import StageEvent
 
@@ -295,7 +295,6 @@ def _prepare(argv: list[str]) -> None:
     _record_peak_at_exit(args.peak_file)
     import benelink
     from bench.datasets import Dataset, _finish
-    from benelink.standardize.identifiers import record_id_column
 
     cfg = benelink.load_config(args.config)
     folder = cfg.incoming_dir(args.month)
@@ -306,11 +305,8 @@ def _prepare(argv: list[str]) -> None:
     seconds = timer.seconds
     records = _finish(standard, standard["source_record_id"])
     truth = pd.read_csv(folder.parent / "truth.csv", dtype=str, keep_default_na=False)
-    truth = truth.rename(columns={"source_record_id": "record_key"})
-    # standardised records carry the normalised record id; the truth file has the typed one
-    truth["record_key"] = record_id_column(truth["record_key"]).astype(str)
-    keys = records[["source", "record_key"]].astype(str)
-    truth = truth.merge(keys, on=["source", "record_key"], how="inner")
+    # every record of the month (the sample has one), those validation rejected too
+    truth = month_truth(truth)
     description = f"benelink sample, month {args.month}"
     Dataset("scale", "dedupe", records, truth, None, description).save(args.data)
     timing = {"stage_seconds": seconds, "records": len(records)}

@@ -126,3 +126,73 @@ def test_harness_runs_splink_on_febrl4(tmp_path: Path) -> None:
     (row,), _ = run_bench(options, tmp_path)
     assert row.status == "ok", row.error
     assert row.quality["f1"] > 0.9
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["a", "b"]), st.integers(0, 3), st.integers(0, 3), st.booleans()),
+        min_size=2,
+        max_size=12,
+    ),
+    st.sampled_from([None, "a~b"]),
+)
+def test_truth_records_no_tool_was_given_count_as_missed(
+    rows: list[tuple[str, int, int, bool]], eval_pair: str | None
+) -> None:
+    """A record validation rejected is in the truth, not in the records: both scorers count
+    its true pairs as missed, and give the kept-only figures beside."""
+    sources = [r[0] for r in rows]
+    person = [f"p{r[1]}" for r in rows]
+    _, truth = _frames(sources, person)
+    given_ = [i for i, r in enumerate(rows) if r[3]]
+    records = pd.DataFrame(
+        {
+            "uid": np.arange(len(given_)),
+            "source": [sources[i] for i in given_],
+            "record_key": [f"r{i}" for i in given_],
+        }
+    )
+    same = {
+        (a, b)
+        for a, b in combinations(range(len(given_)), 2)
+        if rows[given_[a]][2] == rows[given_[b]][2]
+    }
+    # in the original numbering, for the brute force over every record
+    predicted = {(given_[a], given_[b]) for a, b in same}
+    expected = _brute_force(sources, predicted, person, eval_pair)
+    clusters = pd.DataFrame(
+        {"uid": np.arange(len(given_)), "cluster": [rows[i][2] for i in given_]}
+    )
+    pair_frame = pd.DataFrame(sorted(same), columns=["uid_l", "uid_r"], dtype="int64")
+    kept_sources = [sources[i] for i in given_]
+    kept_person = [person[i] for i in given_]
+    kept_expected = _brute_force(kept_sources, same, kept_person, eval_pair)
+    missing = {s: sum(1 for r in rows if r[0] == s and not r[3]) for s in sorted(set(sources))}
+    for got in (
+        cluster_quality(records, clusters, truth, eval_pair),
+        pair_quality(records, pair_frame, truth, eval_pair),
+    ):
+        assert (got["true_positive_pairs"], got["predicted_pairs"], got["truth_pairs"]) == expected
+        kept = got["kept_only"]
+        assert (
+            kept["true_positive_pairs"],
+            kept["predicted_pairs"],
+            kept["truth_pairs"],
+        ) == kept_expected
+        assert got["records_missing"] == missing
+
+
+def test_month_truth_keeps_every_record_keyed_as_the_standardised_ids() -> None:
+    from bench.quality import month_truth
+
+    truth = pd.DataFrame(
+        {
+            "source": ["naf", "naf", "naf", "naf", "naf"],
+            "source_record_id": ["N-000123", "N ٠٠٠١٢٤", "---", "\u200b-", "N000123"],
+            "person_id": ["p1", "p2", "p3", "p4", "p1"],
+        }
+    )
+    got = month_truth(truth)
+    assert got["record_key"].tolist() == ["N000123", "N000124", "~---", "~\u200b-"]
+    assert got["person_id"].tolist() == ["p1", "p2", "p3", "p4"]

@@ -18,6 +18,8 @@ from typer.testing import CliRunner, Result
 from benelink.cli import app
 from benelink.config.load import load_config
 from benelink.pipelines.check import check_month
+from benelink.pipelines.ingest import load_source
+from benelink.pipelines.validate import validate_source
 from tests.fixtures.bad.cases import CASES, MONTH, ROWS, Case, junk_100k, month_folder
 from tests.helpers import TEST_KEY, config_for
 
@@ -44,6 +46,13 @@ def _setup(case: Case, root: Path, october: Path) -> tuple[Path, Path]:
     if case.config is not None:
         config.write_text(case.config(config.read_text(encoding="utf-8")), encoding="utf-8")
     return config, out
+
+
+def _rejected_unbroken(source: str, root: Path) -> int:
+    """Rows of ``source`` rejected in the month folder before the case broke it."""
+    folder = month_folder(root)
+    config = load_config(config_for(root / "incoming", root / "out", root / "c.toml"))
+    return validate_source(load_source(source, config.sources[source], folder)).rejected_rows
 
 
 def _one_line(result: Result) -> str:
@@ -94,6 +103,16 @@ def test_hostile_file(case: Case, tmp_path: Path, october: Path) -> None:
         mine = rejects[rejects["source"] == case.source]
         assert set(case.reasons) <= set(mine["reason"]), set(mine["reason"])
         assert mine["row_number"].str.fullmatch(r"\d+").all()
+        # each line tells the partner what to fix
+        assert (mine.loc[mine["reason"].isin(case.reasons), "what_to_do"] != "").all()
+    if case.dropped:
+        lines = mine[mine["reason"].isin(case.reasons)]
+        assert (lines["action"] == "value_dropped").all()
+        inputs = json.loads((written / "manifest.json").read_text(encoding="utf-8"))["inputs"]
+        rejected = {i["source"]: i["rejected_rows"] for i in inputs}[case.source]
+        assert rejected == _rejected_unbroken(case.source, tmp_path / "unbroken"), (
+            "a dropped value rejected a row"
+        )
 
     if case.check_validate:
         checked = runner.invoke(app, ["validate", "--config", str(config), "--month", MONTH])

@@ -106,15 +106,54 @@ def test_missing_column_names_file_column_suggestion_and_config() -> None:
     assert "\n" not in message
 
 
-def test_a_kind_must_map_what_it_is_linked_on() -> None:
-    settings = SourceSettings(
+def test_no_kind_requires_an_identifier_column() -> None:
+    """A NAF list without national numbers, a UNHCR extract without individual ids: the
+    configuration maps what the file has and the records are linked on it."""
+    naf = SourceSettings(
         file="naf.csv", kind="naf", columns={"source_record_id": "id", "first_name": "n"}
     )
-    with pytest.raises(ConfigError, match=r"\[sources\.naf\.columns\].*national_number"):
-        map_columns(_raw({"id": ["1"], "n": ["x"]}), "naf", settings, "naf.csv")
-    nameless = SourceSettings(file="j.csv", kind="jobseekers", columns={"source_record_id": "id"})
-    with pytest.raises(ConfigError, match="full_name"):
-        map_columns(_raw({"id": ["1"]}), "jobs", nameless, "j.csv")
+    assert map_columns(_raw({"id": ["1"], "n": ["x"]}), "naf", naf, "naf.csv")[
+        "first_name"
+    ].tolist() == ["x"]
+    unhcr = SourceSettings(
+        file="u.csv",
+        kind="unhcr",
+        columns={"source_record_id": "id", "unhcr_case_id": "c", "full_name": "n"},
+    )
+    frame = map_columns(
+        _raw({"id": ["1"], "c": ["945-12C00456"], "n": ["A B"]}), "u", unhcr, "u.csv"
+    )
+    assert "unhcr_individual_id" not in frame.columns
+
+
+def test_an_identifier_without_a_name_column_is_enough() -> None:
+    ids_only = SourceSettings(
+        file="j.csv",
+        kind="jobseekers",
+        columns={"source_record_id": "id", "national_number": "nn", "employment_status": "st"},
+    )
+    frame = map_columns(
+        _raw({"id": ["1"], "nn": ["9871234567"], "st": ["employed"]}), "j", ids_only, "j.csv"
+    )
+    assert frame["national_number"].tolist() == ["9871234567"]
+
+
+def test_a_source_must_map_a_name_or_an_individual_id() -> None:
+    nameless = SourceSettings(
+        file="j.csv",
+        kind="jobseekers",
+        columns={"source_record_id": "id", "unhcr_case_id": "c", "phone": "p"},
+    )
+    with pytest.raises(ConfigError) as caught:
+        map_columns(
+            _raw({"id": ["1"], "c": ["945-12C00456"], "p": ["0791234567"]}),
+            "jobs",
+            nameless,
+            "j.csv",
+        )
+    message = str(caught.value)
+    assert message.startswith("[sources.jobs.columns] in the configuration must map a name")
+    assert "full_name" in message and "national_number" in message and "\n" not in message
 
 
 def test_load_source_reads_maps_and_fingerprints(tmp_path: Path) -> None:

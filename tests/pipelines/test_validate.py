@@ -94,8 +94,8 @@ def test_clean_sources_pass_untouched() -> None:
         ("naf", "source_record_id", None, "missing_record_id", "row_rejected"),
         ("unhcr", "source_record_id", None, "missing_record_id", "row_rejected"),
         ("jobseekers", "source_record_id", None, "missing_record_id", "row_rejected"),
-        ("naf", "national_number", None, "missing_national_number", "row_rejected"),
-        ("naf", "national_number", "98712345", "invalid_national_number", "row_rejected"),
+        ("naf", "national_number", None, None, None),  # a weaker record, not a bad one
+        ("naf", "national_number", "98712345", "invalid_national_number", "value_dropped"),
         ("naf", "national_number", "987-123-4567", None, None),
         ("naf", "national_number", "9871234567.0", None, None),
         ("naf", "national_number", "٩٨٧١٢٣٤٥٦٧", None, None),
@@ -104,7 +104,7 @@ def test_clean_sources_pass_untouched() -> None:
             "national_number",
             "9.87E+09",
             "national_number_in_scientific_notation",
-            "row_rejected",
+            "value_dropped",
         ),
         ("jobseekers", "national_number", "12345", "invalid_national_number", "value_dropped"),
         ("naf", "date_of_birth", "31/31/1990", "invalid_date_of_birth", "value_dropped"),
@@ -117,8 +117,8 @@ def test_clean_sources_pass_untouched() -> None:
         ("naf", "date_of_birth", "1988", None, None),
         ("naf", "date_of_birth", "32874", None, None),  # Excel serial of 1990-01-01
         ("unhcr", "registration_date", "31.02.2024", "invalid_registration_date", "value_dropped"),
-        ("unhcr", "unhcr_individual_id", None, "missing_unhcr_id", "row_rejected"),
-        ("unhcr", "unhcr_individual_id", "945_ABC", "invalid_unhcr_id", "row_rejected"),
+        ("unhcr", "unhcr_individual_id", None, None, None),
+        ("unhcr", "unhcr_individual_id", "945_ABC", "invalid_unhcr_id", "value_dropped"),
         ("unhcr", "unhcr_case_id", "C1", "invalid_unhcr_case_id", "value_dropped"),
         ("naf", "phone", "079123", "invalid_phone", "value_dropped"),
         ("naf", "phone", "0791234567890123", "invalid_phone", "value_dropped"),
@@ -130,7 +130,9 @@ def test_clean_sources_pass_untouched() -> None:
         ("naf", "first_name", "م" * 201, "over_long_value", "value_dropped"),
         ("naf", "source_record_id", "R" * 201, "over_long_value", "row_rejected"),
         ("naf", "first_name", "محمد\x00", "control_characters", "value_dropped"),
-        ("naf", "national_number", "98712\x0034567", "control_characters", "row_rejected"),
+        ("naf", "national_number", "98712\x0034567", "control_characters", "value_dropped"),
+        ("naf", "national_number", "9" * 201, "over_long_value", "value_dropped"),
+        ("naf", "source_record_id", "R\x001", "control_characters", "row_rejected"),
     ],
 )
 def test_each_rule_on_a_three_row_frame(
@@ -156,9 +158,9 @@ def test_name_checks_treat_dropped_parts_as_missing() -> None:
     v = validate_source(
         _source(
             "naf",
-            {"first_name": None, "family_name": None},
-            {"first_name": "م" * 300, "family_name": None},
-            {"first_name": None},
+            {"first_name": None, "family_name": None, "national_number": None},
+            {"first_name": "م" * 300, "family_name": None, "national_number": None},
+            {"first_name": None, "national_number": None},
         ),
         today=TODAY,
     )
@@ -226,21 +228,29 @@ def test_every_failure_is_collected_at_once() -> None:
             "naf",
             {"national_number": "9.87e+09", "phone": "1", "sex": "?"},
             {"source_record_id": None, "date_of_birth": "2999-01-01"},
-            {"first_name": None, "family_name": None, "date_of_birth": "not a date"},
+            {
+                "first_name": None,
+                "family_name": None,
+                "national_number": "98712",
+                "date_of_birth": "not a date",
+            },
         ),
         today=TODAY,
     )
     assert _reasons(v) == [
-        (2, "national_number", "national_number_in_scientific_notation", "row_rejected"),
+        (2, "national_number", "national_number_in_scientific_notation", "value_dropped"),
         (2, "phone", "invalid_phone", "value_dropped"),
         (2, "sex", "invalid_sex", "value_dropped"),
         (3, "date_of_birth", "date_of_birth_in_future", "value_dropped"),
         (3, "source_record_id", "missing_record_id", "row_rejected"),
         (4, "date_of_birth", "invalid_date_of_birth", "value_dropped"),
         (4, "first_name", "missing_name", "row_rejected"),
+        (4, "national_number", "invalid_national_number", "value_dropped"),
     ]
-    assert v.valid.empty
-    assert v.reject_rate == 1.0
+    # row 2 keeps its name and loses its bad values; row 4's only identifier was invalid
+    assert v.valid["row_number"].tolist() == [2]
+    assert v.valid[["national_number", "phone", "sex"]].isna().all(axis=None)
+    assert v.reject_rate == pytest.approx(2 / 3)
 
 
 def test_masked_values_hide_personal_values_and_show_the_rest() -> None:
@@ -260,14 +270,16 @@ def test_validate_does_not_mutate_its_input() -> None:
 
 def test_reject_limit_message_is_one_actionable_line_without_personal_values() -> None:
     personal = {"national_number": "98712", "first_name": "Zainab", "family_name": "Haddad"}
+    nameless = {**personal, "first_name": None, "family_name": None}
     v = validate_source(
-        _source("naf", personal, {**personal, "source_record_id": "R1"}, {"phone": "0799"}),
+        _source("naf", {**personal, "source_record_id": None}, nameless, {"phone": "0799"}),
         today=TODAY,
     )
     message = reject_limit_message(v, 0.05, "naf.xlsx", rejects_path=Path("out/rejects.csv"))
     assert message.startswith("naf.xlsx: 2 of 3 rows rejected (66.7%, limit 5.0%)")
-    assert "invalid_national_number in national_number (2 rows)" in message
-    assert "duplicate_record_id in source_record_id (1 row)" in message
+    assert "missing_record_id in source_record_id (1 row)" in message
+    assert "missing_name in first_name (1 row)" in message
+    assert "invalid_national_number" not in message, "a dropped value is no reason a row failed"
     assert "first rows: 2, 3" in message
     assert "out/rejects.csv" in message and "max_reject_rate" in message
     assert "\n" not in message
@@ -380,3 +392,96 @@ def test_the_same_row_rejected_on_two_sheets_counts_twice() -> None:
     assert checked.rejected_rows == 2
     assert checked.rejects["row_number"].tolist() == [2, 2]
     assert checked.rejects["row_number"].dtype == "int64"
+
+
+# --- weaker records: kept, linked on what they have ------------------------------------------
+
+
+def test_a_naf_row_without_a_national_number_is_kept_and_not_reported() -> None:
+    """Non-Jordanian NAF beneficiaries have none: nothing is wrong with their row."""
+    v = validate_source(_source("naf", {"national_number": None}), today=TODAY)
+    assert v.rejects.empty and len(v.valid) == 3 and v.rejected_rows == 0
+
+
+def test_a_unhcr_row_with_a_case_number_but_no_individual_id_is_kept() -> None:
+    v = validate_source(_source("unhcr", {"unhcr_individual_id": None}), today=TODAY)
+    assert v.rejects.empty and len(v.valid) == 3
+
+
+def test_a_row_with_only_a_name_and_a_birth_date_is_kept() -> None:
+    bare = {"national_number": None, "sex": None, "phone": None, "family_name": None}
+    v = validate_source(_source("naf", bare), today=TODAY)
+    assert v.rejects.empty and len(v.valid) == 3
+
+
+@pytest.mark.parametrize(
+    ("kind", "identifier"),
+    [
+        ("naf", {"national_number": "9871234567"}),
+        ("jobseekers", {"national_number": "2000123456"}),
+        ("unhcr", {"unhcr_individual_id": "945-00099999"}),
+    ],
+)
+def test_a_row_with_an_identifier_but_no_name_is_kept(
+    kind: SourceKind, identifier: dict[str, str]
+) -> None:
+    """It is linked on the identifier: a record id and a person's own id name a person."""
+    nameless: dict[str, str | None] = {c: None for c in ("full_name", "first_name", "family_name")}
+    v = validate_source(_source(kind, {**nameless, **identifier}), today=TODAY)
+    assert _reasons(v) == []
+    assert len(v.valid) == 3
+
+
+@pytest.mark.parametrize(
+    "identifier",
+    [
+        {"national_number": "98712345"},  # invalid: dropped, then nothing names the person
+        {"national_number": "9.87E+09"},
+        {"national_number": "9871234567" * 30},  # over-long
+        {"national_number": None, "unhcr_case_id": "945-12C00456"},  # a family's number
+        {"national_number": None, "phone": "0791234567"},  # a family's phone
+    ],
+)
+def test_a_row_whose_only_identifier_is_dropped_or_a_familys_is_rejected(
+    identifier: dict[str, str | None],
+) -> None:
+    nameless = {"first_name": None, "family_name": None}
+    v = validate_source(_source("naf", {**nameless, **identifier}), today=TODAY)
+    rows = v.rejects.loc[v.rejects["action"] == "row_rejected"]
+    assert rows[["row_number", "reason"]].values.tolist() == [[2, "missing_name"]]
+    assert v.rejected_rows == 1 and len(v.valid) == 2
+
+
+def test_invalid_identifiers_drop_the_value_for_every_kind() -> None:
+    for kind, column, bad in (
+        ("naf", "national_number", "98712345"),
+        ("jobseekers", "national_number", "98712345"),
+        ("unhcr", "unhcr_individual_id", "945_ABC"),
+    ):
+        v = validate_source(_source(kind, {column: bad}), today=TODAY)
+        assert v.rejected_rows == 0, kind
+        assert v.rejects["action"].tolist() == ["value_dropped"], kind
+        assert pd.isna(v.valid.loc[0, column]) and len(v.valid) == 3
+
+
+def test_the_reject_rate_counts_rows_not_dropped_values() -> None:
+    """A whole column of national numbers that lost their leading zero: every value is
+    dropped, no row rejected, the limit untouched; the rejects file still lists each."""
+    v = validate_source(
+        _source("naf", *[{"national_number": "871234567"}] * 3),
+        today=TODAY,
+    )
+    assert v.reject_rate == 0.0 and len(v.valid) == 3
+    assert v.rejects["reason"].tolist() == ["invalid_national_number"] * 3
+    assert v.rejects["masked_value"].tolist() == ["<digits, length=9>"] * 3
+
+
+def test_a_unhcr_id_that_is_also_the_record_id_keeps_the_record_when_invalid() -> None:
+    """UNHCR's record id is its individual id: an id of the wrong shape is dropped as an
+    identifier, the record stays with its record id and name."""
+    v = validate_source(
+        _source("unhcr", {"source_record_id": "945_ABC", "unhcr_individual_id": "945_ABC"}),
+        today=TODAY,
+    )
+    assert _reasons(v) == [(2, "unhcr_individual_id", "invalid_unhcr_id", "value_dropped")]
+    assert v.valid["source_record_id"].tolist()[0] == "945_ABC"

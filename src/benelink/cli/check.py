@@ -117,7 +117,12 @@ def evaluate(
         Path | None, typer.Option("--json", help="Also write the figures as JSON here.")
     ] = None,
 ) -> None:
-    """Pairwise precision, recall and F1 of a month's snapshot against a truth file."""
+    """Pairwise precision, recall and F1 of a month's snapshot against a truth file.
+
+    Scored over every record of the month the truth names: a record whose row
+    validation rejected is a person linked to no one (its true pairs are missed).
+    The figures over the kept records only are shown beside them.
+    """
     import json
 
     def action() -> dict[str, Any]:
@@ -127,19 +132,48 @@ def evaluate(
         return evaluate_month(cfg, resolved, truth, key).to_dict()
 
     figures = guarded(action)
-    table = Table(title="Linkage quality (pairwise)", title_justify="left")
-    for column in ("records", "precision", "recall", "F1", "true pairs", "predicted pairs"):
-        table.add_column(column, justify="left" if column == "records" else "right")
-    rows = [("all", figures), *sorted(figures["by_source_pair"].items())]
-    for name, f in rows:
+    kept = figures["kept_only"]
+    table = Table(
+        title="Linkage quality (pairwise, over every record of the month)",
+        title_justify="left",
+        caption="P precision, R recall; kept only: over the records validation kept",
+        caption_justify="left",
+    )
+    for column in ("records", "P", "R", "F1", "F1 kept only", "true pairs", "linked pairs"):
+        left = column == "records"
+        table.add_column(column, justify="left" if left else "right", no_wrap=left)
+    rows = [("all", figures, kept)] + [
+        (name, f, kept["by_source_pair"].get(name, f))
+        for name, f in sorted(figures["by_source_pair"].items())
+    ]
+    for name, f, k in rows:
         table.add_row(
             plain(name),
             f"{f['precision']:.4f}",
             f"{f['recall']:.4f}",
             f"{f['f1']:.4f}",
+            f"{k['f1']:.4f}",
             f"{f['truth_pairs']:,}",
             f"{f['predicted_pairs']:,}",
         )
     out.print(table)
+    missing = figures["records_missing"]
+    counted = ", ".join(
+        f"{s} {missing.get(s, 0):,} of {n:,}" for s, n in figures["records"].items()
+    )
+    out.print(
+        plain(
+            f"records of the truth not in the snapshot (rejected, scored as linked to no "
+            f"one): {counted or 'none'}"
+        )
+    )
+    whole = [s for s, scope in figures["truth_scope"].items() if scope == "truth_file"]
+    if whole:
+        out.print(
+            plain(
+                f"the month's file of {', '.join(whole)} could not be read: every record the "
+                "truth names for it was scored as a record of the month"
+            )
+        )
     if json_path is not None:
         json_path.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

@@ -23,20 +23,18 @@ from benelink.errors import ConfigError, MissingColumnsError
 from benelink.io.read import normal_header, read_file, source_path
 from benelink.schemas.columns import (
     CANONICAL_COLUMNS,
-    NAME_PART_COLUMNS,
+    INDIVIDUAL_ID_COLUMNS,
+    NAME_COLUMNS,
     ROW_NUMBER,
     SHEET,
     SOURCE,
     SourceKind,
 )
 
-# Canonical columns without which a source of that kind cannot be linked at all.
-REQUIRED_BY_KIND: dict[SourceKind, tuple[str, ...]] = {
-    "naf": ("national_number",),
-    "unhcr": ("unhcr_individual_id",),
-    "jobseekers": (),
-}
-_NAME_COLUMNS = ("full_name", *NAME_PART_COLUMNS)
+# A source must map its record id (``config.model`` checks that) and at least one of these:
+# a name, or an identifier of one person; no other column is required of any kind (a NAF
+# list need not carry national numbers, a UNHCR extract need not carry individual ids).
+IDENTIFYING_COLUMNS: tuple[str, ...] = (*NAME_COLUMNS, *INDIVIDUAL_ID_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -136,14 +134,15 @@ def map_columns(
 
 
 def _check_mapping(name: str, settings: SourceSettings, config_label: str) -> None:
-    """A source must map the columns its kind is linked on, and some name."""
-    needed = [c for c in REQUIRED_BY_KIND[settings.kind] if c not in settings.columns]
-    if not any(c in settings.columns for c in _NAME_COLUMNS):
-        needed.append("full_name (or first_name ... family_name)")
-    if needed:
+    """A source must map something that names a person: a name or an individual id.
+
+    Nothing else is required of any kind: the columns a source maps decide what it is
+    linked on (``IDENTIFYING_COLUMNS``)."""
+    if not any(c in settings.columns for c in IDENTIFYING_COLUMNS):
         raise ConfigError(
-            f"[sources.{name}.columns] in {config_label} must map {', '.join(needed)} "
-            f"for a {settings.kind} source"
+            f"[sources.{name}.columns] in {config_label} must map a name (full_name, or "
+            f"first_name ... family_name) or an individual id (national_number, "
+            f"unhcr_individual_id) for a {settings.kind} source"
         )
 
 

@@ -3,22 +3,31 @@ rows quarantined, failing values dropped, each with a stable reason code and a
 masked value the partner can act on.
 
 The schemas (``schemas.raw``) say *what* is wrong; this module decides what a
-failure *does*. A record that cannot be identified or linked is rejected; a
-record with one bad attribute is kept without that attribute, because losing a
-beneficiary over a mistyped phone number costs more than linking without it.
+failure *does*. Validation tells a broken row from a weaker one. A row is
+*broken* — rejected, and counted against ``max_reject_rate`` — only when it
+cannot be a record: no record id (or one already used), a line that could not
+be read, or nothing that names the person. Every other failure drops the value
+and keeps the row: a record without a national number, a UNHCR id, a birth
+date or a phone is linked on what it has, and counted per source
+(``pipelines.weaker``). Non-Jordanian NAF beneficiaries carry no national
+number; rejecting them would lose exactly the NAF-UNHCR overlap the graduation
+programme follows.
 
 =======================================  =============================  ==============
 reason                                   column                         action
 =======================================  =============================  ==============
 missing_record_id                        source_record_id               row_rejected
 duplicate_record_id (all but the first)  source_record_id               row_rejected
-missing_name (no usable name at all)     first mapped name column       row_rejected
-missing_national_number (NAF)            national_number                row_rejected
-invalid_national_number                  national_number                row_rejected for NAF,
-national_number_in_scientific_notation                                  else value_dropped
-missing_unhcr_id (UNHCR)                 unhcr_individual_id            row_rejected
-invalid_unhcr_id                         unhcr_individual_id            row_rejected for UNHCR,
+missing_name (no usable name, and no     first mapped name column       row_rejected
+valid national number or UNHCR
+individual id to link on instead)
+malformed_line (more fields than header) (whole row)                    row_rejected
+over_long_value (> 200 chars)            any                            row_rejected in
+control_characters (NUL, ESC ...)                                       source_record_id,
                                                                         else value_dropped
+invalid_national_number (not 10 digits)  national_number                value_dropped
+national_number_in_scientific_notation   national_number                value_dropped
+invalid_unhcr_id                         unhcr_individual_id            value_dropped
 invalid_unhcr_case_id                    unhcr_case_id                  value_dropped
 invalid_date_of_birth (no date that      date_of_birth                  value_dropped
 standardize.dates reads)
@@ -37,18 +46,26 @@ invalid_sex                              sex                            value_dr
 officer_not_a_name (digits, a phone, an  officer                        value_dropped
 id, a date, no letter, the record's own
 name)
-over_long_value (> 200 chars)            any                            row_rejected in a key
-control_characters (NUL, ESC ...)        any                            column, else value_dropped
-malformed_line (more fields than header) (whole row)                    row_rejected
 =======================================  =============================  ==============
 
 A ``value_kept`` row only counts: the value is used as standardisation reads
-it, and the row is never a reject for ``max_reject_rate``. Key columns:
-``source_record_id`` always, ``national_number`` for NAF,
-``unhcr_individual_id`` for UNHCR. A name part dropped for over-length or
-control characters no longer counts as a name for ``missing_name``. Record ids
-are compared as the token sees them (``standardize.identifiers.record_id``), so
-"N-000123" and "N ٠٠٠١٢٣" are one id: the later row is the duplicate, and an id
+it, and the row is never a reject for ``max_reject_rate``.
+
+A missing value is not a failure at all: no reason, no line in the rejects file
+(the report counts the records linked without it). ``missing_national_number``
+and ``missing_unhcr_id`` are no longer given.
+
+What makes a row identifiable (``schemas.raw.identifiable``): a usable name —
+the full name or any name part, once over-long parts and parts holding control
+characters are dropped — or a valid individual identifier (a national number of
+10 digits, a UNHCR individual id). A row with a name is never unidentifiable,
+whatever else it lacks; a row with no name but a valid identifier is kept and
+linked on the identifier; a row whose only identifier is invalid and that has no
+name is rejected (``missing_name``, the identifier's own reason beside it). A
+UNHCR case number or a phone is shared by a family, so it does not identify.
+
+Record ids are compared as the token sees them (``standardize.identifiers.record_id``),
+so "N-000123" and "N ٠٠٠١٢٣" are one id: the later row is the duplicate, and an id
 of nothing but dashes and invisible characters is missing.
 """
 
@@ -67,44 +84,54 @@ from benelink.anonymize.mask import mask_series
 from benelink.arrow_text import with_arrow_text
 from benelink.errors import BenelinkError
 from benelink.pipelines.ingest import SourceFile
-from benelink.schemas.columns import NAME_PART_COLUMNS, ROW_NUMBER, SHEET, SOURCE, SourceKind
+from benelink.schemas.columns import NAME_COLUMNS, ROW_NUMBER, SHEET, SOURCE, SourceKind
 from benelink.schemas.raw import raw_schema
 
 Action = Literal["row_rejected", "value_dropped", "value_kept"]
 # A source read from several sheets of a workbook adds a SHEET column after ROW_NUMBER
 # (row numbers repeat from sheet to sheet); ROW_NUMBER stays the sheet's own row.
-REJECT_COLUMNS: Final = (SOURCE, ROW_NUMBER, "column", "reason", "action", "masked_value")
-KEY_COLUMNS: Final[dict[SourceKind, frozenset[str]]] = {
-    "naf": frozenset({"source_record_id", "national_number"}),
-    "unhcr": frozenset({"source_record_id", "unhcr_individual_id"}),
-    "jobseekers": frozenset({"source_record_id"}),
-}
+REJECT_COLUMNS: Final = (
+    SOURCE,
+    ROW_NUMBER,
+    "column",
+    "reason",
+    "action",
+    "masked_value",
+    "what_to_do",
+)
+# the column whose failure rejects the row whatever the reason: the record's own id
+KEY_COLUMNS: Final = frozenset({"source_record_id"})
 ROW_REASONS: Final = frozenset(
-    {
-        "missing_record_id",
-        "duplicate_record_id",
-        "missing_name",
-        "missing_national_number",
-        "missing_unhcr_id",
-        "malformed_line",
-    }
+    {"missing_record_id", "duplicate_record_id", "missing_name", "malformed_line"}
 )
 # what is only counted: the value is used as standardisation reads it
 KEPT_REASONS: Final = frozenset({"phone_not_in_known_ranges", "phone_several_numbers"})
 WHOLE_ROW: Final = "(whole row)"
-# What the partner should do, for the reasons a whole file usually fails on.
-_HINTS: Final[dict[str, str]] = {
-    "national_number_in_scientific_notation": (
-        "Excel turned the numbers into 9.87E+09: format the column as Text and re-export"
-    ),
+# What the partner should do, per reason: the rejects file's ``what_to_do`` column, and
+# the advice of the line a run stops with. Fixed text, never a value of the file.
+WHAT_TO_DO: Final[dict[str, str]] = {
+    "missing_record_id": "every row needs its record id",
+    "duplicate_record_id": "give each row its own record id, or remove the repeated row",
+    "missing_name": "every row needs a name, or a national number or UNHCR individual id",
+    "malformed_line": "those lines hold more fields than the header: check delimiters and quotes",
+    "over_long_value": "over 200 characters: check the column holds what its header says",
+    "control_characters": "remove the control characters (NUL, ESC ...) and export as UTF-8",
     "invalid_national_number": (
         "national numbers have 10 digits: if leading zeros were lost, format the column as Text"
     ),
-    "malformed_line": "those lines hold more fields than the header: check delimiters and quotes",
-    "missing_record_id": "every row needs its record id",
-    "missing_name": "every row needs a name",
+    "national_number_in_scientific_notation": (
+        "Excel turned the numbers into 9.87E+09: format the column as Text and re-export"
+    ),
+    "invalid_unhcr_id": "not a UNHCR individual id: check the column holds individual ids",
+    "invalid_unhcr_case_id": "not a UNHCR case number: check the column holds case numbers",
+    "invalid_date_of_birth": "not a date: write it as day/month/year or year-month-day",
+    "date_of_birth_in_future": "after the day of the run: check the year, and day and month",
+    "date_of_birth_implausible": "before 1900: check the year",
+    "invalid_registration_date": "not a date: write it as day/month/year or year-month-day",
+    "invalid_phone": "a phone number has 8 to 15 digits and no letters",
+    "invalid_sex": "write M or F (Male/Female, ذكر/أنثى, 1/2)",
+    "officer_not_a_name": "give the name of the officer in charge (not a number or the person)",
 }
-_NAME_COLUMNS: Final = ("full_name", *NAME_PART_COLUMNS)
 # the column a row-level rule is about (the others are about the name)
 _ROW_RULE_COLUMNS: Final[dict[str, str]] = {"officer_not_a_name": "officer"}
 
@@ -145,12 +172,12 @@ def rejected_row_count(rejects: pd.DataFrame) -> int:
     return len(set(row_keys(rejected)))
 
 
-def action_for(reason: str, column: str, kind: SourceKind) -> Action:
+def action_for(reason: str, column: str) -> Action:
     """Whether a failure rejects its row, drops its value or is only counted (see the table
-    above)."""
+    above); the same for every kind of source."""
     if reason in KEPT_REASONS:
         return "value_kept"
-    if reason in ROW_REASONS or column in KEY_COLUMNS[kind]:
+    if reason in ROW_REASONS or column in KEY_COLUMNS:
         return "row_rejected"
     return "value_dropped"
 
@@ -167,7 +194,7 @@ def validate_source(source: SourceFile, *, today: date | None = None) -> Validat
     failures = _failures(cases, frame, source.name)
     actions = pd.Series(
         [
-            action_for(reason, column, source.kind)
+            action_for(reason, column)
             for reason, column in zip(failures["reason"], failures["column"], strict=True)
         ],
         index=failures.index,
@@ -203,6 +230,7 @@ def _malformed(source: SourceFile) -> pd.DataFrame:
             "reason": text("malformed_line"),
             "action": text("row_rejected"),
             "masked_value": text("<more fields than the header>"),
+            "what_to_do": text(WHAT_TO_DO["malformed_line"]),
         }
     )
 
@@ -217,7 +245,7 @@ def _failures(cases: pd.DataFrame | None, frame: pd.DataFrame, name: str) -> pd.
         raise BenelinkError(f"{name}: ingest produced a frame the schema rejects ({checks})")
     cases = cases.assign(index=cases["index"].astype("int64"))
     row_level = cases["schema_context"] == "DataFrameSchema"
-    name_column = next((c for c in _NAME_COLUMNS if c in frame.columns), "full_name")
+    name_column = next((c for c in NAME_COLUMNS if c in frame.columns), "full_name")
     about = cases["check"].astype(str).map(lambda c: _ROW_RULE_COLUMNS.get(c, name_column))
     cases = cases.assign(column=cases["column"].where(~row_level, about))
     out = cases[["index", "column", "check"]].rename(columns={"check": "reason"})
@@ -248,6 +276,7 @@ def _rejects(
             "reason": failures["reason"].astype("string"),
             "action": actions,
             "masked_value": masked,
+            "what_to_do": _what_to_do(failures["reason"]),
         }
     )
     if SHEET in rejects.columns:
@@ -255,6 +284,10 @@ def _rejects(
     # in the file's order: by row within a sheet, the sheets in workbook order
     order = rejects.assign(_at=at).sort_values(["_at", "column", "reason"], kind="stable")
     return order.drop(columns="_at").reset_index(drop=True)
+
+
+def _what_to_do(reasons: pd.Series) -> pd.Series:
+    return reasons.map(lambda r: WHAT_TO_DO.get(str(r), "")).astype("string")
 
 
 def _reject_columns(frame: pd.DataFrame) -> tuple[str, ...]:
@@ -297,7 +330,7 @@ def reject_limit_message(
         )
     )
     first = ", ".join(list(dict.fromkeys(row_keys(rows)))[:5])
-    hints = dict(_HINTS)
+    hints = dict(WHAT_TO_DO)
     if SHEET in rows.columns:  # ids repeated across the sheets read: a sheet copies another
         hints["duplicate_record_id"] = (
             f"the same record ids are on several sheets: if one sheet copies another, set "

@@ -44,6 +44,10 @@ NAME_PART_COLUMNS: Final[tuple[str, ...]] = (
     "grandfather_name",
     "family_name",
 )
+NAME_COLUMNS: Final[tuple[str, ...]] = ("full_name", *NAME_PART_COLUMNS)
+# Identifiers of one person (not of a family, as a UNHCR case number is): a record with
+# one of them and no name can still be linked on it.
+INDIVIDUAL_ID_COLUMNS: Final[tuple[str, ...]] = ("national_number", "unhcr_individual_id")
 # Direct identifiers and quasi-identifiers whose values must never leave memory.
 PERSONAL_COLUMNS: Final[frozenset[str]] = frozenset(
     {

@@ -5,6 +5,11 @@ so renaming a check is a breaking change for officers who filter on it. What a
 failure *does* (reject the row or drop the value) is decided in
 ``pipelines.validate``; the schemas only say what is wrong.
 
+A missing value is no failure: a record without a national number, a UNHCR id, a
+birth date or a phone is a weaker record, linked on what it has. Only a missing
+record id and a row that names no one (``missing_name``: no usable name and no
+valid individual identifier) are failures of absence.
+
 Value rules are computed once per distinct value and mapped back, because a
 million-row month holds far fewer distinct dates, sexes or phone shapes than
 rows.
@@ -21,12 +26,16 @@ import pandas as pd
 import pandera.pandas as pa
 import pyarrow.compute as pc
 from pandera.api.pandas.container import DataFrameSchema
-from pandera.typing import Series
 
 from benelink.arrow_text import arrow_array
-from benelink.schemas.canonical import ArrowText, Canonical
-from benelink.schemas.checks import text
-from benelink.schemas.columns import CANONICAL_COLUMNS, NAME_PART_COLUMNS, SourceKind
+from benelink.schemas.canonical import Canonical
+from benelink.schemas.columns import (
+    CANONICAL_COLUMNS,
+    INDIVIDUAL_ID_COLUMNS,
+    NAME_COLUMNS,
+    NAME_PART_COLUMNS,
+    SourceKind,
+)
 from benelink.standardize.dates import MIN_YEAR, earliest_date, iso_date
 from benelink.standardize.identifiers import record_id_column
 from benelink.standardize.phones import PhoneColumn, read_phone_column
@@ -174,6 +183,41 @@ def usable(values: pd.Series) -> pd.Series:
     return values.notna() & not_over_long(values) & has_no_control_characters(values)
 
 
+def valid_national_number(values: pd.Series) -> pd.Series:
+    """A national number validation keeps: usable, ten digits once cleaned."""
+    ten = pc.match_substring_regex(_national_number_text(values), r"^\d{10}$")
+    return usable(values) & _verdict(ten, values)
+
+
+def valid_unhcr_id(values: pd.Series) -> pd.Series:
+    """A UNHCR individual id validation keeps: usable and shaped as one."""
+    return usable(values) & unhcr_id_shaped(values)
+
+
+_KEPT_IDENTIFIER: Final[dict[str, Callable[[pd.Series], pd.Series]]] = {
+    "national_number": valid_national_number,
+    "unhcr_individual_id": valid_unhcr_id,
+}
+
+
+def identifiable(df: pd.DataFrame) -> pd.Series:
+    """True where a row names its person once validation has dropped what it drops: a
+    usable name (full name or any part), or a valid individual identifier (national
+    number, UNHCR individual id).
+
+    A case number or a phone is shared by a family, so alone it identifies no one; a
+    row with a name is always identifiable, whatever else it lacks.
+    """
+    present = pd.Series(False, index=df.index)
+    for column in NAME_COLUMNS:
+        if column in df.columns:
+            present |= usable(df[column])
+    for column in INDIVIDUAL_ID_COLUMNS:
+        if column in df.columns:
+            present |= _KEPT_IDENTIFIER[column](df[column])
+    return present
+
+
 def _folded(text: Any) -> Any:
     """Lower-cased, trimmed, inner white space as single spaces (for comparing names)."""
     spaced = pc.replace_substring_regex(pc.utf8_lower(text), r"[\s\p{Zs}]+", " ")
@@ -269,31 +313,19 @@ class RawBase(Canonical):
 
     @pa.dataframe_check(name="missing_name")
     def missing_name(cls, df: pd.DataFrame) -> pd.Series:
-        present = pd.Series(False, index=df.index)
-        for column in ("full_name", *NAME_PART_COLUMNS):
-            if column in df.columns:
-                present |= usable(df[column])
-        return present
+        """No usable name *and* no individual identifier validation keeps: nothing names
+        the person (see :func:`identifiable`)."""
+        return identifiable(df)
 
 
 class NafRaw(RawBase):
-    """National Aid Fund list: the national number is what NAF records are linked on."""
-
-    national_number: Series[ArrowText] = text("Jordanian national number: NAF links on it.")
-
-    @pa.check("national_number", name="missing_national_number", ignore_na=False)
-    def missing_national_number(cls, s: pd.Series) -> pd.Series:
-        return s.notna()
+    """National Aid Fund list. Non-Jordanian beneficiaries have no national number, so it
+    is not required: such a record is linked on its name, birth date and phone."""
 
 
 class UnhcrRaw(RawBase):
-    """UNHCR registration extract: every record has an individual id."""
-
-    unhcr_individual_id: Series[ArrowText] = text("UNHCR individual id: UNHCR links on it.")
-
-    @pa.check("unhcr_individual_id", name="missing_unhcr_id", ignore_na=False)
-    def missing_unhcr_id(cls, s: pd.Series) -> pd.Series:
-        return s.notna()
+    """UNHCR registration extract. A row without an individual id (a case number only, or
+    nothing) is linked on what it has."""
 
 
 class JobseekersRaw(RawBase):

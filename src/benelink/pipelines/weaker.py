@@ -1,0 +1,101 @@
+"""Weaker records: how many of each source's records are linked without a field.
+
+Validation keeps a record that lacks a national number, a UNHCR id, a birth date
+or a phone, or whose value for one of them was invalid and dropped
+(``pipelines.validate``): it is linked on what it has. These counts say how
+many such records each source holds, so an officer sees "linked without a
+national number: 52" where a stricter tool would have rejected 52 people, and a
+partner whose export lost a column (Excel's 9.87E+09, national numbers without
+their leading zero) shows up as a source whose every record lacks it.
+
+A field is counted for a source when the source maps a column that feeds it, or
+when any of its records holds a value for it (standardisation may move a value
+found in another column to where it belongs): a UNHCR extract is not said to be
+"without a national number" for every record because it never sends one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Final, TypedDict
+
+import numpy as np
+import pandas as pd
+
+from benelink.config.model import SourceSettings
+from benelink.schemas.columns import NAME_COLUMNS, NAME_PARTS, SOURCE
+
+
+class WeakerRecords(TypedDict):
+    """One source's records, and how many of them lack each field it sends."""
+
+    records: int
+    without: dict[str, int]  # field (``FIELDS``) -> records without it
+
+
+# field -> (canonical columns that feed it, standardised columns that hold it: missing
+# when all of them are)
+FIELDS: Final[dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
+    "name": (NAME_COLUMNS, tuple(f"name_{p}" for p in NAME_PARTS)),
+    "national_number": (("national_number",), ("national_number",)),
+    "unhcr_individual_id": (("unhcr_individual_id",), ("unhcr_individual_id",)),
+    "unhcr_case_id": (("unhcr_case_id",), ("unhcr_case_id",)),
+    "date_of_birth": (("date_of_birth",), ("birth_year",)),
+    "sex": (("sex",), ("sex",)),
+    "phone": (("phone",), ("phone",)),
+}
+LABELS: Final[dict[str, str]] = {
+    "name": "without a name",
+    "national_number": "without a national number",
+    "unhcr_individual_id": "without a UNHCR id",
+    "unhcr_case_id": "without a UNHCR case number",
+    "date_of_birth": "without a birth date",
+    "sex": "without a sex",
+    "phone": "without a phone",
+}
+
+
+def weaker_records(
+    records: pd.DataFrame, sources: Mapping[str, SourceSettings]
+) -> dict[str, WeakerRecords]:
+    """Per clear source of ``sources``: its records in ``records`` and how many lack each
+    field it sends.
+
+    ``records`` are the standardised records of the clear sources (``STANDARD_COLUMNS``;
+    the frame after pseudonymisation holds them too). Encoded sources are left out:
+    their partner validated them, and their fields are tokens. Sources come out in the
+    configuration's order, fields in ``FIELDS``' order.
+    """
+    out: dict[str, WeakerRecords] = {}
+    names = records[SOURCE].astype(str) if SOURCE in records.columns else pd.Series(dtype=str)
+    for name, settings in sources.items():
+        if settings.file_format == "encoded":
+            continue
+        mine = records.loc[(names == name).to_numpy()] if len(records) else records
+        without: dict[str, int] = {}
+        for field, (feeds, holds) in FIELDS.items():
+            present = [c for c in holds if c in mine.columns]
+            missing = _all_missing(mine, present)
+            sent = any(c in settings.columns for c in feeds) or not bool(missing.all())
+            if sent:
+                without[field] = int(missing.sum())
+        out[name] = {"records": len(mine), "without": without}
+    return out
+
+
+def _all_missing(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """True for each row where every one of ``columns`` is missing (or none is present)."""
+    if not columns:
+        return np.ones(len(frame), dtype=bool)
+    return frame[columns].isna().all(axis=1).to_numpy(dtype=bool)
+
+
+def weaker_lines(counts: Mapping[str, WeakerRecords]) -> list[str]:
+    """One line per source for a summary or a report: "naf: 1,116 records linked, 52
+    without a national number, 3 without a birth date" (fields with none left out)."""
+    lines = []
+    for name, c in counts.items():
+        lacking = [f"{n:,} {LABELS.get(f, f'without {f}')}" for f, n in c["without"].items() if n]
+        tail = ", ".join(lacking) if lacking else "none lacking a field"
+        lines.append(f"{name}: {c['records']:,} records linked, {tail}")
+    return lines
