@@ -13,7 +13,6 @@ from benelink.pipelines.standardize import (
     rerouted,
     standardize,
     standardize_piece,
-    standardize_pieces,
 )
 from benelink.schemas.columns import STANDARD_COLUMNS, SourceKind
 
@@ -183,5 +182,5 @@ def test_plan_routes_each_source_whole_and_counts_per_source() -> None:
     whole = pd.concat([standardize(NAF, "naf"), standardize(seekers, "jobseekers")])
     pd.testing.assert_frame_equal(pieces, whole)
     assert plan.rerouted() == {"jobseekers": rerouted(seekers)}
-    nothing_to_route = standardize_pieces([(NAF, "naf")], threads=1)
+    nothing_to_route = plan_standardise([(NAF, "naf")], threads=1).pieces
     pd.testing.assert_frame_equal(pd.concat([p.frame for p in nothing_to_route]), NAF)

@@ -134,7 +134,9 @@ def _run(
 
     with worker_processes(threads, checked.rows) as workers:
         with stages.stage("standardize", total=checked.rows, unit="rows") as st:
-            standard = standardise_month(checked, threads=threads, workers=workers, progress=st)
+            standard = standardise_month(
+                checked, cfg.sources, threads=threads, workers=workers, progress=st
+            )
             del checked  # only the review fields of the partner's rows stay
             st.counts["records"] = len(standard.records)
 
@@ -156,6 +158,7 @@ def _run(
             linker,
             st,
         )
+        by_source = standard.by_source
         del records, standard  # names, id numbers and phones leave memory here
         st.counts.update(linked.counts())
 
@@ -186,6 +189,7 @@ def _run(
             past,
             inputs,
             rejects,
+            by_source,
             stages.timings,
             now or datetime.now(UTC),
         )

@@ -31,7 +31,7 @@ from benelink.pipelines.review import record_decisions, review_queue
 from benelink.pipelines.sources import InputFile
 from benelink.schemas import handoff
 from benelink.schemas import outputs as dictionary
-from benelink.schemas.documents import Manifest, Report
+from benelink.schemas.documents import Manifest, Report, SourceRecords
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,7 @@ def publish_month(
     past: Past,
     inputs: Sequence[InputFile],
     rejects: pd.DataFrame,
+    by_source: Mapping[str, SourceRecords],
     stage_seconds: Mapping[str, float],
     created_at: datetime,
 ) -> MonthOutputs:
@@ -93,6 +94,7 @@ def publish_month(
             month=month,
             inputs=inputs,
             rejects=rejects,
+            source_records=by_source,
             beneficiaries=people,
             links=links,
             linked=result,

@@ -14,6 +14,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from benelink import __version__
 from benelink.pipelines.validate import KEPT_REASONS
+from benelink.pipelines.weaker import LABELS as WITHOUT_LABELS
 from benelink.schemas.documents import Report
 
 
@@ -118,6 +119,7 @@ def render_report(report: Report) -> str:
     return template.render(
         report=report,
         kept_reasons=KEPT_REASONS,
+        without_labels=WITHOUT_LABELS,
         version=__version__,
         probability_chart=probability_chart,
         overlap_chart=overlap_chart,

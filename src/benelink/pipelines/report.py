@@ -33,6 +33,7 @@ from benelink.schemas.documents import (
     Manifest,
     OfficerRow,
     Report,
+    SourceRecords,
 )
 from benelink.schemas.outputs import SNAPSHOT_SCHEMA_VERSION
 
@@ -120,6 +121,7 @@ class MonthFigures:
     month: str
     inputs: Sequence[InputFile]
     rejects: pd.DataFrame
+    source_records: Mapping[str, SourceRecords]  # what each source's kept records have
     beneficiaries: pd.DataFrame  # everyone, before the release's disclosure treatment
     links: pd.DataFrame  # links.parquet's rows
     linked: LinkResult
@@ -142,6 +144,7 @@ def build_report(figures: MonthFigures) -> Report:
         "month": f.month,
         "inputs": [cast(InputSummary, i.to_dict()) for i in f.inputs],
         "rejects": rejects_by_source(f.rejects),
+        "records": dict(f.source_records),
         "linkage": {
             "candidate_pairs": int(linked.n_candidate_pairs),
             "max_block_size": int(linked.max_block_size),

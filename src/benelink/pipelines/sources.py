@@ -27,17 +27,19 @@ from benelink.errors import UnreadableFileError
 from benelink.pipelines.encoded import EncodedSource, load_encoded_source
 from benelink.pipelines.ingest import SourceFile, check_month_files, load_source
 from benelink.pipelines.review import no_review_sources, review_sources
-from benelink.pipelines.standardize import standardize_piece, standardize_pieces
+from benelink.pipelines.standardize import plan_standardise, standardize_piece
 from benelink.pipelines.validate import (
     REJECT_COLUMNS,
     ValidatedSource,
     reject_limit_message,
     validate_source,
 )
+from benelink.pipelines.weaker import source_records
 from benelink.processes import Mapper, in_process, row_slices, worker_processes
 from benelink.progress import RunObserver, StageHandle, Stages
 from benelink.schemas import handoff
 from benelink.schemas.columns import SourceKind
+from benelink.schemas.documents import SourceRecords
 from benelink.threads import threaded
 
 
@@ -123,6 +125,7 @@ class StandardisedRecords:
 
     records: pd.DataFrame  # STANDARD_COLUMNS (schemas.columns), Arrow-backed
     review_fields: pd.DataFrame  # review_sources(): raw values for the review queue only
+    by_source: dict[str, SourceRecords]  # what each source's records have, for the report
 
 
 def input_files(files: MonthFiles, checked: CheckedSources) -> list[InputFile]:
@@ -196,20 +199,23 @@ def validate_month(
 
 def standardise_month(
     checked: CheckedSources,
+    sources: Mapping[str, SourceSettings],
     *,
     threads: int = 0,
     workers: Mapper = in_process,
     progress: StageHandle | None = None,
 ) -> StandardisedRecords:
-    """Standardise: each source cut into slices, the slices standardised by ``workers``."""
-    pieces = standardize_pieces([(v.valid, v.kind) for v in checked.sources], threads)
-    standardised = workers(standardize_piece, pieces)
+    """Standardise: each source cut into slices, the slices standardised by ``workers``;
+    what each source's records lack, and what was re-routed, counted for the report."""
+    plan = plan_standardise([(v.valid, v.kind) for v in checked.sources], threads)
+    standardised = workers(standardize_piece, plan.pieces)
     # the review fields are taken while the workers standardise
     review = pd.concat(
         [review_sources(v.valid) for v in checked.sources] or [no_review_sources()],
         ignore_index=True,
     )
-    return StandardisedRecords(_gathered(standardised, progress), review)
+    records = _gathered(standardised, progress)
+    return StandardisedRecords(records, review, source_records(records, sources, plan.rerouted()))
 
 
 def pseudonymise_month(
@@ -288,7 +294,9 @@ def prepare_month(
     del files
     with worker_processes(threads, checked.rows) as workers:
         with stages.stage("standardize", total=checked.rows, unit="rows") as st:
-            standard = standardise_month(checked, threads=threads, workers=workers, progress=st)
+            standard = standardise_month(
+                checked, cfg.sources, threads=threads, workers=workers, progress=st
+            )
         records = standard.records
         if key is not None:
             with stages.stage("pseudonymize", total=len(records), unit="rows") as st:

@@ -195,10 +195,3 @@ def plan_standardise(
             for part in row_slices(len(frame), threads)
         )
     return StandardisePlan(pieces, tuple(reroutes))
-
-
-def standardize_pieces(
-    sources: Sequence[tuple[pd.DataFrame, SourceKind]], threads: int
-) -> list[StandardisePiece]:
-    """The pieces of :func:`plan_standardise` (what was re-routed is not kept)."""
-    return plan_standardise(sources, threads).pieces

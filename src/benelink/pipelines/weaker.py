@@ -24,6 +24,7 @@ import pandas as pd
 
 from benelink.config.model import SourceSettings
 from benelink.schemas.columns import NAME_COLUMNS, NAME_PARTS, SOURCE
+from benelink.schemas.documents import SourceRecords
 
 
 class WeakerRecords(TypedDict):
@@ -99,3 +100,20 @@ def weaker_lines(counts: Mapping[str, WeakerRecords]) -> list[str]:
         tail = ", ".join(lacking) if lacking else "none lacking a field"
         lines.append(f"{name}: {c['records']:,} records linked, {tail}")
     return lines
+
+
+def source_records(
+    records: pd.DataFrame,
+    sources: Mapping[str, SourceSettings],
+    rerouted: Mapping[str, Mapping[str, int]],
+) -> dict[str, SourceRecords]:
+    """The report's ``records`` section: per clear source, its records, how many lack each
+    field it sends (:func:`weaker_records`), and what standardisation re-routed."""
+    return {
+        name: {
+            "records": c["records"],
+            "without": dict(c["without"]),
+            "rerouted": dict(rerouted.get(name, {})),
+        }
+        for name, c in weaker_records(records, sources).items()
+    }

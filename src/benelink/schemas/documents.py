@@ -120,12 +120,23 @@ class ReviewSection(TypedDict):
     decisions_applied: DecisionsApplied
 
 
+class SourceRecords(TypedDict):
+    """One source's kept records: how many lack each field the source sends (linked on
+    what they have), and the identifiers found in another column and moved where they
+    belong ("from -> to": values)."""
+
+    records: int
+    without: dict[str, int]
+    rerouted: dict[str, int]
+
+
 class Report(TypedDict):
     """report.json: every figure of the merge report (report.html is rendered from it)."""
 
     month: str
     inputs: list[InputSummary]
     rejects: dict[str, dict[str, int]]  # source -> reason -> rows
+    records: dict[str, SourceRecords]  # source -> what its kept records have
     linkage: LinkageSection
     beneficiaries: BeneficiariesSection
     graduation: dict[str, Graduation]  # naf, unhcr
