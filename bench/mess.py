@@ -108,11 +108,9 @@ def _config(template: Path, folder: Path, sample_columns: dict[str, list[str]]) 
 
 
 def score(records: pd.DataFrame, cluster: Any, truth: pd.DataFrame) -> tuple[Any, Any]:
-    """(quality over every truth record, quality over the kept records only).
-
-    A truth record with no kept record is its own cluster: every true pair it is
-    part of is missed.
-    """
+    """(quality over every truth record, quality over the kept records only): a truth
+    record with no kept record is its own cluster, so every true pair it is part of is
+    missed (``benelink.pairwise_quality``)."""
     predicted = pd.DataFrame(
         {
             "source": records["source"].astype(str).to_numpy(),
@@ -128,18 +126,9 @@ def score(records: pd.DataFrame, cluster: Any, truth: pd.DataFrame) -> tuple[Any
             .to_numpy(),
             "person_id": truth["person_id"].astype(str).to_numpy(),
         }
-    ).drop_duplicates(["source", "record_key"])
-    kept = benelink.pairwise_quality(predicted, expected)
-    lost = expected[~expected["record_key"].isin(predicted["record_key"])]
-    singletons = pd.DataFrame(
-        {
-            "source": lost["source"].to_numpy(),
-            "record_key": lost["record_key"].to_numpy(),
-            "cluster": ("lost-" + pd.Series(range(len(lost))).astype(str)).to_numpy(),
-        }
     )
-    every = benelink.pairwise_quality(pd.concat([predicted, singletons]), expected)
-    return every, kept
+    every = benelink.pairwise_quality(predicted, expected)
+    return every, every.kept_only
 
 
 def held(records: pd.DataFrame) -> dict[str, float]:

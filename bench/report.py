@@ -85,17 +85,26 @@ def _num(value: float | None, digits: int = 3) -> str:
 
 
 def _table(rows: list[Row]) -> list[str]:
+    all_records = any("kept_only" in r.quality for r in rows)
+    extra = " NAF–UNHCR recall | F1 (kept records) |" if all_records else ""
     lines = [
-        "| tool | precision | recall | F1 | candidate pairs | seconds (tool) | "
+        "| tool | precision | recall | F1 |" + extra + " candidate pairs | seconds (tool) | "
         "seconds (process) | peak memory MB | MB before tool | status |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "|---|---:|---:|---:|"
+        + ("---:|---:|" if all_records else "")
+        + "---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
         q = r.quality
         pairs = "—" if r.candidate_pairs is None else f"{r.candidate_pairs:,}"
+        cells = ""
+        if all_records:
+            naf_unhcr = q.get("by_source_pair", {}).get("naf~unhcr", {}).get("recall")
+            kept = q.get("kept_only", {}).get("f1")
+            cells = f" {_num(naf_unhcr)} | {_num(kept)} |"
         lines.append(
             f"| {r.tool} | {_num(q.get('precision'))} | {_num(q.get('recall'))} | "
-            f"{_num(q.get('f1'))} | {pairs} | {_num(r.tool_seconds, 1)} | "
+            f"{_num(q.get('f1'))} |{cells} {pairs} | {_num(r.tool_seconds, 1)} | "
             f"{r.process_seconds:.1f} | {r.peak_mb:,.0f} | {_num(r.rss_before_tool_mb, 0)} | "
             f"{r.status} |"
         )
@@ -146,7 +155,12 @@ def render(
         "",
         "Columns: pairwise precision / recall / F1 at each tool's default threshold over all "
         "record pairs (FEBRL4: A~B pairs only); clustering tools are scored on the pairs their "
-        "clusters imply, recordlinkage on its predicted pairs. *Candidate pairs* = pairs the "
+        "clusters imply, recordlinkage on its predicted pairs. On the Jordan datasets and the "
+        "committed sample they are counted over **every record of the partner files** that "
+        "has a record id: a record benelink's validation rejects (and so no tool given "
+        "benelink's records sees) is a missed one; *F1 (kept records)* is the same over the "
+        "records that validation kept, and *NAF–UNHCR recall* the recall of the pairs across "
+        "those two sources, over all records. *Candidate pairs* = pairs the "
         "tool compared after blocking. *Seconds (tool)* = the tool's own work (training, "
         "scoring, clustering) after its input was loaded; *seconds (process)* adds Python "
         "start-up, imports and reading the input parquet. *Peak memory* = the subprocess's "
@@ -181,6 +195,12 @@ def render(
         "as is; state -> governorate; suburb + postcode -> `locality` (one string, through "
         "benelink's `standardize`); street number and street lines withheld from every tool, "
         "so peers may score below published FEBRL figures that use the full address).",
+        "",
+        "The exception is **splink-tuned**: it starts from the partner files themselves "
+        "(the month's naf.xlsx, unhcr.csv and jobseekers.csv, and the configuration's column "
+        "map), with its own reading and cleaning and none of benelink's columns, so its "
+        "seconds include reading and preparing the files; it has no FEBRL row (no partner "
+        "files there).",
         "",
     ]
     for tool, description in descriptions.items():

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bench.quality import cluster_quality, pair_quality
+from bench.quality import cluster_quality, keyed_cluster_quality, over_all_records, pair_quality
 from bench.report import render
 from bench.run import Options, run_bench
 
@@ -196,3 +196,44 @@ def test_month_truth_keeps_every_record_keyed_as_the_standardised_ids() -> None:
     got = month_truth(truth)
     assert got["record_key"].tolist() == ["N000123", "N000124", "~---", "~\u200b-"]
     assert got["person_id"].tolist() == ["p1", "p2", "p3", "p4"]
+
+
+def test_a_dropped_record_is_a_missed_one() -> None:
+    """Scored over every record of the files, a record the tool never saw lowers recall."""
+    records, truth = _frames(["a", "b"], ["p1", "p1"])
+    truth_all = pd.concat(
+        [truth, pd.DataFrame({"source": ["b"], "record_key": ["r9"], "person_id": ["p1"]})]
+    )
+    clusters = pd.DataFrame({"uid": [0, 1], "cluster": ["x", "x"]})
+    kept = cluster_quality(records, clusters, truth, None)
+    got = over_all_records(kept, truth_all)
+    assert (got["true_positive_pairs"], got["predicted_pairs"], got["truth_pairs"]) == (1, 1, 3)
+    assert got["kept_only"]["recall"] == 1.0
+    assert got["by_source_pair"]["a~b"]["truth_pairs"] == 2
+    keyed = pd.DataFrame({"source": ["a", "b"], "record_key": ["r0", " r1 "], "cluster": [1, 1]})
+    assert keyed_cluster_quality(keyed, truth_all)["truth_pairs"] == 3
+
+
+_NO_TUNED = any(importlib.util.find_spec(m) is None for m in ("splink", "anyascii"))
+
+
+@pytest.mark.skipif(_NO_TUNED, reason="the bench extra (splink, anyascii) is not installed")
+def test_tuned_splink_preparation_meets_scripts_and_formats() -> None:
+    from bench.tools import splink_tuned_prepare as prep
+
+    assert prep.skeleton(prep.name_part("محمد") or "") == prep.skeleton("mohammad")
+    assert prep.name_part("Abd al-Rahman") == prep.name_part("Abdulrahman") == "abdalrahman"
+    assert prep.name_part("Al-Omari", family=True) == "omari"
+    assert prep.parse_date("12 Mar 1990") == prep.parse_date("12/03/1990") == "1990-03-12"
+    assert prep.parse_date("١٢ آذار ١٩٩٠") == "1990-03-12"
+    assert prep.phone("+962 79 123 4567") == prep.phone("0791234567") == "791234567"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(_NO_TUNED, reason="the bench extra (splink, anyascii) is not installed")
+def test_harness_runs_tuned_splink_from_the_partner_files(tmp_path: Path) -> None:
+    options = Options(datasets=("jordan300",), tools=("splink-tuned",), timeout_minutes=3)
+    (row,), _ = run_bench(options, tmp_path)
+    assert row.status == "ok", row.error
+    assert row.quality["f1"] > 0.9
+    assert "kept_only" in row.quality and "naf~unhcr" in row.quality["by_source_pair"]
