@@ -94,7 +94,7 @@ CHURN_PRESETS: Final[dict[str, Churn]] = {
         moves=0.005,
         phone_changes=0.01,
         retyped=0.005,
-        household_splits=0.003,
+        household_splits=0.01,
     ),
 }
 
