@@ -103,8 +103,7 @@ def build_sample(
                 }
             )
             truth_parts.append(part)
-            if events is not None:
-                by_month[month].append(_with_previous(part, renewed, k))
+            by_month[month].append(_with_previous(part, renewed, k))
             extracts[month][source] = frame.drop(columns=PERSON)
     truth = (
         pd.concat(truth_parts, ignore_index=True)

@@ -111,7 +111,7 @@ def write_sample(sample: Sample, out_dir: Path) -> SampleSummary:
     sample.truth.to_csv(out_dir / "truth.csv", index=False, lineterminator="\n", encoding="utf-8")
     if not sample.mess.tidy:
         (out_dir / "mess.toml").write_text(sample.mess.to_toml(), encoding="utf-8")
-    if sample.month_truth:
+    if not sample.churn.none:
         (out_dir / "truth").mkdir(exist_ok=True)
         for month, truth in sample.month_truth.items():
             truth.to_csv(
