@@ -9,7 +9,7 @@ SPARK_STAMP := $(VENV)/.spark-stamp
 CONFIG := config/benelink.toml
 DEMO_KEY := .demo/benelink.key
 
-.PHONY: setup demo test test-fast test-spark lint format typecheck unit browser java sample bench bench-scale bench-mess golden clean
+.PHONY: setup demo test test-fast test-spark lint format typecheck unit browser java sample bench bench-scale bench-mess bench-months golden clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -95,6 +95,10 @@ bench-scale: $(STAMP)
 ## bench-mess: quality over every record as each kind of partner-file mess grows -> bench/MESS.md
 bench-mess: $(STAMP)
 	$(BIN)/python -m bench.mess --out bench/MESS.md
+
+## bench-months: id stability over eight months of churn, month by month -> bench/MONTHS.md
+bench-months: $(STAMP)
+	$(BIN)/python -m bench.months --out bench/MONTHS.md
 
 clean:
 	rm -rf out .demo

@@ -24,6 +24,7 @@ from benelink.sample.spelling import IntArray
 PERSON = "_person"  # internal: the truth's person_id, dropped before files are written
 FROM, TO, DUP = "_from", "_to", "_dup"
 FIX_MONTH, PHONE_MONTH, NEW_PHONE = "_fix_month", "_phone_month", "_new_phone"
+GAP_FROM, GAP_TO = "_gap_from", "_gap_to"  # a churned record's months away (sample.churn)
 INVALID_RATE = 0.005
 # What rendering a record needs to know about its person; the rest stays behind.
 _PERSON_COLUMNS = (
@@ -65,6 +66,9 @@ class RecordTable:
     dob_column: str
     nn_column: str | None = None
     evolving: tuple[str, ...] = field(default=())
+    changes: pd.DataFrame | None = None
+    """Dated cell changes (``row``, ``month``, ``column``, ``value``): from ``month`` on, the
+    record's cell reads ``value`` (the last change due wins). Only a churned series has them."""
 
     @property
     def id_column(self) -> str:
@@ -135,7 +139,10 @@ def evolution(
 def month_frame(table: RecordTable, month: int) -> pd.DataFrame:
     """The records listed in ``month`` as they read that month, sorted by record id."""
     f = table.frame
-    now = f[(f[FROM] <= month) & (month < f[TO])]
+    listed_now = (f[FROM] <= month) & (month < f[TO])
+    if GAP_FROM in f.columns:  # a churned record away for a few months
+        listed_now &= ~((f[GAP_FROM] <= month) & (month < f[GAP_TO]))
+    now = f[listed_now]
     fixed = now[FIX_MONTH].to_numpy() <= month
     updates: dict[str, npt.NDArray[Any]] = {
         col: np.where(fixed, now[f"_clean_{col}"], now[col]) for col in table.name_columns
@@ -147,8 +154,24 @@ def month_frame(table: RecordTable, month: int) -> pd.DataFrame:
     )
     for col in table.evolving:
         updates[col] = now[f"_m{month}_{col}"].to_numpy()
-    out = now.assign(**updates)[[*table.native_columns, PERSON]]
+    out = _changed(now.assign(**updates), table.changes, month)[[*table.native_columns, PERSON]]
     return out.sort_values(table.id_column, kind="stable").reset_index(drop=True)
+
+
+def _changed(frame: pd.DataFrame, changes: pd.DataFrame | None, month: int) -> pd.DataFrame:
+    """``frame`` (indexed by record row) with the changes due by ``month`` applied."""
+    if changes is None or not len(changes):
+        return frame
+    due = changes[changes["month"] <= month].sort_values("month", kind="stable")
+    due = due[due["row"].isin(frame.index)].drop_duplicates(["row", "column"], keep="last")
+    if not len(due):
+        return frame
+    out = frame.copy()
+    for column, part in due.groupby("column", sort=False):
+        values = out[str(column)].astype(object)
+        values.loc[part["row"].to_numpy()] = part["value"].to_numpy()
+        out[str(column)] = values
+    return out
 
 
 def spoil(

@@ -21,6 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from benelink.sample.build import Sample, build_sample
+from benelink.sample.churn import Churn
 from benelink.sample.mess import Mess
 
 _SHEET = "المستفيدون"
@@ -36,6 +37,7 @@ class SampleSummary:
     rows: dict[str, dict[str, int]]
     truth_rows: int
     mess: str = "none"
+    churn: str = "none"
 
     def __rich__(self) -> Table:
         sources = sorted({s for per in self.rows.values() for s in per})
@@ -46,7 +48,10 @@ class SampleSummary:
             table.add_column(source, justify="right")
         for month, per in self.rows.items():
             table.add_row(month, *(f"{per.get(s, 0):,}" for s in sources))
-        table.caption = Text(f"truth.csv: {self.truth_rows:,} records; mess: {self.mess}")
+        caption = f"truth.csv: {self.truth_rows:,} records; mess: {self.mess}"
+        if self.churn != "none":
+            caption += f"; churn: {self.churn} (truth/<month>.csv per month)"
+        table.caption = Text(caption)
         return table
 
 
@@ -89,7 +94,8 @@ def write_xlsx(frame: pd.DataFrame, path: Path, month: str) -> None:
 
 def write_sample(sample: Sample, out_dir: Path) -> SampleSummary:
     """``<month>/naf.xlsx``, ``<month>/unhcr.csv``, ``<month>/jobseekers.csv`` and ``truth.csv``;
-    and ``mess.toml`` (the rates, which ``--mess`` reads back) unless the sample is tidy."""
+    and ``mess.toml`` (the rates, which ``--mess`` reads back) unless the sample is tidy;
+    and ``truth/<month>.csv`` (each month's records, re-registrations named) when it churns."""
     rows: dict[str, dict[str, int]] = {}
     for month in sample.months:
         folder = out_dir / month
@@ -105,12 +111,29 @@ def write_sample(sample: Sample, out_dir: Path) -> SampleSummary:
     sample.truth.to_csv(out_dir / "truth.csv", index=False, lineterminator="\n", encoding="utf-8")
     if not sample.mess.tidy:
         (out_dir / "mess.toml").write_text(sample.mess.to_toml(), encoding="utf-8")
+    if not sample.churn.none:
+        (out_dir / "truth").mkdir(exist_ok=True)
+        for month, truth in sample.month_truth.items():
+            truth.to_csv(
+                out_dir / "truth" / f"{month}.csv",
+                index=False,
+                lineterminator="\n",
+                encoding="utf-8",
+            )
     described = sample.mess.describe()
-    return SampleSummary(out_dir, sample.people, rows, len(sample.truth), described)
+    return SampleSummary(
+        out_dir, sample.people, rows, len(sample.truth), described, sample.churn.describe()
+    )
 
 
 def generate_sample(
-    out_dir: Path, people: int, seed: int, months: Sequence[str], mess: Mess | None = None
+    out_dir: Path,
+    people: int,
+    seed: int,
+    months: Sequence[str],
+    mess: Mess | None = None,
+    churn: Churn | None = None,
 ) -> SampleSummary:
-    """Build the sample for ``seed`` (with ``mess``, default tidy) and write it under ``out_dir``."""
-    return write_sample(build_sample(people, seed, months, mess), out_dir)
+    """Build the sample for ``seed`` (with ``mess``, default tidy, and ``churn``, default
+    none) and write it under ``out_dir``."""
+    return write_sample(build_sample(people, seed, months, mess, churn), out_dir)
