@@ -37,7 +37,14 @@ from benelink.schemas.columns import (
     SourceKind,
 )
 from benelink.standardize.dates import MIN_YEAR, earliest_date, iso_date
-from benelink.standardize.identifiers import record_id_column
+from benelink.standardize.identifiers import (
+    SHAPE_CASE,
+    SHAPE_INDIVIDUAL,
+    SHAPE_NATIONAL,
+    SHAPE_PHONE,
+    identifier_shapes,
+    record_id_column,
+)
 from benelink.standardize.phones import PhoneColumn, read_phone_column
 
 MAX_LENGTH: Final = 200
@@ -129,13 +136,19 @@ class PhoneReadings:
         return column
 
 
+_OTHER_THAN_PHONE: Final = (SHAPE_NATIONAL, SHAPE_INDIVIDUAL, SHAPE_CASE)
+
+
 def phone_rules(read: PhoneReadings) -> list[pa.Check]:
     """The phone rules, one definition with standardisation (``standardize.phones``):
     a phone it cannot read is dropped; one outside the library's known ranges, or the
     first of several in a cell, is kept and counted."""
 
     def readable(s: pd.Series) -> pd.Series:
-        return _verdict(pc.is_valid(read(s).e164), s) | s.isna().to_numpy()
+        # a national number or UNHCR id typed in the phone column is not a broken phone:
+        # standardisation moves it to its own column (standardize.routing)
+        elsewhere = np.isin(identifier_shapes(s, SHAPE_PHONE), _OTHER_THAN_PHONE)
+        return _verdict(pc.is_valid(read(s).e164), s) | s.isna().to_numpy() | elsewhere
 
     def listed(s: pd.Series) -> pd.Series:
         return pd.Series(read(s).listed, index=s.index, dtype=bool)
