@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 CONFIG := config/benelink.toml
 DEMO_KEY := .demo/benelink.key
 
-.PHONY: setup demo test test-spark lint format typecheck unit browser sample bench bench-scale golden clean
+.PHONY: setup demo test test-spark lint format typecheck unit browser spreadsheet sample bench bench-scale golden clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,7 +28,7 @@ demo: $(STAMP) $(DEMO_KEY)
 	BENELINK_KEY=$$(cat $(DEMO_KEY)) $(BIN)/benelink evaluate --config $(CONFIG) --month 2026-11 --truth data/sample/truth.csv
 
 ## test: lint, type-check and the whole test suite
-test: lint typecheck browser unit
+test: lint typecheck browser spreadsheet unit
 
 ## test-spark: the PySpark engine's tests (installs the spark extra; needs Java 17+)
 test-spark: $(STAMP)
@@ -41,6 +41,16 @@ browser:
 	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
 	  echo "chromium is not installed and cannot be installed here: the browser test will be skipped"
+
+# the review workbook is tested in a real spreadsheet program: Debian's LibreOffice Calc renders
+# it to PDF, poppler's pdftoppm/pdftotext read the page; installed when missing, with the fonts
+# that draw Arial's metrics and Arabic
+spreadsheet:
+	@{ command -v soffice >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1; } || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	      libreoffice-calc poppler-utils fonts-liberation fonts-dejavu-core >/dev/null; } || \
+	  echo "LibreOffice is not installed and cannot be installed here: the spreadsheet test will be skipped"
 
 unit: $(STAMP)
 	$(BIN)/pytest

@@ -529,7 +529,9 @@ CASES: list[Case] = [
     Case(
         "review_undocumented_word",
         _refused_review(
-            _word_file(NAME), "accept, reject, قبول (accept) or رفض (reject)", "row(s) 3"
+            _word_file(NAME),
+            "accept, reject or not sure (in Arabic قبول, رفض or غير متأكد)",
+            "row(s) 3",
         ),
     ),
     Case("review_while_a_run_holds_the_lock", _lock_held),
