@@ -130,7 +130,7 @@ def test_the_instructions_sheet_is_printed_in_english_and_arabic(
     arabic = set(re.findall(r"[\u0600-\u06ff]+", unicodedata.normalize("NFKC", text)))
     # the Arabic title's words, in whichever order of letters the PDF keeps them (its last
     # word's lam-alef ligature comes out of the PDF in pieces)
-    for word in "كيفية مراجعة هذه".split():
+    for word in ["كيفية", "مراجعة", "هذه"]:
         assert word in arabic or word[::-1] in arabic, word
 
 

@@ -49,7 +49,7 @@ def carry_typed(
         return queue, 0
     together = pd.concat(typed_rows, ignore_index=True)
     decided = together[together["word"] != ""]
-    ways = decided.groupby(["key"])["word"].nunique()
+    ways = decided.groupby(["key"])["word"].agg(lambda words: words.map(_meaning).nunique())
     if (ways > 1).any():
         labels = " and ".join(sorted(set(together["label"])))
         raise UsageError(
@@ -58,12 +58,12 @@ def carry_typed(
             "then run the month again; nothing was written"
         )
     key = _pair_keys(queue[LEFT_TOKEN], queue[RIGHT_TOKEN])
-    latest = together.drop_duplicates("key", keep="first").set_index("key")
-    present = key.isin(latest.index)
+    present = key.isin(together["key"])
     _refuse_uncarried(decided[~decided["key"].isin(key)], recorded)
     carried = queue.copy()
-    for column in TYPED:
-        values = key.map(latest[column]).fillna("")
+    for column in TYPED:  # each cell from the first file that has it typed
+        typed_cells = together[together[column] != ""].drop_duplicates("key")
+        values = key.map(typed_cells.set_index("key")[column]).fillna("")
         if column == DECISION:
             values = values.map(_drop_down_word)
         carried[column] = values.where(values != "", carried[column]).to_numpy(dtype=object)
@@ -122,6 +122,14 @@ def _pair_keys(left: pd.Series, right: pd.Series) -> pd.Series:
 
 
 _CANONICAL: Final = {typed_word(w): w for w in DROP_DOWN}
+
+
+def _meaning(word: str) -> str:
+    """What a typed (normalised) decision says, whichever language it says it in."""
+    for meaning, words in (("accept", ACCEPT), ("reject", REJECT), ("not sure", NOT_SURE)):
+        if word in words:
+            return meaning
+    return word
 
 
 def _drop_down_word(value: str) -> str:
