@@ -139,3 +139,22 @@ def test_an_empty_queue_is_a_workbook_with_its_header(tmp_path: Path) -> None:
     assert tuple(c.value for c in sheet[1]) == QUEUE_COLUMNS
     assert sheet.max_row == 1
     assert pd.read_csv(folder / "review.csv").empty
+
+
+def test_latin_and_numbers_inside_arabic_are_drawn_as_typed() -> None:
+    from benelink.io.review_workbook import LRM, ltr_runs
+
+    # after an Arabic letter, a date's digits would be drawn "10-06-1990"
+    marked = ltr_runs("مثلاً 1990-06-10 (sent 10/06/1990).")
+    assert marked == f"مثلاً {LRM}1990-06-10 (sent 10/06/1990){LRM}."
+    assert ltr_runs("شهر 2026-11: 3 أزواج") == f"شهر {LRM}2026-11{LRM}: {LRM}3{LRM} أزواج"
+    assert ltr_runs("بلا أرقام") == "بلا أرقام"
+
+
+def test_the_arabic_instructions_mark_their_dates_left_to_right(tmp_path: Path) -> None:
+    from benelink.io.review_workbook import LRM
+
+    folder = write_review_queue(tmp_path, "2026-11", sample_queue())
+    arabic = [str(c.value) for c in load_workbook(folder / "review.xlsx")["instructions"]["B"]]
+    assert any(f"{LRM}1990-06-10 (sent 10/06/1990){LRM}" in line for line in arabic)
+    assert any(f"{LRM}2026-11{LRM}" in line for line in arabic)

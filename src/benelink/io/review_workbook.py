@@ -69,6 +69,10 @@ HEADER_FILL: Final = "#D9D9D9"
 _LETTER: Final = re.compile(r"[^\W\d_]")
 _WIDE: Final = frozenset("mwMW@%&")
 _NARROW: Final = frozenset("iljtfrI.,;:'|!()[]{} ")
+# a run of Latin letters, digits and the separators of dates, commands and brackets, as
+# written inside Arabic text; marked left-to-right (``ltr_runs``)
+_LTR_RUN: Final = re.compile(r"[0-9A-Za-z(<][0-9A-Za-z_/\-.()<> ]*[0-9A-Za-z)>]|[0-9]")
+LRM: Final = "\u200e"  # LEFT-TO-RIGHT MARK
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,18 @@ def is_rtl(text: str) -> bool:
     """Whether the text's first letter is of a right-to-left script (Arabic, Hebrew)."""
     found = _LETTER.search(text)
     return found is not None and unicodedata.bidirectional(found.group()) in ("AL", "R")
+
+
+def ltr_runs(text: str) -> str:
+    """Arabic text with each Latin or numeric run between left-to-right marks.
+
+    After an Arabic letter the bidirectional algorithm reads digits as Arabic
+    numbers and a hyphen or slash between them as neutral, so Excel and
+    LibreOffice draw "مثلاً 1990-06-10" as "10-06-1990" and split
+    "(sent 10/06/1990)." around its brackets. A mark on each side makes the run
+    one left-to-right piece, drawn as typed; the marks take no width.
+    """
+    return _LTR_RUN.sub(lambda run: f"{LRM}{run.group()}{LRM}", text)
 
 
 def text_width(text: str) -> float:
@@ -244,7 +260,7 @@ def _lay_out(sheet: Worksheet, queue: pd.DataFrame, styles: _Styles, facts: Work
             "maximum": date(2100, 12, 31),
             "error_title": "Date / التاريخ",
             "error_message": "Type the day you decided, e.g. 2026-11-30.\n"
-            "اكتب يوم القرار، مثلاً 2026-11-30.",
+            + ltr_runs("اكتب يوم القرار، مثلاً 2026-11-30."),
         },
     )
     # print: landscape A4, the header row and the pair's first columns on every page
@@ -402,7 +418,7 @@ def _write_instructions(sheet: Worksheet, styles: _Styles, facts: WorkbookFacts)
             row, max(ROW_PIXELS * 0.75, 13.5 * lines_needed + 2) if kind != "title" else 22
         )
         sheet.write_string(row, 0, english, formats[kind])
-        sheet.write_string(row, 1, arabic_text, arabic[kind])
+        sheet.write_string(row, 1, ltr_runs(arabic_text), arabic[kind])
     sheet.set_landscape()
     sheet.set_paper(9)
     sheet.fit_to_pages(1, 0)
