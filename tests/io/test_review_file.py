@@ -49,7 +49,39 @@ def test_what_is_not_a_review_file_is_named(
     with pytest.raises(UnreadableFileError, match=re.escape(words)) as refused:
         read_review_file(path)
     assert "\n" not in str(refused.value)
-    assert "return the review.xlsx or review.csv" in str(refused.value)
+    fix = "save it as .xlsx" if "97-2003" in words else "return the review.xlsx or review.csv"
+    assert fix in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "opening", "words"),
+    [
+        ("review.ods", b"", "is an OpenDocument (.ods) spreadsheet, not CSV text; save it as"),
+        ("review.xlsx", b"", "is an OpenDocument (.ods) spreadsheet, not an .xlsx workbook"),
+        ("review.numbers", b"pair,decision\n", "a .numbers file is neither an .xlsx workbook"),
+        ("review.xls", b"\xd0\xcf\x11\xe0" + bytes(60), "97-2003 .xls workbook, not CSV text;"),
+    ],
+)
+def test_other_spreadsheet_files_are_named_with_how_to_save_them(
+    tmp_path: Path, name: str, opening: bytes, words: str
+) -> None:
+    path = tmp_path / name
+    if opening:
+        path.write_bytes(opening)
+    else:  # an OpenDocument file: a zip whose first, stored member is its mimetype
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+            archive.writestr("content.xml", "<table/>")
+    with pytest.raises(UnreadableFileError, match=re.escape(words)) as refused:
+        read_review_file(path)
+    assert "save it as .xlsx (Excel Workbook) or as CSV" in str(refused.value)
+
+
+def test_csv_text_saved_as_txt_or_tsv_is_read(tmp_path: Path) -> None:
+    for name, text in (("review.txt", "a;b\n1;2\n"), ("review.tsv", "a\tb\n1\t2\n")):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        assert read_review_file(path).columns.tolist() == ["a", "b"]
 
 
 def test_a_zip_that_is_no_workbook_and_a_missing_file(tmp_path: Path) -> None:

@@ -58,6 +58,9 @@ WRITTEN: Final = "written.json"  # the review files' checksums as the run wrote 
 _RETURN: Final = (
     "return the review.xlsx or review.csv benelink wrote, with the decision column filled"
 )
+_SAVE_AS: Final = "save it as .xlsx (Excel Workbook) or as CSV and apply that file"
+# names a CSV file is saved under; any other name that is not a workbook is refused
+_TEXT_SUFFIXES: Final = frozenset({".csv", ".txt", ".tsv", ""})
 # leading bytes -> what the file is
 _SIGNATURES: Final = (
     (b"PK\x03\x04", "xlsx"),
@@ -69,6 +72,7 @@ _SIGNATURES: Final = (
 _BINARY_CONTROLS: Final = "".join(map(chr, [*range(0, 9), 11, 12, *range(14, 32), 127]))
 _KINDS: Final = {
     "xlsx": "an Excel .xlsx workbook (or another zip archive)",
+    "ods": "an OpenDocument (.ods) spreadsheet",
     "xls": "an old Excel 97-2003 .xls workbook",
     "pdf": "a PDF document",
     "parquet": "a Parquet file",
@@ -182,9 +186,10 @@ def _sha256(path: Path) -> str:
 def read_review_file(path: Path, data: bytes | None = None) -> pd.DataFrame:
     """A returned review file as text, one row per row of the file after its header.
 
-    The extension says what the file must be (``.xlsx``/``.xlsm``: a workbook,
-    anything else: CSV text) and the bytes must agree; anything else — a CSV
-    renamed .xlsx, a PDF, a zip that is no workbook, binary junk — is an
+    The extension says what the file must be (``.xlsx``/``.xlsm``: a workbook;
+    ``.csv``, ``.txt``, ``.tsv`` or none: CSV text) and the bytes must agree;
+    anything else — a CSV renamed .xlsx, an .ods or .xls workbook, a PDF, a zip
+    that is no workbook, binary junk, a name such as ``.numbers`` — is an
     ``UnreadableFileError`` naming what the file really is. CSV text is decoded
     and split as a partner file is (UTF-8, UTF-16, Windows-1256; comma,
     semicolon, tab or bar). A formula cell reads as its formula (``=...``), not
@@ -197,16 +202,22 @@ def read_review_file(path: Path, data: bytes | None = None) -> pd.DataFrame:
         data = read_review_bytes(path)
     if not data.strip():
         raise UnreadableFileError(f"{label}: the file is empty; {_RETURN}")
-    workbook = path.suffix.lower() in (".xlsx", ".xlsm")
+    suffix = path.suffix.lower()
+    workbook = suffix in (".xlsx", ".xlsm")
     found = _what_it_is(data)
     if workbook and found != "xlsx":
+        fix = {"ods": _SAVE_AS, "xls": _SAVE_AS, "text": f"name it .csv, or {_RETURN}"}
         raise UnreadableFileError(
-            f"{label}: is {_KINDS.get(found, _KINDS['text'])}, not an .xlsx workbook "
-            f"as its name says; {_RETURN}"
+            f"{label}: is {_KINDS[found]}, not an .xlsx workbook as its name says; "
+            f"{fix.get(found, _RETURN)}"
         )
     if not workbook and found != "text":
+        fix = _SAVE_AS if found in ("ods", "xls") else _RETURN
+        named = "not CSV text as its name says" if suffix in _TEXT_SUFFIXES else "not CSV text"
+        raise UnreadableFileError(f"{label}: is {_KINDS[found]}, {named}; {fix}")
+    if not workbook and suffix not in _TEXT_SUFFIXES:
         raise UnreadableFileError(
-            f"{label}: is {_KINDS[found]}, not CSV text as its name says; {_RETURN}"
+            f"{label}: a {suffix} file is neither an .xlsx workbook nor CSV text; {_SAVE_AS}"
         )
     return _read_workbook(data, label) if workbook else _read_csv(data, label)
 
@@ -226,6 +237,8 @@ def read_review_bytes(path: Path) -> bytes:
 def _what_it_is(data: bytes) -> str:
     """The kind of file the bytes are: a signature, else text unless it holds binary."""
     kind = next((k for signature, k in _SIGNATURES if data.startswith(signature)), None)
+    if kind == "xlsx" and data[30:38] == b"mimetype" and b"opendocument" in data[38:120]:
+        return "ods"  # an OpenDocument file is a zip whose first member names its type
     if kind is not None:
         return kind
     sample = data[:4096]

@@ -102,7 +102,7 @@ def parse_decisions(
     leave the pair undecided, in the queue. A decision written as a formula, any
     other word, a decided row without its two tokens or with the same token
     twice, two rows deciding one pair both ways, a reviewer that is no name (digits,
-    too long, or the record's own name), a date that is not one and — given
+    too long, or a name of the file's records), a date that is not one and — given
     ``known_tokens``, every record token the output folder's runs wrote — a token
     no run wrote, are refused with their row numbers (the file's own, the header
     being row 1), because each would record a decision the reviewer did not
@@ -147,7 +147,7 @@ def parse_decisions(
     _refuse(
         decided & ~_is_reviewer(reviewer, filled),
         f"{file_label}: a reviewer that is not a name or initials (digits, a formula, over "
-        f"{_REVIEWER_LIMIT} characters, or the record's own name) on",
+        f"{_REVIEWER_LIMIT} characters, or a name of the file's records) on",
         "write your name or initials in the reviewer column",
     )
     day = decided_on.map(_iso_day)
@@ -236,14 +236,22 @@ def typed_word(value: str) -> str:
 
 
 def _is_reviewer(reviewer: pd.Series, filled: pd.DataFrame) -> pd.Series:
-    """Whether each reviewer cell can be a staff name or initials (an empty one can)."""
+    """Whether each reviewer cell can be a staff name or initials (an empty one can).
+
+    A reviewer that is one of the file's own names — of the pair's records or of any
+    other pair's — is a beneficiary's name typed or pasted into the wrong column: the
+    decision store and the report would publish it.
+    """
     digits = reviewer.map(lambda v: any(unicodedata.category(c) == "Nd" for c in v))
     bad = digits | reviewer.str.startswith("=") | (reviewer.str.len() > _REVIEWER_LIMIT)
     folded = reviewer.map(typed_word)
-    for column in _NAME_COLUMNS:
-        if column in filled.columns:
-            bad |= (folded != "") & (folded == typed_text(filled[column]).map(typed_word))
-    return ~bad
+    names = {
+        name
+        for column in _NAME_COLUMNS
+        if column in filled.columns
+        for name in typed_text(filled[column]).map(typed_word)
+    } - {""}
+    return ~(bad | ((folded != "") & folded.isin(names)))
 
 
 def _iso_day(value: str) -> str | None:
