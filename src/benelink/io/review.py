@@ -206,10 +206,10 @@ def read_review_file(path: Path, data: bytes | None = None) -> pd.DataFrame:
     workbook = suffix in (".xlsx", ".xlsm")
     found = _what_it_is(data)
     if workbook and found != "xlsx":
-        fix = {"ods": _SAVE_AS, "xls": _SAVE_AS, "text": f"name it .csv, or {_RETURN}"}
+        fixes = {"ods": _SAVE_AS, "xls": _SAVE_AS, "text": f"name it .csv, or {_RETURN}"}
         raise UnreadableFileError(
             f"{label}: is {_KINDS[found]}, not an .xlsx workbook as its name says; "
-            f"{fix.get(found, _RETURN)}"
+            f"{fixes.get(found, _RETURN)}"
         )
     if not workbook and found != "text":
         fix = _SAVE_AS if found in ("ods", "xls") else _RETURN
