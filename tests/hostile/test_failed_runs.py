@@ -162,7 +162,7 @@ def _internal_error(ws: Workspace, mp: pytest.MonkeyPatch) -> None:
     mp.setattr("benelink.pipelines.publish.build_links", broken)
 
 
-def _raise_interrupt() -> None:
+def _raise_interrupt(*args: object, **kwargs: object) -> None:
     raise KeyboardInterrupt
 
 
