@@ -9,7 +9,7 @@ SPARK_STAMP := $(VENV)/.spark-stamp
 CONFIG := config/benelink.toml
 DEMO_KEY := .demo/benelink.key
 
-.PHONY: setup demo test test-fast test-spark lint format typecheck unit browser java sample bench bench-scale bench-mess bench-months golden clean
+.PHONY: setup demo test test-fast test-spark lint format typecheck unit browser java spreadsheet sample bench bench-scale bench-mess bench-months golden clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,8 +33,8 @@ demo: $(STAMP) $(DEMO_KEY)
 	BENELINK_KEY=$$(cat $(DEMO_KEY)) $(BIN)/benelink run --config $(CONFIG) --month 2026-11
 	BENELINK_KEY=$$(cat $(DEMO_KEY)) $(BIN)/benelink evaluate --config $(CONFIG) --month 2026-11 --truth data/sample/truth.csv
 
-## test: lint, type-check and the whole test suite, the Spark engine's tests included
-test: lint typecheck browser java unit
+## test: lint, type-check and the whole test suite, the Spark engine's and the spreadsheet's tests included
+test: lint typecheck browser java spreadsheet unit
 
 ## test-fast: the inner loop: lint and every test but the slow ones (CLI runs, subprocesses,
 ## the browser, Spark, the bench) -- well under a minute; `make test` still runs them all
@@ -59,6 +59,16 @@ java:
 	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && mkdir -p /usr/share/man/man1 && \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; } || \
 	  echo "Java is not installed and cannot be installed here: the Spark tests will be skipped"
+
+# the review workbook is tested in a real spreadsheet program: Debian's LibreOffice Calc renders
+# it to PDF, poppler's pdftoppm/pdftotext read the page; installed when missing, with the fonts
+# that draw Arial's metrics and Arabic
+spreadsheet:
+	@{ command -v soffice >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1; } || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	      libreoffice-calc poppler-utils fonts-liberation fonts-dejavu-core >/dev/null; } || \
+	  echo "LibreOffice is not installed and cannot be installed here: the spreadsheet test will be skipped"
 
 unit: $(SPARK_STAMP)
 	$(BIN)/pytest

@@ -1,6 +1,6 @@
-"""Hostile input to the commands around the run: the review file a reviewer returns, text
-that looks like console markup or carries terminal escapes, encoded partner files, and the
-audit trail of the questions only a key holder can ask.
+"""Hostile input to the commands around the run: text that looks like console markup or
+carries terminal escapes, encoded partner files, and the audit trail of the questions only
+a key holder can ask (the review files a reviewer returns: test_review_files.py).
 
 Every case starts from a workspace (October already run, November's files at hand) and
 asserts the promises of the harness: the exit code, one line on refusal, nothing written
@@ -17,19 +17,16 @@ import random
 import re
 import shutil
 import stat
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from openpyxl import load_workbook
 from typer.testing import Result
 
 from benelink.anonymize.keys import parse_key
 from benelink.anonymize.tokens import record_token
-from benelink.io.lock import run_lock
 from tests.fixtures.bad.cases import csv_frame
 from tests.helpers import SAMPLE
 from tests.hostile.harness import (
@@ -47,7 +44,6 @@ from tests.hostile.harness import (
 pytestmark = pytest.mark.cli  # runs benelink through its command line
 
 OTHER_KEY = "9c1e5b7a2f8d4036e1b9a7c5d3f2086b4e6a1c9d7f0b3e5a8c2d4f6e1a7b9c3d"
-REVIEWED = "2026-10"  # October's review queue is in every workspace's restricted/
 MARKUP = ("[/]", "[bold]", "[link=http://example.org]")
 # what a terminal acts on: ESC (and so every CSI / OSC sequence), BEL, C1 CSI and OSC
 TERMINAL_BYTES = ("\x1b", "\x07", "\x9b", "\x9d")
@@ -59,165 +55,6 @@ def assert_terminal_safe(result: Result) -> None:
     """No byte a terminal would act on reached stdout or stderr."""
     for byte in TERMINAL_BYTES:
         assert byte not in result.stdout + result.stderr, f"{byte!r} reached the terminal"
-
-
-# --- review files ---------------------------------------------------------------------------
-
-
-def _queue(ws: Workspace) -> pd.DataFrame:
-    folder = ws.out / "restricted" / "review" / f"month={REVIEWED}"
-    frame = pd.read_csv(
-        folder / "review.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig"
-    )
-    assert len(frame) >= 4, "October should leave a few doubtful pairs"
-    return frame
-
-
-def _returned(ws: Workspace, name: str) -> Path:
-    """Where the reviewer's file comes back: a month folder, so the month is known."""
-    folder = ws.root / "returned" / f"month={REVIEWED}"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / name
-
-
-def _apply(ws: Workspace, path: Path) -> Result:
-    return ws.invoke("review", "apply", str(path))
-
-
-def _decisions(ws: Workspace) -> pd.DataFrame | None:
-    path = ws.out / "state" / "decisions.parquet"
-    return pd.read_parquet(path) if path.is_file() else None
-
-
-def _refused_review(build: Callable[[Workspace], Path], *words: str) -> Callable[[Workspace], None]:
-    """A review file that must be refused: exit 3, one line, no decision recorded."""
-
-    def play(ws: Workspace) -> None:
-        path = build(ws)
-        before = ws.guarded()
-        result = _apply(ws, path)
-        assert_clean_failure(result, 3, words, before=before, workspace=ws)
-        assert _decisions(ws) is None
-        assert_terminal_safe(result)
-        assert_no_leak(result, ws.out)
-
-    return play
-
-
-def _bytes_file(name: str, data: bytes) -> Callable[[Workspace], Path]:
-    def build(ws: Workspace) -> Path:
-        path = _returned(ws, name)
-        path.write_bytes(data)
-        return path
-
-    return build
-
-
-def _csv_named_xlsx(ws: Workspace) -> Path:
-    path = _returned(ws, "review.xlsx")
-    _queue(ws).assign(decision="accept").to_csv(path, index=False)
-    return path
-
-
-def _zip_not_a_workbook(ws: Workspace) -> Path:
-    path = _returned(ws, "review.xlsx")
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("notes.txt", "decisions: accept all")
-    return path
-
-
-def _decided(ws: Workspace, words: list[str]) -> pd.DataFrame:
-    """The queue with the first rows decided, and a planted name beside them."""
-    queue = _queue(ws)
-    queue.loc[: len(words) - 1, "decision"] = words
-    queue.loc[0, "left_full_name"] = ARABIC_NAME
-    return queue
-
-
-def _word_file(word: str) -> Callable[[Workspace], Path]:
-    def build(ws: Workspace) -> Path:
-        path = _returned(ws, "review.csv")
-        _decided(ws, ["accept", word]).to_csv(path, index=False)
-        return path
-
-    return build
-
-
-def _formula_decision(ws: Workspace) -> Path:
-    """The workbook benelink wrote, the second decision computed by a formula."""
-    source = ws.out / "restricted" / "review" / f"month={REVIEWED}" / "review.xlsx"
-    book = load_workbook(source)
-    sheet = book.worksheets[0]
-    column = [c.value for c in sheet[1]].index("decision") + 1
-    sheet.cell(2, column, "accept")
-    sheet.cell(3, column, '=IF(B3>0.5,"accept","reject")')
-    path = _returned(ws, "review.xlsx")
-    book.save(path)
-    return path
-
-
-def _unknown_tokens(ws: Workspace) -> Path:
-    queue = _decided(ws, ["accept", "reject", "accept"])
-    queue.loc[1, "left_token"] = "R-" + "0" * 20  # a token no run of this folder wrote
-    queue.loc[2, "right_token"] = hashlib.sha256(b"elsewhere").hexdigest()[:24]
-    path = _returned(ws, "review.csv")
-    queue.to_csv(path, index=False)
-    return path
-
-
-def _same_token_twice(ws: Workspace) -> Path:
-    queue = _decided(ws, ["accept", "accept"])
-    queue.loc[1, "right_token"] = queue.loc[1, "left_token"]
-    path = _returned(ws, "review.csv")
-    queue.to_csv(path, index=False)
-    return path
-
-
-def _accepted_review(
-    name: str, write: Callable[[pd.DataFrame, Path], None]
-) -> Callable[[Workspace], None]:
-    """A review file in another encoding or delimiter: read, two pairs decided."""
-
-    def play(ws: Workspace) -> None:
-        queue = _decided(ws, ["accept", "رفض"])
-        path = _returned(ws, name)
-        write(queue, path)
-        result = _apply(ws, path)
-        assert result.exit_code == 0, result.output
-        assert "decided 2 pair(s): 1 accepted and 1 rejected" in result.stdout
-        assert f"{len(queue) - 2} left undecided" in result.stdout
-        decisions = _decisions(ws)
-        assert decisions is not None
-        assert sorted(decisions["decision"]) == ["accept", "reject"]
-        pairs = {tuple(sorted(p)) for p in queue.loc[:1, ["left_token", "right_token"]].values}
-        assert {tuple(p) for p in decisions[["left_token", "right_token"]].values} == pairs
-        assert_terminal_safe(result)
-        assert_no_leak(result, ws.out)
-
-    return play
-
-
-def _cp1256(queue: pd.DataFrame, path: Path) -> None:
-    queue.to_csv(path, index=False, encoding="cp1256", errors="replace")
-
-
-def _semicolons(queue: pd.DataFrame, path: Path) -> None:
-    queue.to_csv(path, index=False, sep=";")
-
-
-def _lock_held(ws: Workspace) -> None:
-    path = _returned(ws, "review.csv")
-    _decided(ws, ["accept"]).to_csv(path, index=False)
-    before = ws.guarded()
-    with run_lock(ws.out, MONTH):  # a run of November in progress
-        result = _apply(ws, path)
-    assert_clean_failure(
-        result, 4, ["another benelink run holds", "month 2026-11"], before=before, workspace=ws
-    )
-    assert _decisions(ws) is None
-    after = _apply(ws, path)  # once the run is over, the same file is recorded
-    assert after.exit_code == 0, after.output
-    assert_no_leak(after, ws.out)
 
 
 # --- markup and terminal escapes --------------------------------------------------------------
@@ -506,35 +343,6 @@ class Case:
 
 
 CASES: list[Case] = [
-    Case("review_csv_named_xlsx", _refused_review(_csv_named_xlsx, "text (CSV)", ".xlsx")),
-    Case(
-        "review_pdf_named_xlsx",
-        _refused_review(_bytes_file("review.xlsx", b"%PDF-1.7\n%\xe2\xe3\n1 0 obj"), "PDF"),
-    ),
-    Case(
-        "review_random_bytes",
-        _refused_review(_bytes_file("review.csv", random.Random(7).randbytes(4096)), "review.csv"),
-    ),
-    Case("review_empty_file", _refused_review(_bytes_file("review.xlsx", b""), "empty")),
-    Case("review_zip_not_a_workbook", _refused_review(_zip_not_a_workbook, "not a readable .xlsx")),
-    Case("review_windows_1256_csv", _accepted_review("review.csv", _cp1256)),
-    Case("review_semicolon_csv", _accepted_review("review.csv", _semicolons)),
-    Case("review_decision_as_formula", _refused_review(_formula_decision, "formula", "row(s) 3")),
-    Case(
-        "review_unknown_tokens",
-        _refused_review(_unknown_tokens, "no run of this output folder", "row(s) 3, 4"),
-    ),
-    Case(
-        "review_same_token_twice",
-        _refused_review(_same_token_twice, "same record token", "row(s) 3"),
-    ),
-    Case(
-        "review_undocumented_word",
-        _refused_review(
-            _word_file(NAME), "accept, reject, قبول (accept) or رفض (reject)", "row(s) 3"
-        ),
-    ),
-    Case("review_while_a_run_holds_the_lock", _lock_held),
     Case("markup_in_officer_and_governorate", _markup_in_partner_values),
     Case("markup_in_source_name", _markup_in_source_name),
     Case("markup_in_file_name", _markup_in_file_name),

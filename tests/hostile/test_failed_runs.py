@@ -15,7 +15,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
@@ -48,33 +47,11 @@ def _erofs(*args: object, **kwargs: object) -> None:
 Prepare = Callable[[Workspace, pytest.MonkeyPatch], None]
 
 
-def _workbook_failing_with(failure: Callable[..., None]) -> type:
-    """A stand-in for openpyxl's Workbook whose save fails (a real write-only sheet left
-    unsaved would complain when collected)."""
-
-    class Sheet:
-        freeze_panes = None
-
-        def append(self, row: object) -> None:
-            pass
-
-    class Book:
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            pass
-
-        def create_sheet(self, *args: object, **kwargs: object) -> Sheet:
-            return Sheet()
-
-        def save(self, path: object) -> None:
-            failure()
-
-    return Book
-
-
 def _review_fails(failure: Callable[..., None]) -> Prepare:
+    """The review workbook's writer fails (a full disk, a read-only folder) while it writes."""
+
     def prepare(ws: Workspace, mp: pytest.MonkeyPatch) -> None:
-        mp.setattr("benelink.io.review.Workbook", _workbook_failing_with(failure))
-        mp.setattr("benelink.io.review._cell", lambda sheet, value, **style: SimpleNamespace())
+        mp.setattr("benelink.io.review.write_review_workbook", failure)
 
     return prepare
 
@@ -187,7 +164,7 @@ def _internal_error(ws: Workspace, mp: pytest.MonkeyPatch) -> None:
     mp.setattr("benelink.pipelines.publish.build_links", broken)
 
 
-def _raise_interrupt() -> None:
+def _raise_interrupt(*args: object, **kwargs: object) -> None:
     raise KeyboardInterrupt
 
 

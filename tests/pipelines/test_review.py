@@ -8,8 +8,11 @@ import pytest
 from openpyxl import load_workbook
 
 from benelink.errors import InputError
-from benelink.io.review import defuse, read_review_file, write_review_queue
+from benelink.io.cells import defuse
+from benelink.io.review import read_review_file, write_review_queue
 from benelink.pipelines.review import (
+    DecisionCounts,
+    decision_counts,
     display_names,
     merge_decisions,
     parse_decisions,
@@ -46,13 +49,15 @@ def test_display_name_joins_parts_or_keeps_full_name() -> None:
     ]
 
 
-def test_queue_holds_review_band_only_most_likely_first() -> None:
+def test_queue_holds_review_band_only_most_useful_first() -> None:
     queue = review_queue(RAW, TOKENS, PAIRS)
-    assert queue["probability"].tolist() == [0.7, 0.55]
-    assert queue.loc[0, "left_full_name"] == "محمد الحريري"
-    assert queue.loc[1, "right_source_record_id"] == "J1"
+    # both pairs join two people of one record each: the one nearest 50 % comes first
+    assert queue["probability"].tolist() == [0.55, 0.7]
+    assert queue.loc[1, "left_full_name"] == "محمد الحريري"
+    assert queue.loc[0, "right_record"] == "jobseekers, row 2, id J1"
     assert queue["decision"].eq("").all()
-    assert queue.loc[0, "left_token"] == "t-naf"
+    assert queue.loc[1, "left_token"] == "t-naf"
+    assert queue["effect"].tolist() == ["joins 2 people (2 records)"] * 2
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
@@ -64,27 +69,33 @@ def test_queue_files_are_restricted_and_safe(tmp_path: Path) -> None:
     folder = write_review_queue(tmp_path, "2026-11", review_queue(RAW, TOKENS, PAIRS))
     for level in (tmp_path / "restricted", tmp_path / "restricted" / "review", folder):
         assert stat.S_IMODE(level.stat().st_mode) == 0o700
-    sheet = load_workbook(folder / "review.xlsx").worksheets[0]
-    values = [c.value for row in sheet.iter_rows() for c in row]
-    assert '\'=HYPERLINK("http://x")' in values
-    assert all(not (isinstance(v, str) and v.startswith("=")) for v in values)
-    assert (folder / "review.csv").is_file()
+    for name in ("review.xlsx", "review.csv", "written.json"):
+        assert stat.S_IMODE((folder / name).stat().st_mode) == 0o600
+    sheet = load_workbook(folder / "review.xlsx")["review"]
+    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    crafted = [c for c in cells if c.value == '=HYPERLINK("http://x")']
+    # shown as written, never a formula: text, with Excel's quote prefix (no apostrophe)
+    assert crafted and all(c.data_type == "s" and c.quotePrefix for c in crafted)
+    assert all(c.data_type != "f" for c in cells)
+    csv = pd.read_csv(folder / "review.csv", dtype=str, encoding="utf-8-sig")
+    assert '\'=HYPERLINK("http://x")' in csv.to_numpy().ravel().tolist()
 
 
 def test_returned_file_round_trip(tmp_path: Path) -> None:
     folder = write_review_queue(tmp_path, "2026-11", review_queue(RAW, TOKENS, PAIRS))
     book = load_workbook(folder / "review.xlsx")
-    sheet = book.worksheets[0]
+    sheet = book["review"]
     header = [c.value for c in sheet[1]]
     column = header.index("decision") + 1
     sheet.cell(row=2, column=column, value="Accept")
     sheet.cell(row=3, column=column, value=" reject ")
     book.save(folder / "review.xlsx")
     decisions = parse_decisions(read_review_file(folder / "review.xlsx"), "2026-11", "review.xlsx")
-    assert decisions.to_dict("records") == [
-        {"left_token": "t-naf", "right_token": "t-unhcr", "decision": "accept", "month": "2026-11"},
-        {"left_token": "t-js", "right_token": "t-unhcr", "decision": "reject", "month": "2026-11"},
+    assert decisions[["left_token", "right_token", "decision", "month"]].to_dict("records") == [
+        {"left_token": "t-js", "right_token": "t-unhcr", "decision": "accept", "month": "2026-11"},
+        {"left_token": "t-naf", "right_token": "t-unhcr", "decision": "reject", "month": "2026-11"},
     ]
+    assert decisions["reviewer"].isna().all()  # none typed: the applying account's, later
 
 
 def test_unknown_decision_names_the_row() -> None:
@@ -133,10 +144,11 @@ def _filled(decisions: list[str], left: list[str] | None = None) -> pd.DataFrame
 
 
 def test_only_the_documented_words_count_in_any_case_and_spacing() -> None:
-    filled = _filled(["ACCEPT ", " Reject", "قبول", "رفض", ""])
+    filled = _filled(["ACCEPT ", " Reject", "قبول", "رفض", "", "Not  Sure", "غير متأكد"])
     decisions = parse_decisions(filled, "2026-11", "review.csv")
     assert decisions["decision"].tolist() == ["accept", "reject", "accept", "reject"]
     assert undecided_pairs(filled) == 1
+    assert decision_counts(filled) == DecisionCounts(not_sure=2, undecided=1)
 
 
 @pytest.mark.parametrize("word", ["yes", "1", "same", "نعم", "accepted", "match"])
@@ -144,7 +156,7 @@ def test_other_words_are_refused_and_the_message_lists_the_words(word: str) -> N
     with pytest.raises(InputError) as refused:
         parse_decisions(_filled(["accept", word]), "2026-11", "review.csv")
     message = str(refused.value)
-    assert "accept, reject, قبول (accept) or رفض (reject)" in message
+    assert "accept, reject or not sure (in Arabic قبول, رفض or غير متأكد)" in message
     assert "row(s) 3" in message
     assert word == "1" or word not in message  # the value itself is never echoed
 
@@ -190,10 +202,8 @@ def test_many_rows_are_counted_not_all_listed() -> None:
 
 
 def test_queue_names_the_sheet_only_when_a_source_was_read_from_several() -> None:
-    assert "left_sheet" not in review_queue(RAW, TOKENS, PAIRS).columns
+    assert "sheet" not in " ".join(review_queue(RAW, TOKENS, PAIRS)["left_record"])
     sheets = pd.array(["Part 2", pd.NA, pd.NA], dtype="string")
     queue = review_queue(RAW.assign(sheet=sheets), TOKENS, PAIRS)
-    assert queue.loc[0, "left_sheet"] == "Part 2"
-    assert (
-        list(queue.columns).index("left_sheet") == list(queue.columns).index("left_row_number") + 1
-    )
+    assert queue.loc[1, "left_record"] == "naf, row 2, id N1, sheet Part 2"
+    assert queue.loc[0, "left_record"] == "unhcr, row 2, id U1"

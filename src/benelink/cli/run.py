@@ -246,9 +246,10 @@ def render_summary(result: MonthResult) -> None:
     review = report["review"]
     out.print(
         markup(
-            "review queue: {n} pairs in [bold]{file}[/]",
+            "review queue: {n} pairs in [bold]{file}[/] ({settle} decisions settle the month)",
             n=f"{review['queue']:,}",
             file=review["queue_file"],
+            settle=f"{review['decisions_to_settle']:,}",
         )
     )
     out.print(markup("snapshot: [bold]{path}[/] (report.html to send on)", path=result.snapshot))

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Final
 
+import pandas as pd
+
 FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -18,3 +20,14 @@ def defuse(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
+
+
+def defused(values: pd.Series) -> pd.Series:
+    """A column whose text cells a spreadsheet will never evaluate (numbers kept as they are)."""
+    if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        return values
+    text = values.astype("string")
+    risky = text.str.startswith(FORMULA_START).fillna(False)
+    if not risky.any():
+        return values
+    return text.where(~risky, "'" + text)

@@ -19,7 +19,7 @@ from benelink.linkage.link import LinkResult, PairProgress
 from benelink.linkage.similarity import RecordForm
 from benelink.pipelines.encoded import EncodedSource, link_inputs
 from benelink.pipelines.outputs import output_fields
-from benelink.pipelines.review import decisions_by_position
+from benelink.pipelines.review import decisions_by_position, review_readings
 
 # the engine's link function: records, settings, decisions (as positions), form, progress
 Linker = Callable[
@@ -35,6 +35,10 @@ class LinkedMonth:
     records: pd.DataFrame
     review_fields: pd.DataFrame
     result: LinkResult
+    # the review queue: benelink's reading of its records' fields (only theirs, by
+    # position), and the form the records were compared in (it words the levels)
+    review_readings: pd.DataFrame
+    form: RecordForm
 
     def counts(self) -> dict[str, int]:
         """The run log's figures of the link stage."""
@@ -63,7 +67,7 @@ def link_month(
     progress: PairProgress,
 ) -> LinkedMonth:
     """Link the month's pseudonymised clear records with the encoded sources' records."""
-    link_frame = records
+    link_frame, clear = records, records
     form: RecordForm = "clear"
     if encoded:
         prepared = link_inputs(records, [e.records for e in encoded], key)
@@ -78,4 +82,5 @@ def link_month(
         form,
         progress,
     )
-    return LinkedMonth(output_fields(records), review_fields, result)
+    readings = review_readings(clear, result.pairs)  # the queued records' only
+    return LinkedMonth(output_fields(records), review_fields, result, readings, form)

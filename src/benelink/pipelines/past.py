@@ -31,6 +31,7 @@ from benelink.io import review as review_io
 from benelink.io import snapshot, state
 from benelink.io.layout import OutputLayout
 from benelink.pipelines.registry import updated_registry
+from benelink.schemas.review import TypedReview
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ class Past:
     last_ids: frozenset[str]  # ids of the previous snapshot
     last_seekers: frozenset[str] | None  # those of them registered as job seekers
     decisions: pd.DataFrame | None  # every reviewer decision so far
+    # the month's review files as a reviewer changed them since its last run (not applied yet)
+    typed_reviews: tuple[TypedReview, ...]
     previous_graduation: dict[str, Any] | None  # the previous report's graduation figures
 
 
@@ -77,6 +80,7 @@ def read_past(out_dir: Path, month: str, fingerprint: str) -> Past:
         last_ids=last_ids,
         last_seekers=last_seekers,
         decisions=review_io.read_decisions(out_dir),
+        typed_reviews=tuple(review_io.read_typed_reviews(out_dir, month)),
         previous_graduation=graduation,
     )
 

@@ -27,7 +27,8 @@ from benelink.pipelines.outputs import build_beneficiaries, build_links, build_r
 from benelink.pipelines.past import Past
 from benelink.pipelines.persist import Identities
 from benelink.pipelines.report import MonthFigures, build_manifest, build_report
-from benelink.pipelines.review import record_decisions, review_queue
+from benelink.pipelines.review import record_decisions, review_queue, settling_pairs
+from benelink.pipelines.review_carry import carry_typed
 from benelink.pipelines.sources import InputFile
 from benelink.schemas import handoff
 from benelink.schemas import outputs as dictionary
@@ -87,7 +88,16 @@ def publish_month(
     )
     links = build_links(records, result.pairs, cfg.linkage.review_threshold, ids.token_rank)
     handoff.check_links(links)
-    queue = review_queue(linked.review_fields, records["record_token"], result.pairs)
+    queue = review_queue(
+        linked.review_fields,
+        records["record_token"],
+        result.pairs,
+        linked.review_readings,
+        result.cluster,
+        linked.form,
+    )
+    # what reviewers typed in the month's last files and have not applied goes with its pair
+    queue, carried = carry_typed(queue, past.typed_reviews, past.decisions)
     layout = OutputLayout(cfg.out_dir)
     report = build_report(
         MonthFigures(
@@ -102,6 +112,8 @@ def publish_month(
             changes=identities.changes,
             disclosure=disclosure,
             review_queue=len(queue),
+            review_to_settle=settling_pairs(queue),
+            review_carried=carried,
             review_file=layout.shown(layout.review(month) / "review.xlsx"),
             past=past,
         )

@@ -23,6 +23,7 @@ from benelink.config.model import LinkageSettings
 from benelink.linkage.link import LinkResult
 from benelink.pipelines.past import Past
 from benelink.pipelines.persist import IdentityChanges
+from benelink.pipelines.review import audit_summary
 from benelink.pipelines.sources import InputFile
 from benelink.schemas.documents import (
     DisclosureSection,
@@ -33,6 +34,7 @@ from benelink.schemas.documents import (
     Manifest,
     OfficerRow,
     Report,
+    ReviewerCount,
     SourceRecords,
 )
 from benelink.schemas.outputs import SNAPSHOT_SCHEMA_VERSION
@@ -130,6 +132,8 @@ class MonthFigures:
     disclosure: DisclosureReport  # measured on the release as written
     review_queue: int  # pairs in the month's review queue
     review_file: str  # where it is, relative to the output folder
+    review_to_settle: int  # the decisions that would settle the month
+    review_carried: int  # queued pairs keeping what was typed in the month's previous files
     past: Past
 
 
@@ -191,6 +195,9 @@ def build_report(figures: MonthFigures) -> Report:
                 "accept": int((reviewed["decision"] == "match").sum()),
                 "reject": int((reviewed["decision"] != "match").sum()),
             },
+            "decisions_to_settle": f.review_to_settle,
+            "carried_over": f.review_carried,
+            "decisions_by_reviewer": cast(list[ReviewerCount], audit_summary(f.past.decisions)),
         },
     }
     if f.past.previous_graduation is not None:

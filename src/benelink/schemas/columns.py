@@ -62,8 +62,24 @@ PERSONAL_COLUMNS: Final[frozenset[str]] = frozenset(
     }
 )
 
-# --- the reviewers' decision store (state/decisions.parquet): record tokens only ---
-DECISION_COLUMNS: Final = ["left_token", "right_token", "decision", "month"]
+# --- the reviewers' decision store (state/decisions.parquet): record tokens only, and the
+# audit trail of each decision: the reviewer, the day decided, when and by which account it
+# was applied, and the kept copy of the file it came from (relative to the output folder) ---
+DECISION_COLUMNS: Final = [
+    "left_token",
+    "right_token",
+    "decision",
+    "month",
+    "reviewer",
+    "decided_on",
+    "applied_at",
+    "applied_by",
+    "file",
+    "file_sha256",
+]
+# what every store has held since the first release; a store without the audit columns
+# (written before them) reads with those columns empty
+DECISION_KEY_COLUMNS: Final = DECISION_COLUMNS[:4]
 
 # --- bookkeeping columns added by ingest ---
 SOURCE: Final = "source"  # the source's name in the configuration (e.g. "naf")

@@ -114,10 +114,20 @@ class DecisionsApplied(TypedDict):
     reject: int
 
 
+class ReviewerCount(TypedDict):
+    month: str  # the month of the review file the decisions came from
+    reviewer: str  # as typed in the file, else the account that applied it
+    accept: int
+    reject: int
+
+
 class ReviewSection(TypedDict):
     queue: int
     queue_file: str  # relative to the output folder
     decisions_applied: DecisionsApplied
+    decisions_to_settle: int  # the queue's first pair of each two people: they settle the month
+    carried_over: int  # queued pairs keeping what was typed in the month's previous review files
+    decisions_by_reviewer: list[ReviewerCount]  # the audit trail: decisions in force
 
 
 class SourceRecords(TypedDict):
