@@ -238,6 +238,7 @@ def render_summary(result: MonthResult) -> None:
                 ("total", f"{people['total']:,}"),
                 *[(f"  in {combo}", f"{n:,}") for combo, n in people["by_sources"].items()],
                 ("new / continuing / returning / exited", changes),
+                ("  re-registered (kept their id)", f"{people.get('re_registered', 0):,}"),
                 ("merges / splits", f"{len(people['merges'])} / {len(people['splits'])}"),
                 ("with conflicting ids", f"{people['with_conflict']:,}"),
             ],

@@ -28,6 +28,7 @@ from benelink.io.lock import run_lock
 from benelink.io.month import write_month
 from benelink.io.snapshot import write_rejects
 from benelink.io.staging import cannot_write, check_output_folder
+from benelink.io.state import IDENTIFIER_TOKENS
 from benelink.linkage.link import LinkResult, PairProgress, link_records
 from benelink.linkage.similarity import RecordForm
 from benelink.pipelines.linking import Linker, link_month
@@ -167,6 +168,7 @@ def _run(
             past.last_ids,
             key,
             month,
+            identifiers=linked.records.reindex(columns=list(IDENTIFIER_TOKENS)),
         )
         changes = identities.changes
         st.counts.update(
@@ -174,6 +176,7 @@ def _run(
             continuing=changes.continuing,
             returning=changes.returning,
             exited=changes.exited,
+            re_registered=changes.re_registered,
         )
 
     with stages.stage("write") as st:

@@ -14,7 +14,7 @@ Two checks guard the identities:
 * the registry itself: when last month's snapshot exists but its registry
   file does not (the ``state/`` folder was lost or not restored with the
   snapshots), the registry is rebuilt by replaying the snapshots' record
-  tokens and ids month by month — what the registry held, since every id a
+  tokens, identifier tokens and ids month by month — what the registry held, since every id a
   registry gave was published in a snapshot — and the run says so.
 """
 
@@ -109,7 +109,7 @@ def _rebuilt(out_dir: Path, months: list[str], fingerprint: str) -> pd.DataFrame
                 f"{made_with}, not this key ({fingerprint}); restore the state folder from a "
                 "backup, or run with the key of that snapshot"
             )
-        records = snapshot.read_table(folder, "records", ["record_token", "beneficiary_id"])
+        records = snapshot.read_table(folder, "records")  # with its identifier tokens
         people = snapshot.read_table(
             folder, "beneficiaries", ["beneficiary_id", "first_seen_month"]
         )
@@ -126,5 +126,6 @@ def _rebuilt(out_dir: Path, months: list[str], fingerprint: str) -> pd.DataFrame
             month,
             records["beneficiary_id"].map(born).fillna(month),
             merges,
+            records.reindex(columns=list(state.IDENTIFIER_TOKENS)),
         )
     return registry

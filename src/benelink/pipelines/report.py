@@ -173,6 +173,7 @@ def build_report(figures: MonthFigures) -> Report:
             "new": f.changes.new,
             "continuing": f.changes.continuing,
             "returning": f.changes.returning,
+            "re_registered": f.changes.re_registered,
             "exited": f.changes.exited,
             "merges": [{"absorbed": a, "kept": b} for a, b in f.changes.merges],
             "splits": [{"previous": a, "new": b} for a, b in f.changes.splits],

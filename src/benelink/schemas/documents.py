@@ -69,6 +69,8 @@ class BeneficiariesSection(TypedDict):
     new: int
     continuing: int
     returning: int
+    # of the continuing and returning: kept their id through a new record's identifier token
+    re_registered: int
     exited: int
     merges: list[Merge]
     splits: list[Split]
