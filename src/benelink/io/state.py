@@ -13,7 +13,9 @@ personal values (docs/keys.md).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -119,6 +121,37 @@ def stage_registry(
     )
     table = table.replace_schema_metadata({_FINGERPRINT: fingerprint.encode("ascii")})
     pq.write_table(table, staging, compression="zstd")
+    staged.seal(staging, PRIVATE_FILE)
+    return target
+
+
+def read_model(out_dir: Path, month: str) -> dict[str, Any] | None:
+    """The link model the latest month before ``month`` used (its JSON document), or None."""
+    layout = OutputLayout(out_dir)
+    earlier = [m for m in layout.model_months() if m < month]
+    if not earlier:
+        return None
+    path = layout.model(earlier[-1])
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise damaged(path, exc, REFIT) from None
+    if not isinstance(document, dict):
+        raise damaged(path, ValueError("not a JSON object"), REFIT)
+    return document
+
+
+REFIT = "or delete it and run the month with --refit-model (benelink then fits a new model)"
+
+
+def stage_model(staged: StagedWrites, out_dir: Path, month: str, document: dict[str, Any]) -> Path:
+    """Write the link model ``month`` used into a staged file committed with the registry.
+
+    It holds the model's probabilities and the month that fitted them, no value of a
+    record; it is kept private (0600) like the rest of the state."""
+    target = OutputLayout(out_dir).model(month)
+    staging = staged.file(target, order=REGISTRY_ORDER, mode=PRIVATE_FILE)
+    staging.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
     staged.seal(staging, PRIVATE_FILE)
     return target
 

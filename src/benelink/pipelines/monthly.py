@@ -29,6 +29,7 @@ from benelink.io.month import write_month
 from benelink.io.snapshot import write_rejects
 from benelink.io.staging import cannot_write, check_output_folder
 from benelink.io.state import IDENTIFIER_TOKENS
+from benelink.linkage.kept import KeptModel
 from benelink.linkage.link import LinkResult, PairProgress, link_records
 from benelink.linkage.similarity import RecordForm
 from benelink.pipelines.linking import Linker, link_month
@@ -86,6 +87,7 @@ def run_month(
         decisions: pd.DataFrame | None,
         form: RecordForm,
         progress: PairProgress,
+        kept: KeptModel | None,
     ) -> LinkResult:
         return _link(
             records,
@@ -93,6 +95,7 @@ def run_month(
             decisions,
             form,
             progress,
+            kept,
             engine=engine,
             spark_master=spark_master,
             threads=cfg.run.threads,
@@ -156,6 +159,7 @@ def _run(
             cfg.linkage,
             linker,
             st,
+            past.model,
         )
         del records, standard  # names, id numbers and phones leave memory here
         st.counts.update(linked.counts())
@@ -206,6 +210,7 @@ def _run(
             },
             review_queue=outputs.review_queue,
             threads=threads,
+            model=outputs.model,
         )
         st.counts.update(
             beneficiaries=outputs.tables["beneficiaries"].num_rows,
@@ -221,6 +226,7 @@ def _link(
     decisions: pd.DataFrame | None,
     form: RecordForm,
     progress: PairProgress,
+    kept: KeptModel | None,
     *,
     engine: Engine,
     spark_master: str,
@@ -236,6 +242,7 @@ def _link(
         max_block_size=settings.max_block_size,
         progress=progress,
         threads=threads,
+        kept=kept,
     )
     if engine == "local":
         return link()

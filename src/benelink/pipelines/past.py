@@ -1,7 +1,8 @@
 """What a month's run needs of the months before it, read once at its start.
 
 A run carries ids forward from the identity registry, compares with last
-month's people and follows the reviewers' decisions. All of it is read here,
+month's people, links with the model earlier months kept and follows the
+reviewers' decisions. All of it is read here,
 before any stage runs, so that a damaged file or a wrong key stops the run
 in its first second with one line naming the file — not after the link
 stage, and never with a parser's traceback.
@@ -30,6 +31,7 @@ from benelink.errors import KeyError_
 from benelink.io import review as review_io
 from benelink.io import snapshot, state
 from benelink.io.layout import OutputLayout
+from benelink.linkage.kept import KeptModel, kept_model
 from benelink.pipelines.registry import updated_registry
 
 
@@ -45,6 +47,7 @@ class Past:
     last_seekers: frozenset[str] | None  # those of them registered as job seekers
     decisions: pd.DataFrame | None  # every reviewer decision so far
     previous_graduation: dict[str, Any] | None  # the previous report's graduation figures
+    model: KeptModel | None = None  # the link model the latest earlier month used
 
 
 def read_past(out_dir: Path, month: str, fingerprint: str) -> Past:
@@ -78,7 +81,24 @@ def read_past(out_dir: Path, month: str, fingerprint: str) -> Past:
         last_seekers=last_seekers,
         decisions=review_io.read_decisions(out_dir),
         previous_graduation=graduation,
+        model=_kept_model(out_dir, month),
     )
+
+
+def _kept_model(out_dir: Path, month: str) -> KeptModel | None:
+    """The model kept by the latest month before ``month`` (None: the month fits one)."""
+    document = state.read_model(out_dir, month)
+    if document is None:
+        return None
+    try:
+        return kept_model(document)
+    except ValueError as exc:
+        earlier = [m for m in OutputLayout(out_dir).model_months() if m < month][-1]
+        raise snapshot.damaged(
+            OutputLayout(out_dir).model(earlier),
+            exc,
+            state.REFIT,
+        ) from None
 
 
 def check_registry_key(out_dir: Path, fingerprint: str) -> None:
