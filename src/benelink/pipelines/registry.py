@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import pandas as pd
 import pyarrow as pa
 
-from benelink.arrow_text import arrow_array, arrow_series, sort_order
+from benelink.arrow_text import arrow_array, arrow_series, as_text, sort_order
 from benelink.io.state import IDENTIFIER_TOKENS, REGISTRY_COLUMNS
 
 
@@ -55,9 +55,10 @@ def updated_registry(
         previous = previous.assign(id_since=previous["beneficiary_id"].map(id_births(previous)))
     previous = previous.assign(  # a registry written before the identifier tokens: none known
         **{
-            c: arrow_series(pa.nulls(len(previous), pa.string()), previous.index)
+            c: as_text(previous[c])
+            if c in previous.columns
+            else arrow_series(pa.nulls(len(previous), pa.string()), previous.index)
             for c in IDENTIFIER_TOKENS
-            if c not in previous.columns
         }
     )
     first = previous.set_index("record_token")["first_seen_month"]
