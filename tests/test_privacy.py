@@ -178,3 +178,24 @@ def test_no_personal_value_leaks_on_generated_extracts(seed: int) -> None:
         messages.append(broken.output)
         assert not leaks_in("\n".join(messages), needles)
         assert not scan_outputs(root / "out", needles)
+
+
+def test_state_holds_keyed_tokens_and_model_parameters_only(two_months: tuple[Path, Path]) -> None:
+    """The state (registry with identifier tokens, kept model) holds no clear value: every
+    token column is 32 hex digits (a keyed HMAC token), and no personal value appears."""
+    _, out = two_months
+    state = out / "state"
+    registries = sorted(state.glob("identities-*.parquet"))
+    models = sorted(state.glob("model-*.json"))
+    assert registries and models
+    for path in registries:
+        table = pq.read_table(path)
+        for column in ("record_token", "national_number_token", "unhcr_individual_token"):
+            values = [v for v in table.column(column).to_pylist() if v is not None]
+            assert values and all(re.fullmatch(r"[0-9a-f]{32}", v) for v in values), column
+    leaks = [
+        f"{p.name}: {len(found)} value(s)"
+        for p in state.rglob("*")
+        if p.is_file() and (found := leaks_in(output_text(p), personal_values()))
+    ]
+    assert not leaks, leaks

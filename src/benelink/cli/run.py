@@ -38,6 +38,7 @@ from benelink.io.keys import load_key
 from benelink.io.runlog import RunLog
 from benelink.pipelines.monthly import Engine, MonthResult, run_month
 from benelink.progress import Observers, StageEvent
+from benelink.schemas.documents import LinkageSection
 
 
 @app.command(rich_help_panel="Monthly merge")
@@ -55,11 +56,22 @@ def run(
         str,
         typer.Option(help="Spark master with --engine spark: local[N], spark://host:7077, yarn."),
     ] = "local[2]",
+    refit_model: Annotated[
+        bool,
+        typer.Option(
+            "--refit-model",
+            help="Fit the link model again on this month's data instead of keeping the "
+            "model of earlier months (docs/linkage.md).",
+        ),
+    ] = False,
 ) -> None:
     """Run the monthly merge and write snapshots/month=YYYY-MM/."""
 
     def action() -> MonthResult:
         cfg = load_config(config)
+        if refit_model:
+            linkage = cfg.linkage.model_copy(update={"refit_model": True})
+            cfg = cfg.model_copy(update={"linkage": linkage})
         resolved = resolve_month(month, datetime.now(UTC).date())
         return _logged_run(cfg, resolved, quiet, engine, spark_master, rebuilding=False)
 
@@ -93,6 +105,15 @@ def rebuild(
     done = guarded(action)
     if not quiet:
         out.print(plain(f"rebuilt {len(done)} month(s): {', '.join(m for m, _ in done)}"))
+
+
+def _model_line(linkage: LinkageSection) -> list[tuple[str, str]]:
+    """The summary's line on the link model (kept from a month, or fitted now)."""
+    model = linkage.get("model")
+    if model is None:
+        return []
+    when = f"fitted in {model['fitted_month']}"
+    return [(f"link model ({model['status']})", f"{when}: {model['reason']}")]
 
 
 def _logged_run(
@@ -222,6 +243,7 @@ def render_summary(result: MonthResult) -> None:
                 ("candidate pairs compared", f"{linkage['candidate_pairs']:,}"),
                 (f"matches (p ≥ {linkage['match_threshold']})", f"{linkage['matches']:,}"),
                 (f"review band (p ≥ {linkage['review_threshold']})", f"{linkage['review_band']:,}"),
+                *_model_line(linkage),
                 *[
                     (f"  {pair}", ", ".join(f"{k} {v:,}" for k, v in decisions.items()))
                     for pair, decisions in linkage["links_by_source_pair"].items()
@@ -238,6 +260,7 @@ def render_summary(result: MonthResult) -> None:
                 ("total", f"{people['total']:,}"),
                 *[(f"  in {combo}", f"{n:,}") for combo, n in people["by_sources"].items()],
                 ("new / continuing / returning / exited", changes),
+                ("  re-registered (kept their id)", f"{people.get('re_registered', 0):,}"),
                 ("merges / splits", f"{len(people['merges'])} / {len(people['splits'])}"),
                 ("with conflicting ids", f"{people['with_conflict']:,}"),
             ],

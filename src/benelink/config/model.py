@@ -115,6 +115,12 @@ class LinkageSettings(_Frozen):
     # blocks larger than this are refined or skipped (benelink.linkage.block.DEFAULT_MAX_BLOCK_SIZE)
     max_block_size: int = Field(default=400, ge=2)
     em_max_iterations: int = Field(default=50, gt=0)
+    # the model is fitted once and kept (benelink.linkage.kept, docs/linkage.md): re-fitted
+    # when asked, or when this month's fit moves any m or u by more than drift_max_change
+    # or the prior by more than a factor drift_max_prior_factor
+    refit_model: bool = False
+    drift_max_change: float = Field(default=0.05, gt=0.0, le=1.0)
+    drift_max_prior_factor: float = Field(default=2.0, gt=1.0)
 
     @model_validator(mode="after")
     def _review_below_match(self) -> LinkageSettings:

@@ -5,7 +5,8 @@
     out/
       snapshots/month=YYYY-MM/   beneficiaries, records, links (.parquet), report, manifest
       rejects/month=YYYY-MM/     rejects.csv, sent back to partners (masked values)
-      state/                     identities-YYYY-MM.parquet, decisions.parquet, run.lock
+      state/                     identities-YYYY-MM.parquet, model-YYYY-MM.json,
+                                 decisions.parquet, run.lock
       logs/                      run-YYYY-MM-<time>.jsonl, lookups.jsonl (the audit trail)
       restricted/review/month=YYYY-MM/   review.xlsx and review.csv (names: owner only)
       restricted/applied/month=YYYY-MM/  the review files `review apply` recorded, kept
@@ -23,6 +24,7 @@ from typing import Final
 
 _MONTH: Final = re.compile(r"month=(\d{4}-\d{2})")
 _REGISTRY: Final = re.compile(r"identities-(\d{4}-\d{2})\.parquet")
+_MODEL: Final = re.compile(r"model-(\d{4}-\d{2})\.json")
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,17 @@ class OutputLayout:
         if not self.state.is_dir():
             return []
         found = (_REGISTRY.fullmatch(p.name) for p in self.state.iterdir())
+        return sorted(m.group(1) for m in found if m)
+
+    def model(self, month: str) -> Path:
+        """The link model ``month``'s run used, kept for the months after it."""
+        return self.state / f"model-{month}.json"
+
+    def model_months(self) -> list[str]:
+        """The months that have a kept model, oldest first."""
+        if not self.state.is_dir():
+            return []
+        found = (_MODEL.fullmatch(p.name) for p in self.state.iterdir())
         return sorted(m.group(1) for m in found if m)
 
     @property

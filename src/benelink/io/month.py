@@ -33,10 +33,14 @@ def write_month(
     documents: Mapping[str, Any],
     review_queue: pd.DataFrame,
     threads: int = 0,
+    model: dict[str, Any] | None = None,
 ) -> Path:
-    """Write everything of ``month``; returns the snapshot folder."""
+    """Write everything of ``month``; returns the snapshot folder. ``model`` is the link
+    model the month used, kept in the state for the months after it."""
     with StagedWrites() as staged:
         state.stage_registry(staged, out_dir, month, registry, fingerprint)
+        if model is not None:
+            state.stage_model(staged, out_dir, month, model)
         snapshot.stage_rejects(staged, out_dir, month, rejects)
 
         def stage_snapshot() -> Path:

@@ -3,32 +3,46 @@
 Carrying ids only through last month's snapshot would give a new id to anyone
 who skipped a month. The registry remembers every record token with the id it
 last had and the months it was first and last seen, so a person who returns
-after a gap keeps their id. One immutable file per month
-(``identities-YYYY-MM.parquet``) means a re-run of a month reads exactly what
-the first run read. It holds tokens and ids only — no personal values.
+after a gap keeps their id; and, beside each record, the keyed tokens of the
+identifiers it carried (national number, UNHCR individual id), so a person a
+partner re-registers under a new record id keeps their id too. One immutable
+file per month (``identities-YYYY-MM.parquet``) means a re-run of a month reads
+exactly what the first run read. It holds keyed tokens and ids only — no
+personal values (docs/keys.md).
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from benelink.anonymize.tokens import TOKENISED_FIELDS
+from benelink.arrow_text import arrow_series
 from benelink.io.layout import OutputLayout
 from benelink.io.snapshot import REGISTRY_ORDER, damaged
 from benelink.io.staging import PRIVATE_FILE, StagedWrites
 
+# the identifiers that name one person (a case number or a phone is shared by a household)
+IDENTIFIER_TOKENS = (
+    TOKENISED_FIELDS["national_number"],
+    TOKENISED_FIELDS["unhcr_individual_id"],
+)
 REGISTRY_COLUMNS = [
     "record_token",
     "beneficiary_id",
     "first_seen_month",
     "last_seen_month",
     "id_since",  # the month the record's id was first published
+    # the keyed tokens of the identifiers the record carried when last seen (may be null)
+    *IDENTIFIER_TOKENS,
 ]
-# registries written before ``id_since`` existed: still read
-_OLDER_COLUMNS = REGISTRY_COLUMNS[:4]
+# registries written before the identifier tokens, and before ``id_since``: still read
+_OLDER_COLUMNS = (REGISTRY_COLUMNS[:5], REGISTRY_COLUMNS[:4])
 _FINGERPRINT = b"benelink.key_fingerprint"
 
 
@@ -61,9 +75,18 @@ def registry_of(out_dir: Path, month: str) -> pd.DataFrame:
         frame: pd.DataFrame = pq.read_table(path).to_pandas()
     except (OSError, pa.ArrowException) as exc:
         raise damaged(path, exc, _FIX) from None
-    if list(frame.columns) not in (REGISTRY_COLUMNS, _OLDER_COLUMNS):
+    columns = list(frame.columns)
+    if columns != REGISTRY_COLUMNS and columns not in _OLDER_COLUMNS:
         raise damaged(path, ValueError("columns"), _FIX)
-    return frame
+    # an older registry knows no identifier tokens: its people are carried by record id only
+    return _with_identifiers(frame)
+
+
+def _with_identifiers(frame: pd.DataFrame) -> pd.DataFrame:
+    """The registry with null identifier-token columns where it has none."""
+    nulls = pa.nulls(len(frame), pa.string())
+    missing = [c for c in IDENTIFIER_TOKENS if c not in frame.columns]
+    return frame.assign(**{c: arrow_series(nulls, frame.index) for c in missing})
 
 
 def registry_fingerprints(out_dir: Path) -> dict[str, str | None]:
@@ -93,9 +116,42 @@ def stage_registry(
     """
     target = registry_path(out_dir, month)
     staging = staged.file(target, order=REGISTRY_ORDER, mode=PRIVATE_FILE)
-    table = pa.Table.from_pandas(registry[REGISTRY_COLUMNS], preserve_index=False)
+    table = pa.Table.from_pandas(
+        _with_identifiers(registry)[REGISTRY_COLUMNS], preserve_index=False
+    )
     table = table.replace_schema_metadata({_FINGERPRINT: fingerprint.encode("ascii")})
     pq.write_table(table, staging, compression="zstd")
+    staged.seal(staging, PRIVATE_FILE)
+    return target
+
+
+def read_model(out_dir: Path, month: str) -> dict[str, Any] | None:
+    """The link model the latest month before ``month`` used (its JSON document), or None."""
+    layout = OutputLayout(out_dir)
+    earlier = [m for m in layout.model_months() if m < month]
+    if not earlier:
+        return None
+    path = layout.model(earlier[-1])
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise damaged(path, exc, REFIT) from None
+    if not isinstance(document, dict):
+        raise damaged(path, ValueError("not a JSON object"), REFIT)
+    return document
+
+
+REFIT = "or delete it and run the month with --refit-model (benelink then fits a new model)"
+
+
+def stage_model(staged: StagedWrites, out_dir: Path, month: str, document: dict[str, Any]) -> Path:
+    """Write the link model ``month`` used into a staged file committed with the registry.
+
+    It holds the model's probabilities and the month that fitted them, no value of a
+    record; it is kept private (0600) like the rest of the state."""
+    target = OutputLayout(out_dir).model(month)
+    staging = staged.file(target, order=REGISTRY_ORDER, mode=PRIVATE_FILE)
+    staging.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
     staged.seal(staging, PRIVATE_FILE)
     return target
 

@@ -29,6 +29,7 @@ from benelink.linkage.compare import (
     compare_pairs,
     ids_overridable,
 )
+from benelink.linkage.kept import ModelChoice
 from benelink.linkage.score import Model, TermFrequencies, match_probability, match_weights
 
 # components up to this size get every internal pair scored before clustering
@@ -69,6 +70,7 @@ class LinkResult:
     # per rule, the records left in no block because theirs stayed over the cap
     skipped_records: Mapping[str, int] = field(default_factory=dict)
     identical_records: int = 0  # identical copies linked through their representative
+    model_choice: ModelChoice | None = None  # the model used: fitted, kept or refitted, and why
 
 
 def score_pairs(

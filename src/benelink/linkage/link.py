@@ -5,7 +5,8 @@
 1. encode the records, set identical copies aside, block (on this machine);
 2. compare the candidate pairs chunk by chunk, on the engine;
 3. merge the chunks' pattern counts; u from random pairs (compared on the engine);
-   m and the prior by EM; term frequencies;
+   m and the prior by EM; then the kept model of earlier months unless this fit
+   drifted beyond the bound (``benelink.linkage.kept``); term frequencies;
 4. collect the pairs clustering reads, in two passes of the engine over the
    compared chunks (``benelink.linkage.chunks.collect_kept``);
 5. finish: fill small components, lay reviewers' decisions over the model,
@@ -20,6 +21,7 @@ back; every feature here therefore works on both, by construction.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 import numpy as np
@@ -44,6 +46,7 @@ from benelink.linkage.compare import COMPARISONS, Codes, Comparison, encode_reco
 from benelink.linkage.engine import LinkEngine, LocalEngine, PairProgress
 from benelink.linkage.finish import Blocking, LinkResult, across, finish_link
 from benelink.linkage.identical import distinct_positions, distinct_records, identical_copies
+from benelink.linkage.kept import KeptModel, choose_model, data_fingerprint
 from benelink.linkage.random_pairs import (
     DEFAULT_U_PAIRS,
     DEFAULT_U_SEED,
@@ -73,6 +76,7 @@ def link_records(
     chunk_pairs: int = PARTITION_PAIRS,
     threads: int = 0,
     engine: LinkEngine | None = None,
+    kept: KeptModel | None = None,
 ) -> LinkResult:
     """Link and de-duplicate standardised records (positions 0..n-1) into beneficiaries.
 
@@ -90,7 +94,9 @@ def link_records(
     ``threads`` threads (0: one per CPU), or ``SparkEngine(spark)``
     (``benelink.linkage.spark``); blocking runs here on ``threads`` threads
     whatever the engine. The result does not depend on the engine, the chunk size
-    or the threads.
+    or the threads. ``kept`` is the model earlier months kept: it is used instead of this
+    month's fit unless ``settings.refit_model`` or this fit drifted beyond the settings'
+    bound (the result's ``model_choice`` says which, and why).
     """
     n = len(records)
     comps = tuple(comparisons)
@@ -117,7 +123,7 @@ def link_records(
         distinct = distinct_positions(n, copies)
         u_left, u_right = (distinct[p] for p in random_pairs(len(distinct), u_pairs, u_seed))
         u_left, u_right = across(source, u_left, u_right)
-        model = estimate_model(
+        fitted = estimate_model(
             comps,
             patterns,
             counts,
@@ -128,6 +134,15 @@ def link_records(
             else _across_count(source[distinct]),
             form=arr.form,
         )
+        choice = choose_model(
+            fitted,
+            data_fingerprint(comps, patterns, counts),
+            kept,
+            refit=settings.refit_model,
+            max_change=settings.drift_max_change,
+            max_prior_factor=settings.drift_max_prior_factor,
+        )
+        model = choice.model
         tf = term_frequencies(distinct_records(arr, distinct), comps)
         floor = settings.review_threshold
         scored = collect_kept(
@@ -137,7 +152,10 @@ def link_records(
             lambda labels: concat_scored(pairs.kept(model, tf, floor, labels), len(comps)),
         )
     # the compared chunks are released: clustering runs beside the kept pairs only
-    return finish_link(arr, settings, comps, decisions, model, tf, blocking, scored, source=source)
+    result = finish_link(
+        arr, settings, comps, decisions, model, tf, blocking, scored, source=source
+    )
+    return dataclasses.replace(result, model_choice=choice)
 
 
 def decided_positions(decisions: pd.DataFrame | None) -> npt.NDArray[np.int64]:

@@ -15,15 +15,25 @@ from dataclasses import dataclass
 import pandas as pd
 
 from benelink.config.model import LinkageSettings
+from benelink.linkage.kept import KeptModel
 from benelink.linkage.link import LinkResult, PairProgress
 from benelink.linkage.similarity import RecordForm
 from benelink.pipelines.encoded import EncodedSource, link_inputs
 from benelink.pipelines.outputs import output_fields
 from benelink.pipelines.review import decisions_by_position, review_readings
 
-# the engine's link function: records, settings, decisions (as positions), form, progress
+# the engine's link function: records, settings, decisions (as positions), form, progress,
+# and the model earlier months kept
 Linker = Callable[
-    [pd.DataFrame, LinkageSettings, pd.DataFrame | None, RecordForm, PairProgress], LinkResult
+    [
+        pd.DataFrame,
+        LinkageSettings,
+        pd.DataFrame | None,
+        RecordForm,
+        PairProgress,
+        KeptModel | None,
+    ],
+    LinkResult,
 ]
 
 
@@ -65,8 +75,10 @@ def link_month(
     settings: LinkageSettings,
     linker: Linker,
     progress: PairProgress,
+    kept: KeptModel | None = None,
 ) -> LinkedMonth:
-    """Link the month's pseudonymised clear records with the encoded sources' records."""
+    """Link the month's pseudonymised clear records with the encoded sources' records,
+    with the model earlier months ``kept`` unless it is to be fitted again."""
     link_frame, clear = records, records
     form: RecordForm = "clear"
     if encoded:
@@ -81,6 +93,7 @@ def link_month(
         decisions_by_position(decisions, records["record_token"]),
         form,
         progress,
+        kept,
     )
     readings = review_readings(clear, result.pairs)  # the queued records' only
     return LinkedMonth(output_fields(records), review_fields, result, readings, form)

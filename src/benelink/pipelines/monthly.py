@@ -28,6 +28,8 @@ from benelink.io.lock import run_lock
 from benelink.io.month import write_month
 from benelink.io.snapshot import write_rejects
 from benelink.io.staging import cannot_write, check_output_folder
+from benelink.io.state import IDENTIFIER_TOKENS
+from benelink.linkage.kept import KeptModel
 from benelink.linkage.link import LinkResult, PairProgress, link_records
 from benelink.linkage.similarity import RecordForm
 from benelink.pipelines.linking import Linker, link_month
@@ -85,6 +87,7 @@ def run_month(
         decisions: pd.DataFrame | None,
         form: RecordForm,
         progress: PairProgress,
+        kept: KeptModel | None,
     ) -> LinkResult:
         return _link(
             records,
@@ -92,6 +95,7 @@ def run_month(
             decisions,
             form,
             progress,
+            kept,
             engine=engine,
             spark_master=spark_master,
             threads=cfg.run.threads,
@@ -157,6 +161,7 @@ def _run(
             cfg.linkage,
             linker,
             st,
+            past.model,
         )
         by_source = standard.by_source
         del records, standard  # names, id numbers and phones leave memory here
@@ -170,6 +175,7 @@ def _run(
             past.last_ids,
             key,
             month,
+            identifiers=linked.records.reindex(columns=list(IDENTIFIER_TOKENS)),
         )
         changes = identities.changes
         st.counts.update(
@@ -177,6 +183,7 @@ def _run(
             continuing=changes.continuing,
             returning=changes.returning,
             exited=changes.exited,
+            re_registered=changes.re_registered,
         )
 
     with stages.stage("write") as st:
@@ -207,6 +214,7 @@ def _run(
             },
             review_queue=outputs.review_queue,
             threads=threads,
+            model=outputs.model,
         )
         st.counts.update(
             beneficiaries=outputs.tables["beneficiaries"].num_rows,
@@ -222,6 +230,7 @@ def _link(
     decisions: pd.DataFrame | None,
     form: RecordForm,
     progress: PairProgress,
+    kept: KeptModel | None,
     *,
     engine: Engine,
     spark_master: str,
@@ -237,6 +246,7 @@ def _link(
         max_block_size=settings.max_block_size,
         progress=progress,
         threads=threads,
+        kept=kept,
     )
     if engine == "local":
         return link()

@@ -1,7 +1,8 @@
 """What a month's run needs of the months before it, read once at its start.
 
 A run carries ids forward from the identity registry, compares with last
-month's people and follows the reviewers' decisions. All of it is read here,
+month's people, links with the model earlier months kept and follows the
+reviewers' decisions. All of it is read here,
 before any stage runs, so that a damaged file or a wrong key stops the run
 in its first second with one line naming the file — not after the link
 stage, and never with a parser's traceback.
@@ -14,7 +15,7 @@ Two checks guard the identities:
 * the registry itself: when last month's snapshot exists but its registry
   file does not (the ``state/`` folder was lost or not restored with the
   snapshots), the registry is rebuilt by replaying the snapshots' record
-  tokens and ids month by month — what the registry held, since every id a
+  tokens, identifier tokens and ids month by month — what the registry held, since every id a
   registry gave was published in a snapshot — and the run says so.
 """
 
@@ -30,6 +31,7 @@ from benelink.errors import KeyError_
 from benelink.io import review as review_io
 from benelink.io import snapshot, state
 from benelink.io.layout import OutputLayout
+from benelink.linkage.kept import KeptModel, kept_model
 from benelink.pipelines.registry import updated_registry
 from benelink.schemas.review import TypedReview
 
@@ -48,6 +50,7 @@ class Past:
     # the month's review files as a reviewer changed them since its last run (not applied yet)
     typed_reviews: tuple[TypedReview, ...]
     previous_graduation: dict[str, Any] | None  # the previous report's graduation figures
+    model: KeptModel | None = None  # the link model the latest earlier month used
 
 
 def read_past(out_dir: Path, month: str, fingerprint: str) -> Past:
@@ -82,7 +85,24 @@ def read_past(out_dir: Path, month: str, fingerprint: str) -> Past:
         decisions=review_io.read_decisions(out_dir),
         typed_reviews=tuple(review_io.read_typed_reviews(out_dir, month)),
         previous_graduation=graduation,
+        model=_kept_model(out_dir, month),
     )
+
+
+def _kept_model(out_dir: Path, month: str) -> KeptModel | None:
+    """The model kept by the latest month before ``month`` (None: the month fits one)."""
+    document = state.read_model(out_dir, month)
+    if document is None:
+        return None
+    try:
+        return kept_model(document)
+    except ValueError as exc:
+        earlier = [m for m in OutputLayout(out_dir).model_months() if m < month][-1]
+        raise snapshot.damaged(
+            OutputLayout(out_dir).model(earlier),
+            exc,
+            state.REFIT,
+        ) from None
 
 
 def check_registry_key(out_dir: Path, fingerprint: str) -> None:
@@ -113,7 +133,7 @@ def _rebuilt(out_dir: Path, months: list[str], fingerprint: str) -> pd.DataFrame
                 f"{made_with}, not this key ({fingerprint}); restore the state folder from a "
                 "backup, or run with the key of that snapshot"
             )
-        records = snapshot.read_table(folder, "records", ["record_token", "beneficiary_id"])
+        records = snapshot.read_table(folder, "records")  # with its identifier tokens
         people = snapshot.read_table(
             folder, "beneficiaries", ["beneficiary_id", "first_seen_month"]
         )
@@ -130,5 +150,6 @@ def _rebuilt(out_dir: Path, months: list[str], fingerprint: str) -> pd.DataFrame
             month,
             records["beneficiary_id"].map(born).fillna(month),
             merges,
+            records.reindex(columns=list(state.IDENTIFIER_TOKENS)),
         )
     return registry

@@ -5,6 +5,21 @@ survive as long as the person does. Ids are carried through the records this
 month shares with earlier ones (their record tokens, in the identity registry).
 Each earlier id has a *home*: the cluster holding most of its records.
 
+Partners re-register people under a new record id. A new record — one whose
+record token the registry does not know — that carries the keyed token of an
+identifier that names one person (national number, UNHCR individual id) which
+the registry knows under exactly one id also votes for that id: the person is
+*re-registered*, not new. The rules:
+
+* a token the registry knows under several ids says nothing (it is not used);
+* a record whose identifier tokens point to two different ids says nothing;
+* a known record is carried by its record token only: when its record token and
+  its identifier token point to different ids, the record id wins (a partner's
+  record is the person the partner meant; an id number may have been mistyped
+  or corrected, and the linkage decides whether the two are one person);
+* an id's home is the cluster holding most of its *known records*; identifier
+  votes decide only for an id none of whose records is here this month.
+
 * a cluster that is no earlier id's home gets a new id derived from its
   smallest record token (so a re-run gives the same id);
 * a cluster that is home to several earlier ids is a **merge**: the oldest id —
@@ -32,6 +47,7 @@ import pyarrow.compute as pc
 
 from benelink.anonymize.tokens import digests
 from benelink.arrow_text import arrow_array, arrow_series
+from benelink.io.state import IDENTIFIER_TOKENS
 from benelink.pipelines.registry import id_births, updated_registry
 
 ID_PREFIX: Final = "B-"
@@ -51,6 +67,8 @@ class IdentityChanges:
     returning: int = 0  # known from an earlier month, absent last month, present now
     new: int = 0
     exited: int = 0  # present last month, absent now (merges excluded)
+    # of the continuing and returning: carried only by a new record's identifier token
+    re_registered: int = 0
 
 
 def new_beneficiary_id(key: bytes, anchor_token: str, attempt: int = 0) -> str:
@@ -98,6 +116,7 @@ def assign_ids(
     key: bytes,
     last_month_ids: frozenset[str] | None = None,
     month: str | None = None,
+    identifiers: pd.DataFrame | None = None,
 ) -> tuple[BeneficiaryIds, IdentityChanges]:
     """Each record's beneficiary id (coded, in the order of ``record_tokens``) and the changes.
 
@@ -106,6 +125,8 @@ def assign_ids(
     earliest ``first_seen_month`` of its records) — the registry; None for a first
     run. ``last_month_ids`` are the ids present in last month's snapshot (all
     known ids if not given); ``month`` is this month, the birth month of new ids.
+    ``identifiers`` holds each record's identifier tokens (``IDENTIFIER_TOKENS``,
+    in the order of ``record_tokens``), matched with those of ``previous``.
     """
     tokens = arrow_array(record_tokens)
     token_rank = np.asarray(
@@ -116,7 +137,7 @@ def assign_ids(
         previous = pd.DataFrame(
             {"record_token": pd.Series(dtype=str), "beneficiary_id": pd.Series(dtype=str)}
         )
-    overlap = _overlaps(record_tokens, number, previous)
+    overlap = _overlaps(record_tokens, number, previous, identifiers)
     births = id_births(previous)
     chosen, candidates = _choose(overlap, births)
 
@@ -139,9 +160,16 @@ def assign_ids(
     splits = sorted(
         {
             (str(b), str(by_number[c]))
-            for c, b in zip(overlap["cluster"], overlap["beneficiary_id"], strict=True)
-            if home[b] != c and by_number[c] != b
+            for c, b, n in zip(
+                overlap["cluster"], overlap["beneficiary_id"], overlap["n"], strict=True
+            )
+            if n and home[b] != c and by_number[c] != b  # its records, not its identifiers
         }
+    )
+    by_token = overlap[overlap["n"] == 0]
+    re_registered = sum(
+        chosen.get(c) == b
+        for c, b in zip(by_token["cluster"], by_token["beneficiary_id"], strict=True)
     )
     last_month = set(last_month_ids) if last_month_ids is not None else used
     changes = IdentityChanges(
@@ -151,6 +179,7 @@ def assign_ids(
         returning=len(survivors - last_month),
         new=len(fresh),
         exited=len(last_month - survivors - absorbed),
+        re_registered=int(re_registered),
     )
     ids = pa.array(by_number, type=pa.string())
     order = np.asarray(pc.sort_indices(ids))
@@ -168,18 +197,20 @@ def _choose(
 ) -> tuple[dict[int, str], list[tuple[int, str]]]:
     """Each cluster's carried id, and every (cluster, earlier id) of which it is the home.
 
-    An id's home is the cluster holding most of its records (ties: the smaller
-    cluster number); of the ids a cluster is home to, the oldest survives (ties:
-    the one with more records there, then the smaller id).
+    An id's home is the cluster holding most of its records (then: most new
+    records carrying its identifier tokens; ties: the smaller cluster number); of
+    the ids a cluster is home to, the oldest survives (ties: the one with more
+    records there, then more identifier votes, then the smaller id).
     """
     if overlap.empty:
         return {}, []
     rows = overlap.assign(born=overlap["beneficiary_id"].map(births).fillna(""))
     home = rows.sort_values(
-        ["beneficiary_id", "n", "cluster"], ascending=[True, False, True]
+        ["beneficiary_id", "n", "n_id", "cluster"], ascending=[True, False, False, True]
     ).drop_duplicates("beneficiary_id")
     ranked = home.sort_values(
-        ["cluster", "born", "n", "beneficiary_id"], ascending=[True, True, False, True]
+        ["cluster", "born", "n", "n_id", "beneficiary_id"],
+        ascending=[True, True, False, False, True],
     )
     winners = ranked.drop_duplicates("cluster")
     chosen = dict(
@@ -211,16 +242,59 @@ def _anchor_order(
 
 
 def _overlaps(
-    record_tokens: pd.Series, number: npt.NDArray[np.int64], previous: pd.DataFrame
+    record_tokens: pd.Series,
+    number: npt.NDArray[np.int64],
+    previous: pd.DataFrame,
+    identifiers: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """(cluster, earlier id, n): how many of each cluster's records each earlier id held."""
+    """(cluster, earlier id, n, n_id): how many of each cluster's records each earlier id
+    held (``n``), and how many of its new records carry that id's identifier tokens."""
+    columns = ["cluster", "beneficiary_id", "n", "n_id"]
     if previous.empty:
-        return pd.DataFrame({"cluster": [], "beneficiary_id": [], "n": []})
+        return pd.DataFrame({c: [] for c in columns})
     current = pd.DataFrame({"record_token": record_tokens.to_numpy(), "cluster": number})
     joined = current.merge(
         previous[["record_token", "beneficiary_id"]], on="record_token", how="inner"
     )
-    return joined.groupby(["cluster", "beneficiary_id"]).size().rename("n").reset_index()
+    held = joined.groupby(["cluster", "beneficiary_id"]).size().rename("n")
+    fresh = ~np.asarray(
+        pc.is_in(arrow_array(record_tokens), value_set=arrow_array(previous["record_token"])),
+        dtype=bool,
+    )
+    carried = _carried_by_identifiers(previous, identifiers, fresh)
+    votes = (
+        pd.DataFrame({"cluster": number[fresh], "beneficiary_id": carried.to_numpy()})
+        .dropna()
+        .groupby(["cluster", "beneficiary_id"])
+        .size()
+        .rename("n_id")
+    )
+    both = pd.concat([held, votes], axis=1).fillna(0).astype(np.int64).reset_index()
+    return both.rename(columns={"level_0": "cluster", "level_1": "beneficiary_id"})[columns]
+
+
+def _carried_by_identifiers(
+    previous: pd.DataFrame, identifiers: pd.DataFrame | None, fresh: npt.NDArray[np.bool_]
+) -> pd.Series:
+    """For each new record (``fresh``), the one earlier id its identifier tokens name, or
+    null: a token known under several ids, or a record naming two ids, names nobody."""
+    rows = np.flatnonzero(fresh)
+    carried = pd.Series(pd.NA, index=rows, dtype=object)
+    if identifiers is None or not rows.size:
+        return carried
+    clash = np.zeros(rows.size, dtype=bool)
+    for column in IDENTIFIER_TOKENS:
+        if column not in identifiers.columns or column not in previous.columns:
+            continue
+        known = previous[[column, "beneficiary_id"]].dropna().drop_duplicates()
+        ids_per_token = known.groupby(column)["beneficiary_id"].transform("size")
+        named = known[ids_per_token == 1].set_index(column)["beneficiary_id"]
+        found = identifiers[column].iloc[rows].map(named).astype(object)
+        found.index = rows
+        clash |= (carried.notna() & found.notna() & (carried != found)).to_numpy()
+        carried = carried.where(carried.notna(), found)
+    carried[clash] = pd.NA
+    return carried
 
 
 def _without_clashes(
@@ -257,13 +331,17 @@ def carry_ids(
     last_month_ids: frozenset[str],
     key: bytes,
     month: str,
+    identifiers: pd.DataFrame | None = None,
 ) -> Identities:
-    """The persist stage: ids carried forward through the registry, new ids for new people,
-    and the registry as it stands after ``month``."""
-    ids, changes = assign_ids(record_tokens, cluster, registry, key, last_month_ids, month)
+    """The persist stage: ids carried forward through the registry (record tokens, then
+    identifier tokens of new records), new ids for new people, and the registry as it
+    stands after ``month``."""
+    ids, changes = assign_ids(
+        record_tokens, cluster, registry, key, last_month_ids, month, identifiers
+    )
     since = arrow_series(ids.since.take(pa.array(ids.person)), pd.RangeIndex(len(ids.person)))
     updated = updated_registry(
-        registry, record_tokens, ids.per_record(), month, since, changes.merges
+        registry, record_tokens, ids.per_record(), month, since, changes.merges, identifiers
     )
     first_seen = arrow_series(ids.since, pd.RangeIndex(len(ids.distinct)), "first_seen_month")
     return Identities(ids, changes, updated, first_seen)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -22,6 +23,7 @@ from benelink.anonymize.officers import publish_officers
 from benelink.config.model import BenelinkConfig
 from benelink.io.layout import OutputLayout
 from benelink.io.snapshot import to_table
+from benelink.linkage.kept import model_document
 from benelink.pipelines.linking import LinkedMonth
 from benelink.pipelines.outputs import build_beneficiaries, build_links, build_records
 from benelink.pipelines.past import Past
@@ -45,6 +47,7 @@ class MonthOutputs:
     review_queue: pd.DataFrame  # raw values: restricted/ only
     registry: pd.DataFrame  # the identity registry after the month
     rejects: pd.DataFrame  # for the partners (masked values)
+    model: dict[str, Any] | None = None  # the link model the month used, for the state
 
 
 def publish_month(
@@ -128,4 +131,6 @@ def publish_month(
         stage_seconds=stage_seconds,
         created_at=created_at,
     )
-    return MonthOutputs(tables, report, manifest, queue, identities.registry, rejects)
+    choice = result.model_choice
+    model = model_document(choice, month) if choice is not None else None
+    return MonthOutputs(tables, report, manifest, queue, identities.registry, rejects, model)

@@ -2,9 +2,12 @@
 
 The registry (``io.state``) remembers every record token ever seen with the id
 it last had and the months it was first and last seen, so a person who returns
-after a gap keeps their id. A month's registry is the month's records with
-their new ids, plus every earlier record not seen this month — whose id
-follows its person when they were merged into someone else.
+after a gap keeps their id, and beside each record the keyed tokens of the
+identifiers it carried when last seen (``IDENTIFIER_TOKENS``), through which a
+person re-registered under a new record id is recognised. A month's registry is
+the month's records with their new ids and identifier tokens, plus every earlier
+record not seen this month — whose id follows its person when they were merged
+into someone else.
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
+import pyarrow as pa
 
-from benelink.arrow_text import arrow_array, arrow_series, sort_order
-from benelink.io.state import REGISTRY_COLUMNS
+from benelink.arrow_text import arrow_array, arrow_series, as_text, sort_order
+from benelink.io.state import IDENTIFIER_TOKENS, REGISTRY_COLUMNS
 
 
 def updated_registry(
@@ -24,13 +28,15 @@ def updated_registry(
     month: str,
     since: pd.Series | None = None,
     merges: Sequence[tuple[str, str]] = (),
+    identifiers: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """This month's records with their ids, plus every earlier record not seen this month.
 
     ``since`` holds, per record, the month its id was first published (default:
     ``month``); ``merges`` the (absorbed id, surviving id) pairs of the month: a
     record absent this month keeps its old id, unless its person was merged into
-    another, and then it follows them.
+    another, and then it follows them. ``identifiers`` holds, per record, the keyed
+    tokens of ``IDENTIFIER_TOKENS`` it carries (a missing column or value: null).
     """
     rows = pd.RangeIndex(len(record_tokens))
     current = pd.DataFrame(  # Arrow-backed: a million tokens as Python strings took seconds
@@ -39,6 +45,7 @@ def updated_registry(
             "beneficiary_id": arrow_series(arrow_array(ids), rows),
             "last_seen_month": month,
             "id_since": month if since is None else arrow_series(arrow_array(since), rows),
+            **_identifier_columns(identifiers, rows),
         }
     )
     if previous is None or previous.empty:
@@ -46,6 +53,14 @@ def updated_registry(
         return _by_token(current[REGISTRY_COLUMNS])
     if "id_since" not in previous.columns:  # a registry written before id_since existed
         previous = previous.assign(id_since=previous["beneficiary_id"].map(id_births(previous)))
+    previous = previous.assign(  # a registry written before the identifier tokens: none known
+        **{
+            c: as_text(previous[c])
+            if c in previous.columns
+            else arrow_series(pa.nulls(len(previous), pa.string()), previous.index)
+            for c in IDENTIFIER_TOKENS
+        }
+    )
     first = previous.set_index("record_token")["first_seen_month"]
     current["first_seen_month"] = current["record_token"].map(first).fillna(month)
     absorbed = previous[~previous["record_token"].isin(current["record_token"])]
@@ -60,6 +75,19 @@ def updated_registry(
     )
     merged = pd.concat([current, absorbed[REGISTRY_COLUMNS]], ignore_index=True)
     return _by_token(merged[REGISTRY_COLUMNS])
+
+
+def _identifier_columns(
+    identifiers: pd.DataFrame | None, rows: pd.RangeIndex
+) -> dict[str, pd.Series]:
+    """The identifier-token columns of this month's records, Arrow-backed (null if absent)."""
+    out = {}
+    for column in IDENTIFIER_TOKENS:
+        if identifiers is None or column not in identifiers.columns:
+            out[column] = arrow_series(pa.nulls(len(rows), pa.string()), rows)
+        else:
+            out[column] = arrow_series(arrow_array(identifiers[column]), rows)
+    return out
 
 
 def id_births(registry: pd.DataFrame) -> dict[str, str]:

@@ -20,6 +20,7 @@ from benelink import __version__
 from benelink.anonymize.disclosure import DisclosureReport
 from benelink.anonymize.tokens import TOKEN_VERSION
 from benelink.config.model import LinkageSettings
+from benelink.linkage.kept import ModelChoice
 from benelink.linkage.link import LinkResult
 from benelink.pipelines.past import Past
 from benelink.pipelines.persist import IdentityChanges
@@ -32,6 +33,7 @@ from benelink.schemas.documents import (
     InputSummary,
     LevelParameters,
     Manifest,
+    ModelUsed,
     OfficerRow,
     Report,
     ReviewerCount,
@@ -180,6 +182,7 @@ def build_report(figures: MonthFigures) -> Report:
             "new": f.changes.new,
             "continuing": f.changes.continuing,
             "returning": f.changes.returning,
+            "re_registered": f.changes.re_registered,
             "exited": f.changes.exited,
             "merges": [{"absorbed": a, "kept": b} for a, b in f.changes.merges],
             "splits": [{"previous": a, "new": b} for a, b in f.changes.splits],
@@ -200,11 +203,30 @@ def build_report(figures: MonthFigures) -> Report:
             "decisions_by_reviewer": cast(list[ReviewerCount], audit_summary(f.past.decisions)),
         },
     }
+    if linked.model_choice is not None:
+        report["linkage"]["model"] = model_used(linked.model_choice, f.month)
     if f.past.previous_graduation is not None:
         report["previous_graduation"] = cast(dict[str, Graduation], f.past.previous_graduation)
     if f.past.rebuilt_from:
         report["identity_registry_rebuilt_from"] = list(f.past.rebuilt_from)
     return report
+
+
+def model_used(choice: ModelChoice, month: str) -> ModelUsed:
+    """The report's line on the model: which one, fitted in which month, and why."""
+    used: ModelUsed = {
+        "status": choice.status,
+        "fitted_month": choice.fitted_month or month,
+        "data_fingerprint": choice.data_fingerprint,
+        "reason": choice.reason,
+    }
+    if choice.drift is not None:
+        used["drift"] = {
+            "max_m_change": round(choice.drift.m, 6),
+            "max_u_change": round(choice.drift.u, 6),
+            "prior_factor": round(choice.drift.prior_factor, 6),
+        }
+    return used
 
 
 def rejects_by_source(rejects: pd.DataFrame) -> dict[str, dict[str, int]]:

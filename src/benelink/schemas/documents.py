@@ -35,6 +35,22 @@ class LevelParameters(TypedDict):
     weight: float
 
 
+class ModelDrift(TypedDict):
+    max_m_change: float
+    max_u_change: float
+    prior_factor: float
+
+
+class ModelUsed(TypedDict):
+    """Which link model the month used: fitted now, kept from an earlier month, or refitted."""
+
+    status: str  # fitted | kept | refitted
+    fitted_month: str
+    data_fingerprint: str  # of the comparison data the model was fitted on
+    reason: str
+    drift: NotRequired[ModelDrift]  # this month's fit against the kept model
+
+
 class LinkageSection(TypedDict):
     candidate_pairs: int
     max_block_size: int
@@ -51,6 +67,7 @@ class LinkageSection(TypedDict):
     parameters: list[LevelParameters]
     identical_records: int  # copies linked through their representative
     skipped_records: dict[str, int]  # per blocking rule: records left in no block
+    model: NotRequired[ModelUsed]
 
 
 class Merge(TypedDict):
@@ -69,6 +86,8 @@ class BeneficiariesSection(TypedDict):
     new: int
     continuing: int
     returning: int
+    # of the continuing and returning: kept their id through a new record's identifier token
+    re_registered: int
     exited: int
     merges: list[Merge]
     splits: list[Split]
