@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from benelink.cli import app
-from tests.helpers import SAMPLE, TEST_KEY, config_for
+from tests.helpers import SAMPLE, TEST_KEY, config_for, document, table_file
 
 pytestmark = pytest.mark.cli  # runs benelink through its command line
 
@@ -48,13 +48,13 @@ def test_decisions_carry_into_the_next_run(tmp_path: Path) -> None:
     assert "1 accepted and 1 rejected" in applied.output
     _run(config)
 
-    snapshot = tmp_path / "out" / "snapshots" / "month=2026-11"
-    records = pd.read_parquet(snapshot / "records.parquet").set_index("record_token")
+    out = tmp_path / "out"
+    records = pd.read_parquet(table_file(out, "2026-11", "records")).set_index("record_token")
     assert records.loc[accepted[0], "beneficiary_id"] == records.loc[accepted[1], "beneficiary_id"]
     assert records.loc[rejected[0], "beneficiary_id"] != records.loc[rejected[1], "beneficiary_id"]
     assert records.loc[accepted[0], "decided_by"] == "reviewed"
-    links = pd.read_parquet(snapshot / "links.parquet")
+    links = pd.read_parquet(table_file(out, "2026-11", "links"))
     assert (links["decided_by"] == "reviewed").sum() == 2
-    report = json.loads((snapshot / "report.json").read_text())
+    report = json.loads(document(out, "2026-11", "report.json").read_text())
     assert report["review"]["decisions_applied"] == {"accept": 1, "reject": 1}
-    assert "1 accepted, 1 rejected" in (snapshot / "report.html").read_text()
+    assert "1 accepted, 1 rejected" in document(out, "2026-11", "report.html").read_text()

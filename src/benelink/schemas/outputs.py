@@ -45,6 +45,51 @@ PAIR_DECISIONS: Final = ("match", "review", "non_match")
 LEVEL_DESCRIPTION: Final = "Comparison level for this field (-1 = a value missing on either side; higher = closer agreement)."
 
 
+def level_meanings(comparison: str) -> dict[int, str] | None:
+    """What each level of ``level_<comparison>`` means, highest first (-1 last), read off
+    the comparison's ladder in ``linkage.compare``; None for an unknown comparison.
+
+    Where a level is judged otherwise for records a partner encoded (Dice on Bloom
+    filters instead of Jaro-Winkler), both measures are named.
+    """
+    from benelink.linkage.compare import COMPARISONS  # the ladders: declared once, there
+
+    found = {c.name: c for c in COMPARISONS}.get(comparison)
+    if found is None:
+        return None
+    clear, encoded = found.labels("clear"), found.labels("encoded")
+    meanings = {}
+    for value in sorted(clear, reverse=True):
+        text = "disagree (none of the levels above)" if clear[value] == "else" else clear[value]
+        if encoded.get(value, clear[value]) != clear[value]:
+            text += f" (encoded records: {encoded[value]})"
+        meanings[value] = _readable(text)
+    meanings[-1] = "a value missing on either side (no evidence)"
+    return meanings
+
+
+_MEASURES: Final = (
+    ("jaro_winkler>=", "Jaro-Winkler similarity ≥ "),
+    ("dice>=", "Dice similarity of the Bloom filters ≥ "),
+    ("never (equality only)", "not used (tokens compare by equality only)"),
+)
+
+
+def _readable(label: str) -> str:
+    for short, long in _MEASURES:
+        label = label.replace(short, long)
+    return label
+
+
+def level_description(column: str) -> str:
+    """The description of a ``level_<comparison>`` column: each of its levels' meaning."""
+    meanings = level_meanings(column.removeprefix("level_"))
+    if meanings is None:
+        return LEVEL_DESCRIPTION
+    levels = "; ".join(f"{value} = {text}" for value, text in meanings.items())
+    return f"Comparison level of {column.removeprefix('level_')}: {levels}."
+
+
 def _beneficiary_id(description: str, *, unique: bool = False) -> Any:
     return text(description, nullable=False, matches=BENEFICIARY_ID, unique=unique)
 
