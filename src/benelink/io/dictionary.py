@@ -35,7 +35,8 @@ TABLE_DESCRIPTIONS: Final[Mapping[str, str]] = {
 
 
 def _description(field: pa.Field) -> str:
-    return (field.metadata or {}).get(b"description", b"").decode("utf-8")
+    text: bytes = (field.metadata or {}).get(b"description", b"")
+    return text.decode("utf-8")
 
 
 def dictionary_csv(schemas: Mapping[str, pa.Schema]) -> str:

@@ -237,27 +237,88 @@ RECORDS: Final[dict[str, str]] = descriptions(Records)
 LINKS: Final[dict[str, str]] = descriptions(Links)
 
 
+def _levels_markdown() -> list[str]:
+    """What every ``level_<comparison>`` column's values mean, one table per comparison."""
+    from benelink.linkage.compare import COMPARISONS
+
+    lines = [
+        "## The comparison levels in links.parquet",
+        "",
+        "Each `level_<comparison>` column says how the two records of the pair agree on one",
+        "field; `-1` means the value is missing on either side (no evidence) and `0` that they",
+        "disagree. The model learns how much each level weighs (report.json, `model`). A level",
+        "judged by similarity names the measure: Jaro-Winkler for names in the clear, Dice on",
+        "the Bloom filters of records a partner encoded (docs/encoding.md).",
+        "",
+    ]
+    for comparison in COMPARISONS:
+        meanings = level_meanings(comparison.name) or {}
+        lines += [f"### `level_{comparison.name}`", "", "| level | meaning |", "|---|---|"]
+        lines += [f"| {value} | {text} |" for value, text in meanings.items()]
+        lines.append("")
+    return lines
+
+
 def data_dictionary_markdown() -> str:
     """docs/outputs.md, generated from the descriptions above so the two never drift apart."""
     lines = [
         "# The snapshot tables",
         "",
-        "Each monthly run writes `out/snapshots/month=YYYY-MM/`. The same descriptions travel inside",
-        "each Parquet file as field metadata (`description`), so pandas, pyarrow, DuckDB and Power BI",
-        "show them too. Files use zstd compression and need nothing but a Parquet reader.",
+        "Each monthly run adds one month to each table. The output folder holds:",
+        "",
+        "```",
+        "out/snapshots/beneficiaries/month=2026-11/beneficiaries.parquet   one row per person",
+        "out/snapshots/records/month=2026-11/records.parquet               one row per source record",
+        "out/snapshots/links/month=2026-11/links.parquet                   one row per scored pair",
+        "out/snapshots/dictionary.csv       every column of every table: type and description",
+        "out/snapshots/benelink.sql         DuckDB views over every month, with column comments",
+        "out/reports/month=2026-11/         manifest.json, report.json, report.html",
+        "```",
+        "",
+        "A table is one folder with one `month=YYYY-MM` folder per month (Hive-style",
+        "partitions), so each tool loads every month of a table in one call, with the month as a",
+        "column (`month`, taken from the folder name):",
         "",
         "```python",
         "import pandas as pd",
-        'people = pd.read_parquet("out/snapshots/month=2026-11/beneficiaries.parquet")',
+        'people = pd.read_parquet("out/snapshots/beneficiaries")  # every month; filters=[("month", "=", "2026-11")]',
+        "",
+        "import pyarrow.dataset as ds",
+        'people = ds.dataset("out/snapshots/beneficiaries", partitioning="hive").to_table()',
+        "",
+        "import polars as pl",
+        'people = pl.read_parquet("out/snapshots/beneficiaries")',
+        "",
+        "import duckdb",
+        "people = duckdb.sql(\"SELECT * FROM 'out/snapshots/beneficiaries/*/*.parquet'\")",
         "```",
         "",
-        "```sql",
-        "-- DuckDB: one person's months",
-        "SELECT * FROM 'out/snapshots/*/beneficiaries.parquet' WHERE beneficiary_id = 'B-...';",
-        "```",
+        "Why one folder per table, partitioned by month, rather than a DuckDB database file: pandas,",
+        "pyarrow, polars, DuckDB, Spark and Power BI all read a Hive-partitioned Parquet folder",
+        "natively, with no extra software and no file that must be rebuilt when a month is added; a",
+        "`.duckdb` file would serve DuckDB users only, and its format changes between DuckDB",
+        "releases. Nothing else lives under a table's folder: the reports and manifests are in",
+        "`out/reports/`, and a run stages its files in hidden folders beside the tables, so a glob",
+        "over a table never meets half a month. Output folders of release 0.1, with one",
+        "`snapshots/month=YYYY-MM/` folder per month, are read as they are and moved to this layout",
+        "by the next `benelink run`.",
+        "",
+        "The descriptions below travel inside each Parquet file as field metadata (`description`,",
+        'shown by pyarrow: `pq.read_schema(path).field("age").metadata`), and in two files',
+        "beside the tables for the tools that do not show field metadata:",
+        "",
+        "* `out/snapshots/dictionary.csv`: table, column, type, description (pandas, Excel, Power BI);",
+        "* `out/snapshots/benelink.sql`: one DuckDB view per table with `COMMENT ON COLUMN` for each",
+        "  column. In the snapshots folder run `duckdb -init benelink.sql`; from Python, see",
+        "  [recipes.md](recipes.md). The comments show in `duckdb_columns()`.",
+        "",
+        "`birth_year` and `age` are nullable integers: pandas loads them as `Int64` (a gap is",
+        "`<NA>`, not a float), polars as `Int64`, DuckDB as `BIGINT`. Files use zstd compression and",
+        "need nothing but a Parquet reader.",
         "",
         "Join months on `beneficiary_id`: it is stable from month to month. Record tokens change",
-        "when the key is rotated (see keys.md).",
+        "when the key is rotated (see keys.md). Worked questions in pandas, polars and DuckDB:",
+        "[recipes.md](recipes.md).",
         "",
     ]
     tables = (
@@ -272,8 +333,11 @@ def data_dictionary_markdown() -> str:
         lines += [f"## {title}", "", "| column | meaning |", "|---|---|"]
         lines += [f"| `{name}` | {text} |" for name, text in table.items()]
         if table is LINKS:
-            lines.append(f"| `level_<comparison>` | {LEVEL_DESCRIPTION} |")
+            lines.append(
+                "| `level_<comparison>` | Comparison level of one field for the pair: see below. |"
+            )
         lines.append("")
+    lines += _levels_markdown()
     lines += [
         "## The disclosure check of beneficiaries.parquet",
         "",
