@@ -14,14 +14,14 @@ DEMO_KEY := .demo/benelink.key
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,analysis]'
 	touch $(STAMP)
 
 setup: $(STAMP)
 
 # the Spark engine's tests need PySpark: the spark extra, installed for `make test`
 $(SPARK_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,analysis,spark]'
 	touch $(SPARK_STAMP)
 
 $(DEMO_KEY): | $(STAMP)

@@ -38,6 +38,7 @@ from bench.months_render import render
 from bench.report import machine_lines
 from bench.scale import write_config
 from benelink.anonymize.keys import parse_key
+from benelink.io.layout import OutputLayout
 from benelink.pipelines.evaluate import score_against_truth
 from benelink.sample import CHURN_PRESETS, Sample, build_sample, parse_churn, write_sample
 
@@ -60,12 +61,12 @@ class MonthTracker:
         # record of an earlier month than the last
         self.last_seen = pd.DataFrame({"source": [], "source_record_id": [], "beneficiary_id": []})
 
-    def measure(self, k: int, snapshot: Path, report: dict[str, Any]) -> dict[str, Any]:
-        """Month ``k``'s figures from its snapshot folder and report."""
+    def measure(self, k: int, layout: OutputLayout, report: dict[str, Any]) -> dict[str, Any]:
+        """Month ``k``'s figures from its snapshot tables and report."""
         month = self.sample.months[k]
         truth = self.sample.month_truth[month]
-        records = pd.read_parquet(snapshot / "records.parquet")
-        links = pd.read_parquet(snapshot / "links.parquet")
+        records = pd.read_parquet(layout.table("records", month))
+        links = pd.read_parquet(layout.table("links", month))
         h = mm.holdings(truth, records, self.key)
         ids = mm.person_ids(h)
         quality = score_against_truth(records, truth[[*mm.KEY_COLUMNS, "person_id"]], self.key)
@@ -136,9 +137,9 @@ def run_series(
         started = time.perf_counter()
         result = benelink.run_month(cfg, month, key)
         seconds = time.perf_counter() - started
-        snapshot = cfg.out_dir / "snapshots" / f"month={month}"
-        report = json.loads((snapshot / "report.json").read_text(encoding="utf-8"))
-        row = tracker.measure(k, snapshot, report)
+        layout = OutputLayout(cfg.out_dir)
+        report = json.loads((layout.documents(month) / "report.json").read_text(encoding="utf-8"))
+        row = tracker.measure(k, layout, report)
         row["seconds"] = seconds
         rows.append(row)
         assert result.month == month

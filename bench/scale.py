@@ -43,6 +43,7 @@ import pandas as pd
 from bench.measure import ChildRun, peak_rss_mb, run_child
 from bench.quality import cluster_quality, month_truth
 from bench.scale_render import Measured, render
+from benelink.io.layout import OutputLayout
 from benelink.progress import StageEvent
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -165,7 +166,7 @@ def measure_benelink(folder: Path, people: int, month: str, timeout: float) -> M
     if child.timed_out or child.returncode != 0:
         row.status, row.error = "failed", _failure(child, timeout)
         return row
-    snap = folder / "out" / "snapshots" / f"month={month}"
+    snap = OutputLayout(folder / "out").documents(month)
     manifest = json.loads((snap / "manifest.json").read_text(encoding="utf-8"))
     report = json.loads((snap / "report.json").read_text(encoding="utf-8"))
     row.stage_seconds = stage_seconds(folder / "out" / "logs")

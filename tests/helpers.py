@@ -39,7 +39,31 @@ def evaluate_through_cli(config: Path, month: str, target: Path) -> dict[str, An
     return figures
 
 
-def snapshot_frames(folder: Path) -> dict[str, Any]:
+def table_file(out: Path, month: str, name: str) -> Path:
+    """``name``'s Parquet file of ``month`` under the output folder ``out``."""
+    from benelink.io.layout import OutputLayout
+
+    return OutputLayout(out).table(name, month)
+
+
+def document(out: Path, month: str, name: str) -> Path:
+    """``month``'s manifest.json, report.json or report.html under ``out``."""
+    from benelink.io.layout import OutputLayout
+
+    return OutputLayout(out).documents(month) / name
+
+
+def month_files(out: Path, month: str) -> list[Path]:
+    """Every file a run writes for analysts for ``month``: its tables and documents."""
+    from benelink.io.layout import OutputLayout
+    from benelink.io.snapshot import TABLES
+
+    layout = OutputLayout(out)
+    folders = [layout.table_month(t, month) for t in TABLES] + [layout.documents(month)]
+    return sorted(f for folder in folders if folder.is_dir() for f in folder.iterdir())
+
+
+def snapshot_frames(out: Path, month: str) -> dict[str, Any]:
     """A snapshot's three tables read back in the types the output models declare.
 
     Parquet does not say whether an integer column is pandas' ``Int64`` (with
@@ -55,18 +79,19 @@ def snapshot_frames(folder: Path) -> dict[str, Any]:
     types = {pa.string(): pd.StringDtype("pyarrow"), pa.int64(): pd.Int64Dtype()}
     frames = {}
     for name, model in (("beneficiaries", Beneficiaries), ("records", Records), ("links", Links)):
-        frame = pq.read_table(folder / f"{name}.parquet").to_pandas(types_mapper=types.get)
+        table = pq.read_table(table_file(out, month, name), partitioning=None)
+        frame = table.replace_schema_metadata(None).to_pandas(types_mapper=types.get)
         wanted = {str(c): str(col.dtype) for c, col in model.to_schema().columns.items()}
         whole = [c for c in frame.columns if wanted.get(c) == "int64"]
         frames[name] = frame.astype(dict.fromkeys(whole, "int64"))
     return frames
 
 
-def check_snapshot(folder: Path) -> None:
+def check_snapshot(out: Path, month: str) -> None:
     """Every table of a written snapshot keeps its output model."""
     from benelink.schemas.handoff import check_beneficiaries, check_links, check_records
 
-    frames = snapshot_frames(folder)
+    frames = snapshot_frames(out, month)
     check_beneficiaries(frames["beneficiaries"])
     check_records(frames["records"])
     check_links(frames["links"])

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from benelink.cli import app, resolve_month
 from benelink.errors import UsageError
-from tests.helpers import SAMPLE, TEST_KEY, config_for
+from tests.helpers import SAMPLE, TEST_KEY, config_for, document, month_files, table_file
 
 runner = CliRunner()
 ENV = {"BENELINK_KEY": TEST_KEY}
@@ -44,22 +44,16 @@ def test_rerun_gives_byte_identical_tables_and_manifest_but_timestamps(
     two_months: tuple[Path, Path],
 ) -> None:
     config, out = two_months
-    folder = out / "snapshots" / "month=2026-11"
-    names = [
-        "beneficiaries.parquet",
-        "records.parquet",
-        "links.parquet",
-        "report.json",
-        "report.html",
-    ]
-    before = {n: (folder / n).read_bytes() for n in names}
-    manifest = json.loads((folder / "manifest.json").read_text())
+    files = [p for p in month_files(out, "2026-11") if p.name != "manifest.json"]
+    assert len(files) == 5  # three tables, report.json, report.html
+    before = {p: p.read_bytes() for p in files}
+    manifest = json.loads(document(out, "2026-11", "manifest.json").read_text())
     result = runner.invoke(
         app, ["run", "--config", str(config), "--month", "2026-11", "--quiet"], env=ENV
     )
     assert result.exit_code == 0, result.output
-    assert {n: (folder / n).read_bytes() for n in names} == before
-    again = json.loads((folder / "manifest.json").read_text())
+    assert {p: p.read_bytes() for p in files} == before
+    again = json.loads(document(out, "2026-11", "manifest.json").read_text())
     for varying in ("created_at", "stage_seconds"):
         manifest.pop(varying), again.pop(varying)
     assert again == manifest
@@ -158,15 +152,9 @@ def test_key_rotation_keeps_beneficiary_ids(tmp_path: Path) -> None:
         env={"BENELINK_KEY": new_key},
     )
     assert result.exit_code == 0, result.output
-    october = pd.read_parquet(
-        tmp_path / "out" / "snapshots" / "month=2026-10" / "beneficiaries.parquet"
-    )
-    november = pd.read_parquet(
-        tmp_path / "out" / "snapshots" / "month=2026-11" / "beneficiaries.parquet"
-    )
+    october = pd.read_parquet(table_file(tmp_path / "out", "2026-10", "beneficiaries"))
+    november = pd.read_parquet(table_file(tmp_path / "out", "2026-11", "beneficiaries"))
     kept = november["beneficiary_id"].isin(october["beneficiary_id"]).mean()
     assert kept > 0.95
-    report = json.loads(
-        (tmp_path / "out" / "snapshots" / "month=2026-11" / "report.json").read_text()
-    )
+    report = json.loads(document(tmp_path / "out", "2026-11", "report.json").read_text())
     assert report["beneficiaries"]["continuing"] > 0.95 * len(october)

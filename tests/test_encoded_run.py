@@ -13,7 +13,15 @@ import pytest
 from typer.testing import CliRunner
 
 from benelink.cli import app
-from tests.helpers import SAMPLE, TEST_KEY, check_snapshot, config_for, evaluate_through_cli
+from tests.helpers import (
+    SAMPLE,
+    TEST_KEY,
+    check_snapshot,
+    config_for,
+    document,
+    evaluate_through_cli,
+    table_file,
+)
 
 pytestmark = pytest.mark.cli  # runs benelink through its command line
 
@@ -63,10 +71,11 @@ def test_run_with_an_encoded_naf_file(tmp_path: Path) -> None:
     figures = evaluate_through_cli(config, "2026-11", tmp_path / "quality.json")
     assert figures["f1"] >= 0.99
     assert figures["by_source_pair"]["jobseekers~naf"]["f1"] >= 0.99
-    snapshot = tmp_path / "out" / "snapshots" / "month=2026-11"
-    report = json.loads((snapshot / "report.json").read_text())
+    report = json.loads(document(tmp_path / "out", "2026-11", "report.json").read_text())
     assert {i["file"] for i in report["inputs"]} >= {"naf.encoded.parquet"}
-    check_snapshot(snapshot)  # the output models hold for a run with an encoded source
+    check_snapshot(
+        tmp_path / "out", "2026-11"
+    )  # the output models hold for a run with an encoded source
 
 
 def test_run_where_every_partner_sent_an_encoded_file(tmp_path: Path) -> None:
@@ -107,8 +116,9 @@ def test_run_where_every_partner_sent_an_encoded_file(tmp_path: Path) -> None:
 
     figures = evaluate_through_cli(config, "2026-11", tmp_path / "quality.json")
     assert figures["f1"] >= 0.99
-    snapshot = tmp_path / "out" / "snapshots" / "month=2026-11"
-    people = pd.read_parquet(snapshot / "beneficiaries.parquet")
+    people = pd.read_parquet(table_file(tmp_path / "out", "2026-11", "beneficiaries"))
     assert people[["in_naf", "in_unhcr", "in_jobseekers"]].all(axis=1).any()
     assert people["birth_year"].isna().all()  # encoded records carry birth codes, no year
-    check_snapshot(snapshot)  # and the output models hold with no clear source at all
+    check_snapshot(
+        tmp_path / "out", "2026-11"
+    )  # and the output models hold with no clear source at all

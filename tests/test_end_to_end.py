@@ -12,7 +12,15 @@ import pytest
 from typer.testing import CliRunner
 
 from benelink.cli import app
-from tests.helpers import SAMPLE, TEST_KEY, config_for, evaluate_through_cli
+from tests.helpers import (
+    SAMPLE,
+    TEST_KEY,
+    config_for,
+    document,
+    evaluate_through_cli,
+    month_files,
+    table_file,
+)
 
 pytestmark = pytest.mark.cli  # runs benelink through its command line
 
@@ -22,8 +30,7 @@ ENV = {"BENELINK_KEY": TEST_KEY}
 
 def test_snapshot_files_are_written(two_months: tuple[Path, Path]) -> None:
     _, out = two_months
-    folder = out / "snapshots" / "month=2026-11"
-    names = sorted(p.name for p in folder.iterdir())
+    names = sorted(p.name for p in month_files(out, "2026-11"))
     assert names == [
         "beneficiaries.parquet",
         "links.parquet",
@@ -33,16 +40,15 @@ def test_snapshot_files_are_written(two_months: tuple[Path, Path]) -> None:
         "report.json",
     ]
     for table in ("beneficiaries", "records", "links"):
-        schema = pq.read_schema(folder / f"{table}.parquet")
+        schema = pq.read_schema(table_file(out, "2026-11", table))
         assert all(f.metadata and f.metadata.get(b"description") for f in schema)
 
 
 def test_every_valid_record_is_in_exactly_one_beneficiary(two_months: tuple[Path, Path]) -> None:
     _, out = two_months
-    folder = out / "snapshots" / "month=2026-11"
-    records = pd.read_parquet(folder / "records.parquet")
-    people = pd.read_parquet(folder / "beneficiaries.parquet")
-    manifest = json.loads((folder / "manifest.json").read_text())
+    records = pd.read_parquet(table_file(out, "2026-11", "records"))
+    people = pd.read_parquet(table_file(out, "2026-11", "beneficiaries"))
+    manifest = json.loads(document(out, "2026-11", "manifest.json").read_text())
     expected = sum(i["rows"] - i["rejected_rows"] for i in manifest["inputs"])
     assert len(records) == expected
     assert records["record_token"].is_unique
@@ -52,8 +58,8 @@ def test_every_valid_record_is_in_exactly_one_beneficiary(two_months: tuple[Path
 
 def test_ids_are_carried_from_october_to_november(two_months: tuple[Path, Path]) -> None:
     _, out = two_months
-    october = pd.read_parquet(out / "snapshots" / "month=2026-10" / "records.parquet")
-    november = pd.read_parquet(out / "snapshots" / "month=2026-11" / "records.parquet")
+    october = pd.read_parquet(table_file(out, "2026-10", "records"))
+    november = pd.read_parquet(table_file(out, "2026-11", "records"))
     both = october.merge(november, on="record_token", suffixes=("_oct", "_nov"))
     kept = (both["beneficiary_id_oct"] == both["beneficiary_id_nov"]).mean()
     assert len(both) > 0.8 * len(october)
@@ -62,7 +68,7 @@ def test_ids_are_carried_from_october_to_november(two_months: tuple[Path, Path])
 
 def test_report_counts_add_up(two_months: tuple[Path, Path]) -> None:
     _, out = two_months
-    report = json.loads((out / "snapshots" / "month=2026-11" / "report.json").read_text())
+    report = json.loads(document(out, "2026-11", "report.json").read_text())
     people = report["beneficiaries"]
     assert sum(people["by_sources"].values()) == people["total"]
     assert people["new"] + people["continuing"] + people["returning"] == people["total"]
@@ -90,9 +96,9 @@ def test_evaluate_reports_pairwise_quality(two_months: tuple[Path, Path], tmp_pa
 
 def test_rerun_of_a_month_gives_identical_tables(two_months: tuple[Path, Path]) -> None:
     config, out = two_months
-    folder = out / "snapshots" / "month=2026-11"
     before = {
-        t: pd.read_parquet(folder / f"{t}.parquet") for t in ("beneficiaries", "records", "links")
+        t: pd.read_parquet(table_file(out, "2026-11", t))
+        for t in ("beneficiaries", "records", "links")
     }
     result = runner.invoke(
         app, ["run", "--config", str(config), "--month", "2026-11", "--quiet"], env=ENV
@@ -100,7 +106,7 @@ def test_rerun_of_a_month_gives_identical_tables(two_months: tuple[Path, Path]) 
     assert result.exit_code == 0, result.output
     assert result.output.strip() == ""
     for table, frame in before.items():
-        pd.testing.assert_frame_equal(pd.read_parquet(folder / f"{table}.parquet"), frame)
+        pd.testing.assert_frame_equal(pd.read_parquet(table_file(out, "2026-11", table)), frame)
 
 
 def test_missing_key_exits_2_with_one_line(two_months: tuple[Path, Path]) -> None:
@@ -129,8 +135,8 @@ def test_bad_month_is_a_usage_error(two_months: tuple[Path, Path]) -> None:
 
 def test_history_shows_a_person_in_both_months(two_months: tuple[Path, Path]) -> None:
     config, out = two_months
-    october = pd.read_parquet(out / "snapshots" / "month=2026-10" / "beneficiaries.parquet")
-    november = pd.read_parquet(out / "snapshots" / "month=2026-11" / "beneficiaries.parquet")
+    october = pd.read_parquet(table_file(out, "2026-10", "beneficiaries"))
+    november = pd.read_parquet(table_file(out, "2026-11", "beneficiaries"))
     both = sorted(set(october["beneficiary_id"]) & set(november["beneficiary_id"]))
     result = runner.invoke(app, ["history", "--config", str(config), "--beneficiary", both[0]])
     assert result.exit_code == 0, result.output
@@ -189,7 +195,7 @@ def test_people_in_both_months_keep_their_id(two_months: tuple[Path, Path]) -> N
     )
     ids, tokens = {}, {}
     for month in ("2026-10", "2026-11"):
-        records = pd.read_parquet(out / "snapshots" / f"month={month}" / "records.parquet")
+        records = pd.read_parquet(table_file(out, month, "records"))
         joined = records.merge(truth, on="record_token")
         ids[month] = joined.groupby("person_id")["beneficiary_id"].agg(lambda s: s.mode().iloc[0])
         tokens[month] = joined.groupby("person_id")["record_token"].agg(frozenset)
@@ -210,7 +216,7 @@ def test_lookup_finds_one_persons_id_and_months_and_audits_by_token(
     config, out = two_months
     truth = pd.read_csv(SAMPLE / "truth.csv", dtype=str)
     record_id = truth.loc[truth["source"] == "unhcr", "source_record_id"].iloc[0]
-    records = pd.read_parquet(out / "snapshots" / "month=2026-11" / "records.parquet")
+    records = pd.read_parquet(table_file(out, "2026-11", "records"))
     token = record_token(bytes.fromhex(TEST_KEY), "unhcr", record_id)
     expected = records.loc[records["record_token"] == token, "beneficiary_id"].iloc[0]
     result = runner.invoke(

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from benelink.anonymize.tokens import record_token
 from benelink.cli import app
-from tests.helpers import SAMPLE, TEST_KEY, config_for
+from tests.helpers import SAMPLE, TEST_KEY, config_for, document, table_file
 
 pytestmark = pytest.mark.cli
 
@@ -68,11 +68,11 @@ def three_months(
 
 
 def _snapshot(out: Path, month: str, table: str) -> pd.DataFrame:
-    return pd.read_parquet(out / "snapshots" / f"month={month}" / f"{table}.parquet")
+    return pd.read_parquet(table_file(out, month, table))
 
 
 def _report(out: Path, month: str) -> dict:  # type: ignore[type-arg]
-    text = (out / "snapshots" / f"month={month}" / "report.json").read_text(encoding="utf-8")
+    text = document(out, month, "report.json").read_text(encoding="utf-8")
     return json.loads(text)  # type: ignore[no-any-return]
 
 
@@ -113,5 +113,5 @@ def test_re_registered_people_keep_their_ids(
     assert people["continuing"] == people["total"]
     # people whose only record was re-registered kept their id through their national number
     assert 0 < people["re_registered"] <= len(changed)
-    html = (out / "snapshots" / "month=2026-12" / "report.html").read_text(encoding="utf-8")
+    html = document(out, "2026-12", "report.html").read_text(encoding="utf-8")
     assert "re-registered" in html and "Link model: kept, fitted in 2026-10" in html

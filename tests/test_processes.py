@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from benelink import processes
 from benelink.processes import MIN_ROWS_FOR_WORKERS, row_slices, worker_processes
-from tests.helpers import SAMPLE, TEST_KEY, config_for
+from tests.helpers import SAMPLE, TEST_KEY, config_for, table_file
 
 
 def _pid_and_square(x: int) -> tuple[int, int]:
@@ -53,9 +53,8 @@ def test_a_month_standardised_and_tokenised_in_workers_is_the_same_month(
     monkeypatch.setattr(processes, "MIN_ROWS_FOR_WORKERS", 0)
     cfg = load_config(config_for(SAMPLE, tmp_path / "out", tmp_path / "benelink.toml"))
     result = run_month(cfg, "2026-10", bytes.fromhex(TEST_KEY))
-    expected = expected_out / "snapshots" / "month=2026-10"
     for table in ("beneficiaries", "records", "links"):
         pd.testing.assert_frame_equal(
-            pd.read_parquet(result.snapshot / f"{table}.parquet"),
-            pd.read_parquet(expected / f"{table}.parquet"),
+            pd.read_parquet(table_file(cfg.out_dir, result.month, table)),
+            pd.read_parquet(table_file(expected_out, "2026-10", table)),
         )

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import document
+
 pytestmark = [pytest.mark.cli, pytest.mark.slow]  # the sample run through the CLI, then chromium
 
 FLAGS = [
@@ -51,7 +53,7 @@ def test_report_renders_offline_and_is_screenshotted(
     two_months: tuple[Path, Path], tmp_path: Path
 ) -> None:
     _, out = two_months
-    page = (out / "snapshots" / "month=2026-11" / "report.html").resolve()
+    page = document(out, "2026-11", "report.html").resolve()
     dom = _browse(tmp_path, "--dump-dom", page.as_uri())
     assert dom.returncode == 0, dom.stderr[-2000:]
     assert "Merge report — 2026-11" in dom.stdout

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import REPO
+from tests.helpers import REPO, document
 
 pytestmark = pytest.mark.cli  # runs benelink through its command line
 
@@ -52,9 +52,7 @@ def _close(expected: Any, actual: Any, where: str = "report") -> list[str]:
 
 def test_report_json_matches_golden(two_months: tuple[Path, Path]) -> None:
     _, out = two_months
-    report = json.loads(
-        (out / "snapshots" / "month=2026-11" / "report.json").read_text(encoding="utf-8")
-    )
+    report = json.loads(document(out, "2026-11", "report.json").read_text(encoding="utf-8"))
     if os.environ.get("BENELINK_REGENERATE_GOLDEN"):
         GOLDEN.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
@@ -67,9 +65,8 @@ def test_report_json_matches_golden(two_months: tuple[Path, Path]) -> None:
 
 def test_report_html_holds_the_same_headline_figures(two_months: tuple[Path, Path]) -> None:
     _, out = two_months
-    folder = out / "snapshots" / "month=2026-11"
-    report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
-    page = (folder / "report.html").read_text(encoding="utf-8")
+    report = json.loads(document(out, "2026-11", "report.json").read_text(encoding="utf-8"))
+    page = document(out, "2026-11", "report.html").read_text(encoding="utf-8")
     assert f"{report['beneficiaries']['total']:,}" in page
     for item in report["inputs"]:
         assert item["sha256"] in page

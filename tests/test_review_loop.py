@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from benelink.cli import app
-from tests.helpers import SAMPLE, TEST_KEY, config_for
+from tests.helpers import SAMPLE, TEST_KEY, config_for, document, table_file
 
 pytestmark = pytest.mark.cli  # runs benelink through its command line
 
@@ -49,16 +49,16 @@ def test_decisions_carry_into_the_next_run(tmp_path: Path) -> None:
     assert "1 accepted and 1 rejected" in applied.output
     _run(config)
 
-    snapshot = tmp_path / "out" / "snapshots" / "month=2026-11"
-    records = pd.read_parquet(snapshot / "records.parquet").set_index("record_token")
+    out = tmp_path / "out"
+    records = pd.read_parquet(table_file(out, "2026-11", "records")).set_index("record_token")
     assert records.loc[accepted[0], "beneficiary_id"] == records.loc[accepted[1], "beneficiary_id"]
     assert records.loc[rejected[0], "beneficiary_id"] != records.loc[rejected[1], "beneficiary_id"]
     assert records.loc[accepted[0], "decided_by"] == "reviewed"
-    links = pd.read_parquet(snapshot / "links.parquet")
+    links = pd.read_parquet(table_file(out, "2026-11", "links"))
     assert (links["decided_by"] == "reviewed").sum() == 2
-    report = json.loads((snapshot / "report.json").read_text())
+    report = json.loads(document(out, "2026-11", "report.json").read_text())
     assert report["review"]["decisions_applied"] == {"accept": 1, "reject": 1}
-    assert "1 accepted, 1 rejected" in (snapshot / "report.html").read_text()
+    assert "1 accepted, 1 rejected" in document(out, "2026-11", "report.html").read_text()
 
 
 def _typed(folder: Path, cells: dict[int, dict[str, str]]) -> list[tuple[str, str]]:
@@ -85,7 +85,7 @@ def test_apply_records_who_decided_when_and_keeps_the_file(tmp_path: Path) -> No
 
     config = config_for(SAMPLE, tmp_path / "out", tmp_path / "b.toml")
     _run(config)
-    first = tmp_path / "out" / "snapshots" / "month=2026-11" / "report.json"
+    first = document(tmp_path / "out", "2026-11", "report.json")
     queued = json.loads(first.read_text())["review"]["queue"]
     folder = tmp_path / "out" / "restricted" / "review" / "month=2026-11"
     _typed(
@@ -114,15 +114,13 @@ def test_apply_records_who_decided_when_and_keeps_the_file(tmp_path: Path) -> No
     assert store.loc[0, "file_sha256"] == hashlib.sha256(data).hexdigest()
 
     _run(config)
-    report = json.loads(
-        (tmp_path / "out" / "snapshots" / "month=2026-11" / "report.json").read_text()
-    )
+    report = json.loads(document(tmp_path / "out", "2026-11", "report.json").read_text())
     by_reviewer = sorted(report["review"]["decisions_by_reviewer"], key=lambda r: r["accept"])
     assert by_reviewer == [
         {"month": "2026-11", "reviewer": os_user(), "accept": 0, "reject": 1},
         {"month": "2026-11", "reviewer": "Suha Haddad", "accept": 1, "reject": 0},
     ]
-    html = (tmp_path / "out" / "snapshots" / "month=2026-11" / "report.html").read_text()
+    html = document(tmp_path / "out", "2026-11", "report.html").read_text()
     assert "<td>Suha Haddad</td>" in html
     # the two decided pairs leave the queue; the one marked not sure stays
     assert report["review"]["queue"] == queued - 2
@@ -141,9 +139,7 @@ def test_a_rerun_carries_what_was_typed_and_not_applied(tmp_path: Path) -> None:
     by_pair = queue.set_index(["left_token", "right_token"])
     assert by_pair.loc[typed[0], ["decision", "reviewer"]].tolist() == ["accept", "Omar"]
     assert by_pair.loc[typed[1], "note"] == "check the family book"
-    report = json.loads(
-        (tmp_path / "out" / "snapshots" / "month=2026-11" / "report.json").read_text()
-    )
+    report = json.loads(document(tmp_path / "out", "2026-11", "report.json").read_text())
     assert report["review"]["carried_over"] == 2
     # the workbook holds them too, and applying it records the carried decision
     applied = runner.invoke(

@@ -28,7 +28,7 @@ from typer.testing import Result
 from benelink.anonymize.keys import parse_key
 from benelink.anonymize.tokens import record_token
 from tests.fixtures.bad.cases import csv_frame
-from tests.helpers import SAMPLE
+from tests.helpers import SAMPLE, document, table_file
 from tests.hostile.harness import (
     ARABIC_NAME,
     MONTH,
@@ -65,7 +65,7 @@ def _seeker(ws: Workspace, row: int) -> tuple[str, str]:
     frame = pd.read_csv(ws.folder / "jobseekers.csv", dtype=str, keep_default_na=False)
     seeker = frame.loc[row, "Seeker ID"]
     token = record_token(parse_key(TEST_KEY, "the tests"), "jobseekers", seeker)
-    records = pd.read_parquet(ws.out / "snapshots" / f"month={MONTH}" / "records.parquet")
+    records = pd.read_parquet(table_file(ws.out, MONTH, "records"))
     found = records.loc[records["record_token"] == token, "beneficiary_id"]
     assert len(found) == 1
     return seeker, str(found.iloc[0])
@@ -231,17 +231,16 @@ def _all_sources_encoded(ws: Workspace) -> None:
     assert checked.exit_code == 0, checked.output
     result = ws.run()
     assert result.exit_code == 0, result.output
-    snapshot = ws.out / "snapshots" / f"month={MONTH}"
-    report = json.loads((snapshot / "report.json").read_text(encoding="utf-8"))
+    report = json.loads(document(ws.out, MONTH, "report.json").read_text(encoding="utf-8"))
     assert {i["file"] for i in report["inputs"]} == {
         "naf.encoded.parquet",
         "unhcr.encoded.parquet",
         "jobseekers.encoded.parquet",
     }
-    people = pd.read_parquet(snapshot / "beneficiaries.parquet")
+    people = pd.read_parquet(table_file(ws.out, MONTH, "beneficiaries"))
     assert people["in_naf"].any() and people["in_unhcr"].any() and people["in_jobseekers"].any()
     # everyone seen in October and again now keeps their id, though no clear file came
-    october = pd.read_parquet(ws.out / "snapshots" / "month=2026-10" / "beneficiaries.parquet")
+    october = pd.read_parquet(table_file(ws.out, "2026-10", "beneficiaries"))
     assert people["beneficiary_id"].isin(october["beneficiary_id"]).mean() > 0.5
     for run in (checked, result):
         assert_terminal_safe(run)

@@ -28,6 +28,7 @@ import pytest
 from benelink.standardize.dates import parse_date
 from benelink.standardize.phones import read_phone
 from tests.fixtures.bad.cases import FILES, csv_frame, naf_rows, write_book
+from tests.helpers import document, table_file
 from tests.hostile.harness import MONTH, Workspace, assert_no_leak
 
 ENGLISH = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -190,7 +191,7 @@ def _outcome(ws: Workspace) -> Outcome:
     result = ws.run()
     assert result.exit_code == 0, result.stdout + result.stderr
     assert_no_leak(result, ws.out)
-    records = pq.read_table(ws.out / "snapshots" / f"month={MONTH}" / "records.parquet")
+    records = pq.read_table(table_file(ws.out, MONTH, "records"))
     frame = records.select(["source", "record_token", "beneficiary_id"]).to_pandas()
     links = {
         (str(s), str(t)): str(b)
@@ -233,9 +234,7 @@ def test_dates_and_phones_as_partners_write_them(
         assert set(counted["action"]) == {"value_kept"}
         already = clean.rejects[clean.rejects["reason"] == case.kept]  # the sample's own
         assert len(counted) == sum(changed.values()) + len(already)
-        report = json.loads(
-            (ws.out / "snapshots" / f"month={MONTH}" / "report.json").read_text(encoding="utf-8")
-        )
+        report = json.loads(document(ws.out, MONTH, "report.json").read_text(encoding="utf-8"))
         assert sum(r.get(case.kept, 0) for r in report["rejects"].values()) == len(counted)
     if case.name == "phones_two_in_one_cell":
         several = seen.rejects[seen.rejects["reason"] == "phone_several_numbers"]

@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from tests.helpers import document, month_files, table_file
 from tests.hostile.harness import (
     MONTH,
     NAME,
@@ -110,18 +111,18 @@ def _garbage_decisions(ws: Workspace, mp: pytest.MonkeyPatch) -> None:
 
 
 def _report_not_json(ws: Workspace, mp: pytest.MonkeyPatch) -> None:
-    report = ws.out / "snapshots" / "month=2026-10" / "report.json"
+    report = document(ws.out, "2026-10", "report.json")
     report.write_text(report.read_text(encoding="utf-8")[:500], encoding="utf-8")
 
 
 def _beneficiaries_truncated(ws: Workspace, mp: pytest.MonkeyPatch) -> None:
-    table = ws.out / "snapshots" / "month=2026-10" / "beneficiaries.parquet"
+    table = table_file(ws.out, "2026-10", "beneficiaries")
     table.write_bytes(table.read_bytes()[:100])
 
 
 def _rebuild_under_another_key(ws: Workspace, mp: pytest.MonkeyPatch) -> None:
     _registry(ws).unlink()
-    manifest = ws.out / "snapshots" / "month=2026-10" / "manifest.json"
+    manifest = document(ws.out, "2026-10", "manifest.json")
     data = json.loads(manifest.read_text(encoding="utf-8"))
     data["key_fingerprint"] = "0000000000000000"
     manifest.write_text(json.dumps(data), encoding="utf-8")
@@ -129,7 +130,7 @@ def _rebuild_under_another_key(ws: Workspace, mp: pytest.MonkeyPatch) -> None:
 
 def _manifest_damaged_and_registry_missing(ws: Workspace, mp: pytest.MonkeyPatch) -> None:
     _registry(ws).unlink()
-    (ws.out / "snapshots" / "month=2026-10" / "manifest.json").write_text("{", encoding="utf-8")
+    document(ws.out, "2026-10", "manifest.json").write_text("{", encoding="utf-8")
 
 
 def _read_only_volume(ws: Workspace, mp: pytest.MonkeyPatch) -> None:
@@ -150,7 +151,7 @@ def _rename_fails_for_snapshot(ws: Workspace, mp: pytest.MonkeyPatch) -> None:
     real = Path.rename
 
     def rename(self: Path, target: Any) -> Any:
-        if Path(target).name == f"month={MONTH}" and "snapshots" in Path(target).parts:
+        if Path(target).name == f"month={MONTH}" and "reports" in Path(target).parts:
             raise OSError(errno.EIO, "Input/output error", str(target))
         return real(self, target)
 
@@ -222,7 +223,7 @@ CASES: tuple[Case, ...] = (
         "previous_report_not_json",
         _report_not_json,
         2,
-        ("month=2026-10/report.json", "not valid JSON", "re-run 2026-10"),
+        ("reports/month=2026-10/report.json", "not valid JSON", "re-run 2026-10"),
     ),
     Case(
         "previous_beneficiaries_truncated",
@@ -284,7 +285,7 @@ def test_a_failed_run_writes_nothing(
             str(p.relative_to(ws.out)) for p in ws.out.rglob(".incomplete-*") if p.exists()
         ]
         assert not leftovers
-        assert not (ws.out / "snapshots" / f"month={case.month}").exists() or case.month != MONTH
+        assert not month_files(ws.out, case.month) or case.month != MONTH
     monkeypatch.undo()
     assert_no_leak(result, ws.out if ws.out.is_dir() else ws.root / "nothing", (NAME, NATIONAL))
 
@@ -318,12 +319,11 @@ def test_a_missing_registry_is_rebuilt_from_the_snapshots(tmp_path: Path, octobe
     assert result.exit_code == 0, result.output
     for ws in (kept, lost):
         assert (ws.out / "state" / f"identities-{MONTH}.parquet").is_file()
-    snapshot = f"snapshots/month={MONTH}"
     for table in ("beneficiaries", "records", "links"):
-        a = pd.read_parquet(kept.out / snapshot / f"{table}.parquet")
-        b = pd.read_parquet(lost.out / snapshot / f"{table}.parquet")
+        a = pd.read_parquet(table_file(kept.out, MONTH, table))
+        b = pd.read_parquet(table_file(lost.out, MONTH, table))
         pd.testing.assert_frame_equal(a, b)
-    report = json.loads((lost.out / snapshot / "report.json").read_text(encoding="utf-8"))
+    report = json.loads(document(lost.out, MONTH, "report.json").read_text(encoding="utf-8"))
     assert report["identity_registry_rebuilt_from"] == ["2026-10"]
     assert pd.read_parquet(lost.out / "state" / f"identities-{MONTH}.parquet").equals(
         pd.read_parquet(kept.out / "state" / f"identities-{MONTH}.parquet")
@@ -338,9 +338,11 @@ def test_modes_are_explicit_whatever_the_umask(tmp_path: Path) -> None:
             assert ws.run().exit_code == 0
         finally:
             os.umask(previous)
-        snapshot = ws.out / "snapshots" / f"month={MONTH}"
-        assert snapshot.stat().st_mode & 0o777 == 0o755
-        assert {p.stat().st_mode & 0o777 for p in snapshot.iterdir()} == {0o644}
+        files = month_files(ws.out, MONTH)
+        assert {p.parent.stat().st_mode & 0o777 for p in files} == {0o755}
+        assert {p.stat().st_mode & 0o777 for p in files} == {0o644}
+        shared = (ws.out / "snapshots").iterdir()
+        assert {p.stat().st_mode & 0o777 for p in shared if p.is_file()} == {0o644}
         state = ws.out / "state"
         assert state.stat().st_mode & 0o777 == 0o700
         assert {p.stat().st_mode & 0o777 for p in state.iterdir()} == {0o600}

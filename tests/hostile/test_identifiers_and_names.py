@@ -22,6 +22,7 @@ import pytest
 
 from benelink.anonymize.tokens import record_token
 from tests.fixtures.bad.cases import FILES, csv_frame, naf_rows, write_book
+from tests.helpers import table_file
 from tests.hostile.harness import MONTH, TEST_KEY, Workspace, assert_no_leak
 
 Record = tuple[str, str]  # (source, record id as the partner typed it)
@@ -318,7 +319,7 @@ def test_each_person_linked_and_nobody_merged(
     output = result.stdout + result.stderr
     assert result.exit_code == 0, output
     assert "Traceback" not in output
-    records = pd.read_parquet(ws.out / "snapshots" / f"month={MONTH}" / "records.parquet")
+    records = pd.read_parquet(table_file(ws.out, MONTH, "records"))
     key = bytes.fromhex(TEST_KEY)
     by_token = records.set_index("record_token")
 

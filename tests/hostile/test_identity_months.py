@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 
 from benelink.anonymize.tokens import record_token
 from benelink.io.state import IDENTIFIER_TOKENS
-from tests.helpers import SAMPLE, TEST_KEY
+from tests.helpers import SAMPLE, TEST_KEY, document, table_file
 from tests.hostile.harness import MONTH, Workspace, assert_clean_failure, assert_no_leak
 
 KEY = bytes.fromhex(TEST_KEY)
@@ -51,12 +51,12 @@ def _seekers(ws: Workspace) -> pd.DataFrame:
 
 
 def _ids(ws: Workspace, month: str) -> pd.Series:
-    records = pd.read_parquet(ws.out / "snapshots" / f"month={month}" / "records.parquet")
+    records = pd.read_parquet(table_file(ws.out, month, "records"))
     return records.set_index("record_token")["beneficiary_id"]
 
 
 def _report(ws: Workspace, month: str = MONTH) -> dict:  # type: ignore[type-arg]
-    path = ws.out / "snapshots" / f"month={month}" / "report.json"
+    path = document(ws.out, month, "report.json")
     return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
@@ -183,6 +183,6 @@ def test_the_kept_model_is_used_and_written_to_the_state(tmp_path: Path, october
     assert kept["comparisons"] == october_model["comparisons"]  # the very same parameters
     assert kept["prior"] == october_model["prior"]
     assert abs(kept["prior"] - report["linkage"]["prior_match_probability"]) < 1e-8
-    html = (ws.out / "snapshots" / f"month={MONTH}" / "report.html").read_text(encoding="utf-8")
+    html = document(ws.out, MONTH, "report.html").read_text(encoding="utf-8")
     assert "Link model: kept, fitted in 2026-10" in html
     assert "link model (kept)" in result.stdout

@@ -27,6 +27,7 @@ import pytest
 
 from benelink.anonymize.tokens import record_token
 from tests.fixtures.bad.cases import FILES, csv_frame, naf_rows, write_book
+from tests.helpers import document, month_files, table_file
 from tests.hostile.harness import (
     MONTH,
     SECRETS,
@@ -158,7 +159,7 @@ def test_a_weak_key_is_refused(case: KeyCase, tmp_path: Path, october: Path) -> 
         result, 2, ("BENELINK_KEY", "benelink keygen", *case.words), before=before, workspace=ws
     )
     assert_no_leak(result, ws.out, (*SECRETS, case.key, TEST_KEY))
-    assert not (ws.out / "snapshots" / f"month={MONTH}").exists()
+    assert not month_files(ws.out, MONTH)
 
 
 @pytest.mark.parametrize("case", KEY_FILE_CASES, ids=[c.name for c in KEY_FILE_CASES])
@@ -209,7 +210,7 @@ def _retype_file(folder: Path, source: str, change: Callable[[pd.Series], pd.Ser
 
 
 def _records(ws: Workspace, month: str = MONTH) -> pd.DataFrame:
-    return pd.read_parquet(ws.out / "snapshots" / f"month={month}" / "records.parquet")
+    return pd.read_parquet(table_file(ws.out, month, "records"))
 
 
 @pytest.fixture(scope="module")
@@ -286,4 +287,4 @@ def test_one_record_id_typed_two_ways_is_one_id(
     assert len(both) == len(plain_both)
     assert kept == (plain_both["beneficiary_id"] == plain_both["beneficiary_id_october"]).mean()
     assert kept > 0.95
-    assert os.path.isfile(ws.out / "snapshots" / f"month={MONTH}" / "manifest.json")
+    assert os.path.isfile(document(ws.out, MONTH, "manifest.json"))

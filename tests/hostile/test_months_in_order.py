@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tests.helpers import SAMPLE
+from tests.helpers import SAMPLE, table_file
 from tests.hostile.harness import MONTH, Workspace, assert_clean_failure, assert_no_leak
 
 
@@ -27,7 +27,7 @@ CASES = [
 
 
 def _ids(out: Path, month: str) -> pd.DataFrame:
-    records = pd.read_parquet(out / "snapshots" / f"month={month}" / "records.parquet")
+    records = pd.read_parquet(table_file(out, month, "records"))
     return records[["record_token", "beneficiary_id"]].sort_values(
         "record_token", ignore_index=True
     )

@@ -21,7 +21,7 @@ from benelink.pipelines.check import check_month
 from benelink.pipelines.ingest import load_source
 from benelink.pipelines.validate import validate_source
 from tests.fixtures.bad.cases import CASES, MONTH, ROWS, Case, junk_100k, month_folder
-from tests.helpers import TEST_KEY, config_for
+from tests.helpers import TEST_KEY, config_for, month_files
 
 pytestmark = pytest.mark.cli  # runs benelink through its command line
 
@@ -29,11 +29,10 @@ runner = CliRunner()
 ENV = {"BENELINK_KEY": TEST_KEY}
 
 
-def _digest(folder: Path) -> dict[str, str]:
+def _digest(out: Path, month: str) -> dict[str, str]:
     return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in month_files(out, month)
     }
 
 
@@ -70,15 +69,15 @@ def _assert_no_secret(case: Case, *texts: str) -> None:
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_hostile_file(case: Case, tmp_path: Path, october: Path) -> None:
     config, out = _setup(case, tmp_path, october)
-    before = _digest(out / "snapshots" / "month=2026-10")
+    before = _digest(out, "2026-10")
 
     result = runner.invoke(app, ["run", "--config", str(config), "--month", MONTH], env=ENV)
 
     assert "Traceback" not in result.output and "internal error" not in result.output
     assert result.exit_code == case.exit_code, result.output
-    assert _digest(out / "snapshots" / "month=2026-10") == before
-    written = out / "snapshots" / f"month={MONTH}"
-    leftovers = [p.name for p in (out / "snapshots").iterdir() if p.name.startswith(".")]
+    assert _digest(out, "2026-10") == before
+    written = out / "reports" / f"month={MONTH}"
+    leftovers = [p.name for p in out.glob("*/.*")] + [p.name for p in out.glob("snapshots/*/.*")]
     assert not leftovers
     logs = "".join(p.read_text(encoding="utf-8") for p in (out / "logs").glob("*.jsonl"))
     rejects_path = out / "rejects" / f"month={MONTH}" / "rejects.csv"
@@ -126,7 +125,7 @@ def test_hostile_file(case: Case, tmp_path: Path, october: Path) -> None:
         if case.exit_code == 2 or (case.exit_code == 3 and not case.reasons):
             line = _one_line(checked)
             assert case.words[-1] in line or case.name == "missing_file"
-        assert _digest(out / "snapshots" / "month=2026-10") == before
+        assert _digest(out, "2026-10") == before
 
 
 def test_validate_names_the_over_limit_source_in_one_line(tmp_path: Path) -> None:

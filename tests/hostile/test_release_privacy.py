@@ -25,6 +25,7 @@ import pytest
 from typer.testing import Result
 
 from tests.fixtures.bad.cases import csv_frame
+from tests.helpers import document, table_file
 from tests.hostile.harness import (
     ARABIC_NAME,
     MONTH,
@@ -66,11 +67,11 @@ def _config(pattern: str, replacement: str) -> Callable[[str], str]:
 
 def people(ws: Workspace, month: str = MONTH) -> pd.DataFrame:
     """beneficiaries.parquet of ``month`` as written."""
-    return pd.read_parquet(ws.out / "snapshots" / f"month={month}" / "beneficiaries.parquet")
+    return pd.read_parquet(table_file(ws.out, month, "beneficiaries"))
 
 
 def report(ws: Workspace, month: str = MONTH) -> dict[str, Any]:
-    text = (ws.out / "snapshots" / f"month={month}" / "report.json").read_text(encoding="utf-8")
+    text = document(ws.out, month, "report.json").read_text(encoding="utf-8")
     loaded: dict[str, Any] = json.loads(text)
     return loaded
 
@@ -151,7 +152,7 @@ def _check_report_action(ws: Workspace, result: Result) -> None:
     assert disclosure["statement"].startswith("The release is NOT protected")
     measured = rows_below_k(people(ws), FORMS, K)
     assert measured > 0 and disclosure["after"]["rows_below_k"] == measured  # true of the file
-    page = (ws.out / "snapshots" / f"month={MONTH}" / "report.html").read_text(encoding="utf-8")
+    page = document(ws.out, MONTH, "report.html").read_text(encoding="utf-8")
     assert "The release is NOT protected" in page
     assert_officers_published_safely(ws)
 

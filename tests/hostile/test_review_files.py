@@ -35,7 +35,7 @@ from typer.testing import Result
 
 from benelink.io.lock import run_lock
 from benelink.io.runlog import os_user
-from tests.helpers import SAMPLE, config_for
+from tests.helpers import SAMPLE, config_for, document
 from tests.hostile.harness import (
     ARABIC_NAME,
     MONTH,
@@ -350,7 +350,7 @@ def _rerun_carries_typed(ws: Workspace) -> None:
     by_pair = queue.set_index(["left_token", "right_token"])
     assert by_pair.loc[pairs[0], ["decision", "reviewer"]].tolist() == ["رفض", "Omar"]
     assert by_pair.loc[pairs[1], "note"] == "same family book"
-    report = json.loads((ws.out / "snapshots" / f"month={REVIEWED}" / "report.json").read_text())
+    report = json.loads(document(ws.out, REVIEWED, "report.json").read_text())
     assert report["review"]["carried_over"] == 2
     # typed into the new workbook too: applying it records the carried decision
     applied = _apply(sample, folder / "review.xlsx")

@@ -29,7 +29,7 @@ from benelink.pipelines.sources import prepare_month
 from benelink.pipelines.validate import validate_source
 from benelink.pipelines.weaker import weaker_records
 from tests.fixtures.bad.cases import ROWS, csv_frame, month_folder, naf_rows, write_book
-from tests.helpers import SAMPLE, config_for
+from tests.helpers import SAMPLE, config_for, document, table_file
 from tests.hostile.harness import (
     ARABIC_NAME,
     MONTH,
@@ -104,7 +104,7 @@ def _ids(rows: Sequence[Sequence[Any]], header: str, header_row: Sequence[Any]) 
 
 def _beneficiaries(ws: Workspace, source: str, ids: Iterable[str]) -> list[str | None]:
     """The beneficiary id of each record (None: not in the snapshot)."""
-    records = pd.read_parquet(ws.out / "snapshots" / f"month={MONTH}" / "records.parquet")
+    records = pd.read_parquet(table_file(ws.out, MONTH, "records"))
     by_token = dict(zip(records["record_token"], records["beneficiary_id"], strict=True))
     ids = list(ids)
     tokens = record_tokens(pd.Series([source] * len(ids)), pd.Series(ids), KEY)
@@ -112,7 +112,7 @@ def _beneficiaries(ws: Workspace, source: str, ids: Iterable[str]) -> list[str |
 
 
 def _rejected(ws: Workspace) -> dict[str, int]:
-    manifest = ws.out / "snapshots" / f"month={MONTH}" / "manifest.json"
+    manifest = document(ws.out, MONTH, "manifest.json")
     inputs = json.loads(manifest.read_text(encoding="utf-8"))["inputs"]
     return {i["source"]: int(i["rejected_rows"]) for i in inputs}
 
@@ -197,7 +197,7 @@ def test_naf_fifth_without_national_numbers(ws: Workspace, tmp_path: Path) -> No
 
     _ok(ws, NATIONAL)
     assert _rejected(ws)["naf"] == _unbroken_rejected(tmp_path / "unbroken")["naf"]
-    records = pd.read_parquet(ws.out / "snapshots" / f"month={MONTH}" / "records.parquet")
+    records = pd.read_parquet(table_file(ws.out, MONTH, "records"))
     assert (records["source"] == "naf").sum() == ROWS - _rejected(ws)["naf"]
     assert _without(ws, "naf")["national_number"] >= blanked + before
     assert blanked >= ROWS // 5 - 1

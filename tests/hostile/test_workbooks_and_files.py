@@ -31,6 +31,7 @@ from benelink.anonymize.keys import parse_key
 from benelink.anonymize.tokens import record_token
 from benelink.io.review import write_decisions
 from tests.fixtures.bad.cases import csv_frame, naf_rows
+from tests.helpers import document, month_files, table_file
 from tests.hostile.harness import (
     MONTH,
     NAME,
@@ -218,13 +219,13 @@ def _with_copies(ws: Workspace) -> None:
 def _beneficiaries(ws: Workspace, ids: list[str]) -> list[str]:
     """The beneficiary id of each job seeker record id, from this month's records.parquet."""
     key = parse_key(TEST_KEY, "the tests")
-    records = pq.read_table(ws.out / "snapshots" / f"month={MONTH}" / "records.parquet").to_pandas()
+    records = pq.read_table(table_file(ws.out, MONTH, "records")).to_pandas()
     by_token = dict(zip(records["record_token"], records["beneficiary_id"], strict=True))
     return [by_token[record_token(key, "jobseekers", i)] for i in ids]
 
 
 def _report(ws: Workspace) -> dict[str, Any]:
-    path = ws.out / "snapshots" / f"month={MONTH}" / "report.json"
+    path = document(ws.out, MONTH, "report.json")
     report: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return report
 
@@ -286,9 +287,7 @@ def check_skipped_counted(ws: Workspace, result: Result) -> None:
 
 
 def _rows(ws: Workspace, source: str = "naf") -> int:
-    manifest = json.loads(
-        (ws.out / "snapshots" / f"month={MONTH}" / "manifest.json").read_text(encoding="utf-8")
-    )
+    manifest = json.loads(document(ws.out, MONTH, "manifest.json").read_text(encoding="utf-8"))
     rows: int = {i["source"]: i["rows"] for i in manifest["inputs"]}[source]
     return rows
 
@@ -364,7 +363,7 @@ def test_workbooks_and_files(case: Case, tmp_path: Path, october: Path) -> None:
         assert "Traceback" not in output
     else:
         assert_clean_failure(result, case.exit_code, case.words, before=before, workspace=ws)
-        assert not (ws.out / "snapshots" / f"month={MONTH}").exists()
+        assert not month_files(ws.out, MONTH)
     assert_no_leak(result, ws.out)
     if case.check is not None:
         case.check(ws, result)

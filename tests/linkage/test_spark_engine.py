@@ -32,7 +32,7 @@ from benelink.errors import ConfigError
 from benelink.linkage.block import candidate_pairs
 from benelink.linkage.link import LinkResult, link_records
 from benelink.linkage.spark import SparkEngine, spark_engine, spark_session
-from tests.helpers import ProgressRecorder, november_records
+from tests.helpers import ProgressRecorder, november_records, table_file
 
 pytestmark = pytest.mark.spark
 
@@ -217,9 +217,8 @@ def test_cli_run_with_spark_engine_writes_the_same_snapshot(
             env={"BENELINK_KEY": TEST_KEY},
         )
         assert result.exit_code == 0, result.output
-        folder = tmp_path / engine / "snapshots" / "month=2026-11"
         tables[engine] = {
-            n: pd.read_parquet(folder / f"{n}.parquet")
+            n: pd.read_parquet(table_file(tmp_path / engine, "2026-11", n))
             for n in ("records", "links", "beneficiaries")
         }
     for name, frame in tables["local"].items():

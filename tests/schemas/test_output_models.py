@@ -15,6 +15,7 @@ import pytest
 from benelink.anonymize.disclosure import REGIONS
 from benelink.arrow_text import ARROW_TEXT
 from benelink.errors import HandOffError
+from benelink.io.snapshot import snapshot_months
 from benelink.pipelines.outputs import BENEFICIARY_COLUMNS
 from benelink.schemas.canonical import Pseudonymised, Standardised
 from benelink.schemas.columns import GOVERNORATES
@@ -28,8 +29,9 @@ from benelink.schemas.outputs import (
     Beneficiaries,
     Links,
     Records,
+    level_description,
 )
-from tests.helpers import check_snapshot
+from tests.helpers import check_snapshot, table_file
 
 MODELS = {"beneficiaries": Beneficiaries, "records": Records, "links": Links}
 # the Arrow type a model's pandas type is written as
@@ -43,30 +45,28 @@ ARROW_TYPES = {
 }
 
 
-def _snapshots(out: Path) -> list[Path]:
-    return sorted((out / "snapshots").glob("month=*"))
-
-
 def test_both_months_of_the_sample_keep_the_output_models(two_months: tuple[Path, Path]) -> None:
     _, out = two_months
-    assert len(_snapshots(out)) == 2
-    for folder in _snapshots(out):
-        check_snapshot(folder)
+    assert snapshot_months(out) == ["2026-10", "2026-11"]
+    for month in snapshot_months(out):
+        check_snapshot(out, month)
 
 
 def test_the_files_hold_the_models_types_and_descriptions(two_months: tuple[Path, Path]) -> None:
     _, out = two_months
-    for folder in _snapshots(out):
+    for month in snapshot_months(out):
         for name, model in MODELS.items():
             columns = model.to_schema().columns
             dictionary = {"beneficiaries": BENEFICIARIES, "records": RECORDS, "links": LINKS}
-            for field in pq.read_schema(folder / f"{name}.parquet"):
+            for field in pq.read_schema(table_file(out, month, name)):
                 column = columns.get(field.name, columns.get(r"^level_.+$"))
                 assert column is not None, field.name
                 assert field.type == ARROW_TYPES[str(column.dtype)], field.name
                 text = field.metadata[b"description"].decode()
-                assert text == dictionary[name].get(field.name, LEVEL_DESCRIPTION)
-                assert text == column.description
+                if field.name.startswith("level_"):  # each level's meaning, off its ladder
+                    assert text == level_description(field.name) != LEVEL_DESCRIPTION
+                else:
+                    assert text == dictionary[name][field.name] == column.description
 
 
 def test_the_data_dictionary_is_read_off_the_models() -> None:

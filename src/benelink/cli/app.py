@@ -9,19 +9,72 @@ from __future__ import annotations
 
 import re
 import signal
+import sys
 import threading
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from types import FrameType
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, Final, TypeVar
 
 import typer
 from rich.console import Console
 from rich.text import Text
+from typer._click.exceptions import ClickException, NoArgsIsHelpError
+from typer.core import TyperGroup
+from typer.exceptions import Abort
 
 from benelink.cli.text import clean
 from benelink.errors import BenelinkError, UsageError
+
+# Typer checks some values with pydantic, whose phrases mean nothing to an officer
+_PYDANTIC: Final = re.compile(
+    r"\b(?:Value|Assertion) error, |\s*\[type=[^\]]*\]|\s*For further information visit \S+"
+)
+
+
+class OneLineErrors(TyperGroup):
+    """The command group, with Typer's own errors (an unknown option, a bad value) as one
+    line on stderr, like benelink's: ``error: <what> (see `benelink run --help`)``, exit 2.
+
+    Help is plain text (``rich_markup_mode=None``): no console markup eats a ``[spark]``
+    in an install hint, no ``<bool>`` beside a flag, and it reads at 80 columns.
+    """
+
+    def main(  # type: ignore[override]
+        self,
+        args: list[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> object:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except NoArgsIsHelpError as exc:
+            typer.echo(exc.ctx.get_help() if exc.ctx else "", err=True)
+            sys.exit(exc.exit_code)
+        except ClickException as exc:
+            command = exc.ctx.command_path if getattr(exc, "ctx", None) else "benelink"  # type: ignore[attr-defined]
+            message = _PYDANTIC.sub("", clean(exc.format_message()))
+            line = f"error: {message} (see `{command} --help`)"
+            err.print(Text(line, style="bold red"), soft_wrap=True)
+            sys.exit(exc.exit_code)
+        except Abort:
+            err.print("aborted: nothing was written", soft_wrap=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _version(show: bool) -> None:
+    if show:
+        from benelink import __version__
+
+        typer.echo(f"benelink {__version__}")
+        raise typer.Exit()
+
 
 app = typer.Typer(
     name="benelink",
@@ -29,7 +82,23 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    cls=OneLineErrors,
 )
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Validate, pseudonymise, link and merge monthly beneficiary extracts."""
+
+
 out = Console()
 err = Console(stderr=True)
 T = TypeVar("T")

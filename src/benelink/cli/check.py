@@ -12,10 +12,11 @@ from rich.table import Table
 from rich.text import Text
 
 from benelink.cli.app import ConfigOption, MonthOption, app, err, guarded, out, resolve_month
-from benelink.cli.text import clean, markup, plain
+from benelink.cli.text import markup, plain
 from benelink.config.load import load_config
 from benelink.config.model import BenelinkConfig
 from benelink.io.keys import load_key
+from benelink.io.layout import OutputLayout
 from benelink.pipelines.evaluate import evaluate_month
 from benelink.pipelines.validate import KEPT_REASONS
 
@@ -46,26 +47,16 @@ def validate(
         return cfg, check_month(cfg, resolved, fingerprint)
 
     cfg, checks = guarded(action)
+    # five narrow columns, so the table reads at 80 columns; the reason codes are listed
+    # under it in full, never cut by a column's width
     table = Table(title="Partner files", title_justify="left")
-    for column in (
-        "source",
-        "file",
-        "rows",
-        "rejected rows",
-        "dropped values",
-        "main reasons",
-        "verdict",
-    ):
+    for column in ("source / file", "rows", "rejected rows", "dropped values", "verdict"):
         table.add_column(
             column,
-            justify="right" if column in ("rows", "rejected rows", "dropped values") else "left",
+            justify="left" if column in ("source / file", "verdict") else "right",
             overflow="fold",  # a narrow terminal wraps a file name, never cuts it off
         )
     for c in checks:
-        reasons = "\n".join(
-            clean(f"{k} {v:,}" + (" (kept)" if k in KEPT_REASONS else ""))
-            for k, v in list(c.reasons.items())[:3]
-        )
         verdict = (
             plain("unreadable", "red")
             if c.error
@@ -74,15 +65,28 @@ def validate(
             else plain(f"{c.reject_rate:.1%} rejected > limit {c.max_reject_rate:.0%}", "red")
         )
         table.add_row(
-            plain(c.source),
-            plain(c.file),
+            Text.assemble(plain(c.source), "\n", plain(c.file, "dim")),
             f"{c.rows:,}",
             f"{c.rejected_rows:,}",
             f"{c.dropped_values:,}",
-            Text(reasons),
             verdict,
         )
     out.print(table)
+    for c in checks:
+        if c.reasons:
+            reasons = ", ".join(
+                f"{k} {v:,}" + (" (kept)" if k in KEPT_REASONS else "")
+                for k, v in list(c.reasons.items())[:3]
+            )
+            out.print(plain(f"{c.source}: {reasons}"))
+    if any(c.reasons for c in checks):
+        rejects = OutputLayout(cfg.out_dir).rejects(resolve_month(month, datetime.now(UTC).date()))
+        out.print(
+            plain(
+                "(kept): the row stays, the value is dropped and counted; `benelink run` "
+                f"lists every row and reason in {rejects}"
+            )
+        )
     unchecked = [c.file for c in checks if c.ok and c.note is not None]
     if unchecked:
         where = f"environment variable {cfg.run.key_env}" if cfg.run.key_env else "[run] key_file"

@@ -31,9 +31,10 @@ from benelink.cli.app import (
     out,
     resolve_month,
 )
-from benelink.cli.text import markup, plain
+from benelink.cli.text import clean, markup, plain
 from benelink.config.load import load_config
 from benelink.config.model import BenelinkConfig
+from benelink.errors import BenelinkError
 from benelink.io.keys import load_key
 from benelink.io.runlog import RunLog
 from benelink.pipelines.monthly import Engine, MonthResult, run_month
@@ -65,15 +66,14 @@ def run(
         ),
     ] = False,
 ) -> None:
-    """Run the monthly merge and write snapshots/month=YYYY-MM/."""
+    """Run the monthly merge: the month's tables in snapshots/, its report in reports/."""
 
     def action() -> MonthResult:
-        cfg = load_config(config)
+        cfg = load_config(config)  # before it, there is no output folder to log into
         if refit_model:
             linkage = cfg.linkage.model_copy(update={"refit_model": True})
             cfg = cfg.model_copy(update={"linkage": linkage})
-        resolved = resolve_month(month, datetime.now(UTC).date())
-        return _logged_run(cfg, resolved, quiet, engine, spark_master, rebuilding=False)
+        return _logged_run(cfg, month, quiet, engine, spark_master, rebuilding=False)
 
     result = guarded(action)
     if not quiet:
@@ -125,11 +125,19 @@ def _logged_run(
     *,
     rebuilding: bool,
 ) -> MonthResult:
-    """One month's run with its JSON-lines log (opened first: a run that fails to start
-    logs too) and, unless quiet, its progress bars."""
-    log = RunLog(cfg.out_dir, month)
-    log.write("run_started", month=month, version=__version__, rebuild=rebuilding)
+    """One month's run with its JSON-lines log (opened first: a run that fails to start,
+    on a month that is not one or a missing or weak key, logs too) and, unless quiet, its
+    progress bars. ``month`` is as given (``previous`` or YYYY-MM)."""
     try:
+        resolved = resolve_month(month, datetime.now(UTC).date())
+    except BenelinkError:
+        resolved = None
+    log = RunLog(cfg.out_dir, resolved or "invalid-month")
+    log.write(
+        "run_started", month=resolved or clean(month)[:40], version=__version__, rebuild=rebuilding
+    )
+    try:
+        month = resolve_month(month, datetime.now(UTC).date())
         key = load_key(cfg.run, os.environ, cfg.path.parent)
         if not quiet:
             out.print(
@@ -267,12 +275,28 @@ def render_summary(result: MonthResult) -> None:
         )
     )
     review = report["review"]
+    out_dir = result.snapshot.parent.parent  # reports/month=YYYY-MM/ lies in the output folder
     out.print(
         markup(
             "review queue: {n} pairs in [bold]{file}[/] ({settle} decisions settle the month)",
             n=f"{review['queue']:,}",
-            file=review["queue_file"],
+            file=_shown(out_dir / review["queue_file"]),
             settle=f"{review['decisions_to_settle']:,}",
         )
     )
-    out.print(markup("snapshot: [bold]{path}[/] (report.html to send on)", path=result.snapshot))
+    out.print(
+        markup(
+            "tables: [bold]{tables}[/]; report to send on: [bold]{report}[/]",
+            tables=_shown(out_dir / "snapshots"),
+            report=_shown(result.snapshot / "report.html"),
+        )
+    )
+
+
+def _shown(path: Path) -> str:
+    """A path as the officer types it: relative to the current folder when under it, as
+    the README spells them (out/restricted/review/...)."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)

@@ -9,8 +9,10 @@ with a traceback.
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from pathlib import Path
+from typing import Final
 
 from pydantic import ValidationError
 
@@ -40,6 +42,24 @@ def load_config(path: Path) -> BenelinkConfig:
         raise ConfigError(f"{path}: {describe(exc)}") from None
 
 
+# pydantic's phrasing, said the way the rest of benelink speaks to an officer
+_PHRASES: Final = (
+    (re.compile(r"^Input should be "), "must be "),
+    (re.compile(r", unable to parse string as an? \w+$"), ""),
+    (re.compile(r"^Input is "), "is "),
+    (re.compile(r"\s*\[type=[^\]]*\]"), ""),
+)
+
+
+def plain_words(message: str, value: object = None) -> str:
+    """pydantic's message without its own jargon ("Input should be" -> "must be")."""
+    for pattern, words in _PHRASES:
+        message = pattern.sub(words, message)
+    if isinstance(value, str | int | float | bool) and len(str(value)) <= 40:
+        message = f"{message} (found {value!r})"
+    return message
+
+
 def describe(exc: ValidationError) -> str:
     """Pydantic's errors as 'key.path: problem' pairs, on one line."""
     parts = []
@@ -55,5 +75,7 @@ def describe(exc: ValidationError) -> str:
             message = "unknown key (check its spelling)"
         elif error["type"] == "missing":
             message = "required key is missing"
+        else:
+            message = plain_words(message, error.get("input"))
         parts.append(f"{location}: {message}")
     return "; ".join(parts)

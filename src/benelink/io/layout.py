@@ -3,7 +3,9 @@
 ::
 
     out/
-      snapshots/month=YYYY-MM/   beneficiaries, records, links (.parquet), report, manifest
+      snapshots/<table>/month=YYYY-MM/<table>.parquet   beneficiaries, records, links
+      snapshots/dictionary.csv, snapshots/benelink.sql  the data dictionary; DuckDB views
+      reports/month=YYYY-MM/     manifest.json, report.json, report.html
       rejects/month=YYYY-MM/     rejects.csv, sent back to partners (masked values)
       state/                     identities-YYYY-MM.parquet, model-YYYY-MM.json,
                                  decisions.parquet, run.lock
@@ -11,8 +13,18 @@
       restricted/review/month=YYYY-MM/   review.xlsx and review.csv (names: owner only)
       restricted/applied/month=YYYY-MM/  the review files `review apply` recorded, kept
 
-Analysts read ``snapshots/``; ``state/`` holds keyed tokens and is its
-owner's alone; ``restricted/`` is the only place a name is ever written.
+Analysts read ``snapshots/``: one folder per table, partitioned by month the
+way Hive does it, so ``pd.read_parquet("out/snapshots/beneficiaries")`` (or
+pyarrow, polars, DuckDB) loads every month of a table in one call, with the
+month as a column. Nothing but that table's Parquet files lives under a table's
+folder: what a run stages stays in hidden folders beside the tables, never inside
+one, so a glob over a table never meets half a month. ``state/`` holds keyed
+tokens and is its owner's alone; ``restricted/`` is the only place a name is
+ever written.
+
+Releases up to 0.1 wrote one folder per month, ``snapshots/month=YYYY-MM/``,
+holding the three tables and the documents together (``legacy_snapshot``);
+``io.snapshot`` reads both and a run moves the old folders to this layout.
 """
 
 from __future__ import annotations
@@ -38,8 +50,38 @@ class OutputLayout:
     def snapshots(self) -> Path:
         return self.root / "snapshots"
 
-    def snapshot(self, month: str) -> Path:
-        """The folder analysts read for ``month``."""
+    def table_folder(self, table: str) -> Path:
+        """Every month of ``table``: the folder analysts load in one call."""
+        return self.snapshots / table
+
+    def table_month(self, table: str, month: str) -> Path:
+        """The partition of ``table`` for ``month`` (a folder holding one Parquet file)."""
+        return self.table_folder(table) / f"month={month}"
+
+    def table(self, table: str, month: str) -> Path:
+        """``table``'s Parquet file for ``month``."""
+        return self.table_month(table, month) / f"{table}.parquet"
+
+    @property
+    def dictionary(self) -> Path:
+        """The data dictionary (table, column, type, description) beside the tables."""
+        return self.snapshots / "dictionary.csv"
+
+    @property
+    def duckdb_views(self) -> Path:
+        """DuckDB views over the tables, with every column's comment."""
+        return self.snapshots / "benelink.sql"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+    def documents(self, month: str) -> Path:
+        """The month's manifest.json, report.json and report.html (the manifest last)."""
+        return self.reports / f"month={month}"
+
+    def legacy_snapshot(self, month: str) -> Path:
+        """Where releases up to 0.1 wrote the month's tables and documents together."""
         return self.snapshots / f"month={month}"
 
     def rejects(self, month: str) -> Path:
@@ -113,6 +155,7 @@ class OutputLayout:
         return (
             self.root,
             self.snapshots,
+            self.reports,
             self.state,
             self.root / "rejects",
             self.logs,

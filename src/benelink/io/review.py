@@ -318,7 +318,8 @@ def known_tokens(out_dir: Path, tokens: Collection[str]) -> frozenset[str]:
     snapshots = OutputLayout(out_dir).snapshots
     files = [state.registry_path(out_dir, m) for m in reversed(state.registry_months(out_dir))]
     if snapshots.is_dir():
-        files += sorted(snapshots.glob("month=*/records.parquet"), reverse=True)
+        files += sorted(snapshots.glob("records/month=*/records.parquet"), reverse=True)
+        files += sorted(snapshots.glob("month=*/records.parquet"), reverse=True)  # release 0.1
     for file in files:
         if len(found) == len(wanted):
             break

@@ -1,9 +1,10 @@
 """Writing and reading monthly snapshots.
 
-A snapshot folder is either complete or absent: every file is written into a
-hidden staged folder beside it, flushed to disk, and the folder is renamed
-into place together with the month's registry and review queue
-(``benelink.io.staging``). A run killed half-way leaves only a hidden folder,
+A month of each table (``snapshots/<table>/month=YYYY-MM/``) and the month's
+documents (``reports/month=YYYY-MM/``) are either complete or absent: every
+file is written into a hidden staged folder, flushed to disk, and the folders
+are renamed into place together with the month's registry and review queue
+(``benelink.io.staging``), the manifest last. A run killed half-way leaves only a hidden folder,
 which the next run removes; analysts never see half a month. Reading back
 what an earlier run wrote fails with a ``DamagedStateError`` that names the
 file, never with a parser's traceback.
@@ -12,9 +13,10 @@ file, never with a parser's traceback.
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd
 import pyarrow as pa
@@ -22,38 +24,79 @@ import pyarrow.parquet as pq
 
 from benelink.errors import DamagedStateError
 from benelink.io.cells import defuse
+from benelink.io.dictionary import dictionary_csv, duckdb_views
 from benelink.io.layout import OutputLayout, month_of
 from benelink.io.staging import (
     SHARED_DIR,
     SHARED_FILE,
     StagedWrites,
+    make_dirs,
     remove_leftovers,
 )
-from benelink.schemas.outputs import LEVEL_DESCRIPTION
+from benelink.schemas.outputs import level_description
 
 ROW_GROUP_SIZE = 256_000
+TABLES: Final = ("beneficiaries", "records", "links")
 # commit order of a month's pieces: the registry first, so a snapshot never exists
-# without the ids it carries forward; the snapshot last, the sign that the month is done
-REGISTRY_ORDER, REJECTS_ORDER, REVIEW_ORDER, SNAPSHOT_ORDER = 0, 1, 2, 3
+# without the ids it carries forward; the tables next; the documents (with the manifest,
+# the sign that the month is done) last
+REGISTRY_ORDER, REJECTS_ORDER, REVIEW_ORDER, SNAPSHOT_ORDER, DOCUMENTS_ORDER = 0, 1, 2, 3, 4
 
 
 def month_dir(out_dir: Path, month: str) -> Path:
-    """The folder analysts read for ``month``."""
-    return OutputLayout(out_dir).snapshot(month)
+    """The folder of ``month``'s documents (manifest.json, report.json, report.html); also
+    what ``read_table`` takes to find the month's tables. An output folder of release 0.1
+    that no run has moved yet gives its old ``snapshots/month=YYYY-MM/``."""
+    layout = OutputLayout(out_dir)
+    legacy = layout.legacy_snapshot(month)
+    if (legacy / "manifest.json").is_file() and not layout.documents(month).is_dir():
+        return legacy
+    return layout.documents(month)
+
+
+def table_path(out_dir: Path, month: str, name: str) -> Path:
+    """Where ``name``'s file of ``month`` is: this layout's, or release 0.1's."""
+    layout = OutputLayout(out_dir)
+    legacy = layout.legacy_snapshot(month) / f"{name}.parquet"
+    return legacy if legacy.is_file() else layout.table(name, month)
 
 
 def to_table(frame: pd.DataFrame, descriptions: Mapping[str, str], title: str) -> pa.Table:
-    """A pyarrow table carrying each column's description as field metadata."""
+    """A pyarrow table carrying each column's description as field metadata.
+
+    The pandas metadata stays in the schema, so pandas reads a nullable integer
+    (``birth_year``, ``age``) back as ``Int64``, not as floats.
+    """
     table = pa.Table.from_pandas(frame, preserve_index=False)
     fields, columns = [], []
     for f, column in zip(table.schema, table.columns, strict=True):
-        text = descriptions.get(f.name, LEVEL_DESCRIPTION if f.name.startswith("level_") else "")
+        text = descriptions.get(
+            f.name, level_description(f.name) if f.name.startswith("level_") else ""
+        )
         if pa.types.is_large_string(f.type):  # Arrow-backed pandas strings: one string type
             f, column = f.with_type(pa.string()), column.cast(pa.string())
         fields.append(f.with_metadata({"description": text}))
         columns.append(column)
-    schema = pa.schema(fields, metadata={"benelink.table": title})
+    metadata = {b"benelink.table": title.encode(), **_pandas_metadata(table.schema)}
+    schema = pa.schema(fields, metadata=metadata)
     return pa.Table.from_arrays(columns, schema=schema)
+
+
+def _pandas_metadata(schema: pa.Schema) -> dict[bytes, bytes]:
+    """The pandas metadata of ``schema`` with only what makes a nullable integer load as
+    ``Int64``: every other column loads as pandas makes it of its Arrow type."""
+    raw = (schema.metadata or {}).get(b"pandas")
+    if raw is None:
+        return {}
+    meta = json.loads(raw)
+    kept = [c for c in meta.get("columns", []) if str(c.get("numpy_type", "")) in _NULLABLE]
+    if not kept:
+        return {}
+    meta.update(columns=kept, index_columns=[], column_indexes=[])
+    return {b"pandas": json.dumps(meta).encode()}
+
+
+_NULLABLE: Final = frozenset({"Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32"})
 
 
 def stage_snapshot(
@@ -63,15 +106,19 @@ def stage_snapshot(
     tables: Mapping[str, pa.Table],
     documents: Mapping[str, Any],
 ) -> Path:
-    """Write ``tables`` (as ``<name>.parquet``) and ``documents`` into a staged folder that
-    ``staged.commit()`` renames to the month's snapshot; returns the final folder.
+    """Write each of ``tables`` into its month partition (``snapshots/<name>/month=M/``)
+    and ``documents`` into the month's reports folder, staged for ``staged.commit()``;
+    returns the documents' final folder.
 
-    A document that is a string is written as it is (the HTML report); any
-    other document is written as JSON.
+    Each table's month is staged in a hidden folder beside the tables, never inside
+    the table's own folder, where a reader's glob would meet it. A document that is a
+    string is written as it is (the HTML report); any other document is written as JSON.
+    The data dictionary and the DuckDB views beside the tables are written again.
     """
-    final = month_dir(out_dir, month)
-    folder = staged.folder(final, order=SNAPSHOT_ORDER, mode=SHARED_DIR)
+    layout = OutputLayout(out_dir)
     for name, table in tables.items():
+        final = layout.table_month(name, month)
+        folder = staged.folder(final, order=SNAPSHOT_ORDER, mode=SHARED_DIR, home=layout.snapshots)
         pq.write_table(
             table,
             folder / f"{name}.parquet",
@@ -79,6 +126,9 @@ def stage_snapshot(
             row_group_size=ROW_GROUP_SIZE,
             write_statistics=True,
         )
+        staged.seal(folder, SHARED_FILE)
+    final = layout.documents(month)
+    folder = staged.folder(final, order=DOCUMENTS_ORDER, mode=SHARED_DIR)
     for name, document in documents.items():
         if isinstance(document, str):
             text = document
@@ -86,6 +136,15 @@ def stage_snapshot(
             text = json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
         (folder / name).write_text(text, encoding="utf-8")
     staged.seal(folder, SHARED_FILE)
+    if tables:
+        schemas = {name: table.schema for name, table in tables.items()}
+        for target, text in (
+            (layout.dictionary, dictionary_csv(schemas)),
+            (layout.duckdb_views, duckdb_views(schemas)),
+        ):
+            staging = staged.file(target, order=DOCUMENTS_ORDER, mode=SHARED_FILE)
+            staging.write_text(text, encoding="utf-8")
+            staged.seal(staging, SHARED_FILE)
     return final
 
 
@@ -108,12 +167,15 @@ def remove_incomplete(snapshots: Path) -> None:
 
 
 def snapshot_months(out_dir: Path) -> list[str]:
-    """Months with a complete snapshot (its manifest is written last), oldest first."""
-    folder = OutputLayout(out_dir).snapshots
-    if not folder.is_dir():
-        return []
-    found = (month_of(p) for p in folder.iterdir() if (p / "manifest.json").is_file())
-    return sorted(m for m in found if m is not None)
+    """Months with a complete snapshot (its manifest is written last), oldest first, in
+    this layout or release 0.1's."""
+    layout = OutputLayout(out_dir)
+    found: set[str] = set()
+    for folder in (layout.reports, layout.snapshots):
+        if folder.is_dir():
+            months = (month_of(p) for p in folder.iterdir() if (p / "manifest.json").is_file())
+            found.update(m for m in months if m is not None)
+    return sorted(found)
 
 
 def previous_month_dir(out_dir: Path, month: str) -> Path | None:
@@ -123,12 +185,16 @@ def previous_month_dir(out_dir: Path, month: str) -> Path | None:
 
 
 def read_table(folder: Path, name: str, columns: list[str] | None = None) -> pd.DataFrame:
-    """One snapshot table as a pandas frame."""
-    path = folder / f"{name}.parquet"
+    """One snapshot table as a pandas frame; ``folder`` is the month's, as ``month_dir``
+    gives it."""
+    month = _month_of(folder)
+    legacy = folder / f"{name}.parquet"
+    root = folder.parent.parent
+    path = legacy if legacy.is_file() else OutputLayout(root).table(name, month)
     try:
         frame: pd.DataFrame = pq.read_table(path, columns=columns).to_pandas()
     except (OSError, pa.ArrowException, KeyError) as exc:
-        raise damaged(path, exc, f"re-run {_month_of(folder)} to write it again") from None
+        raise damaged(path, exc, f"re-run {month} to write it again") from None
     return frame
 
 
@@ -139,12 +205,13 @@ def person_months(
     they appear in (with its ``month``); only their rows are read (a filter on the id)."""
     rows = []
     for month in months:
-        path = month_dir(out_dir, month) / "beneficiaries.parquet"
+        path = table_path(out_dir, month, "beneficiaries")
         try:
             table = pq.read_table(
                 path,
                 columns=["beneficiary_id", *columns],
                 filters=[("beneficiary_id", "=", beneficiary_id)],
+                partitioning=None,
             )
         except (OSError, pa.ArrowException, KeyError) as exc:
             raise damaged(path, exc, f"re-run {month} to write it again") from None
@@ -154,6 +221,57 @@ def person_months(
     if not rows:
         return pd.DataFrame(columns=["month", *columns])
     return pd.concat(rows, ignore_index=True)
+
+
+def migrate_layout(out_dir: Path) -> list[str]:
+    """Move release 0.1's ``snapshots/month=YYYY-MM/`` folders to this layout; returns the
+    months moved.
+
+    Each table file is renamed into its partition, then the folder, holding only the
+    documents now, is renamed to the month's reports folder in one step. Stopped half
+    way, every file is still where a reader (``table_path``, ``month_dir``) finds it,
+    and the next run goes on.
+    """
+    layout = OutputLayout(out_dir)
+    if not layout.snapshots.is_dir():
+        return []
+    moved = []
+    for old in sorted(layout.snapshots.glob("month=*")):
+        month = month_of(old)
+        if month is None or not old.is_dir() or not (old / "manifest.json").is_file():
+            continue
+        for name in TABLES:
+            source, target = old / f"{name}.parquet", layout.table(name, month)
+            if source.is_file():
+                make_dirs(target.parent, SHARED_DIR)
+                source.replace(target)
+        if layout.documents(month).exists():  # written by this release: the old copy goes
+            shutil.rmtree(old)
+        else:
+            make_dirs(layout.reports, SHARED_DIR)
+            old.rename(layout.documents(month))
+        moved.append(month)
+    if moved and not layout.dictionary.is_file():
+        _write_dictionary(layout, moved[-1])
+    return moved
+
+
+def _write_dictionary(layout: OutputLayout, month: str) -> None:
+    """The dictionary and the views, from ``month``'s tables (for a migrated folder)."""
+    schemas = {
+        name: pq.read_schema(layout.table(name, month))
+        for name in TABLES
+        if layout.table(name, month).is_file()
+    }
+    with StagedWrites() as staged:
+        for target, text in (
+            (layout.dictionary, dictionary_csv(schemas)),
+            (layout.duckdb_views, duckdb_views(schemas)),
+        ):
+            staging = staged.file(target, order=DOCUMENTS_ORDER, mode=SHARED_FILE)
+            staging.write_text(text, encoding="utf-8")
+            staged.seal(staging, SHARED_FILE)
+        staged.commit()
 
 
 def read_json(path: Path) -> dict[str, Any]:

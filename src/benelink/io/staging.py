@@ -37,6 +37,7 @@ SHARED_DIR: Final = 0o755
 SHARED_FILE: Final = 0o644
 PRIVATE_DIR: Final = 0o700
 PRIVATE_FILE: Final = 0o600
+_NESTED: Final = "~"  # joins the parts of a piece's path below its staging home
 
 
 def make_dirs(folder: Path, mode: int, created: list[Path] | None = None) -> Path:
@@ -84,19 +85,25 @@ def fsync_dir(folder: Path) -> None:
 
 def remove_leftovers(parent: Path, name: str | None = None) -> None:
     """Clear what a killed run left in ``parent`` (for the piece called ``name`` only, if
-    given): staged pieces are removed, a piece caught between its two renames is put back."""
+    given): staged pieces are removed, a piece caught between its two renames is put back.
+
+    A piece staged away from its own folder (``StagedWrites.folder(..., home=...)``)
+    carries its path below ``home`` in its name, its parts joined by ``~``.
+    """
     if not parent.is_dir():
         return
     for child in sorted(parent.iterdir()):
         for prefix in (STAGING_PREFIX, REPLACED_PREFIX):
             if not child.name.startswith(prefix):
                 continue
-            original = parent / child.name[len(prefix) :].rsplit("-", 1)[0]
-            if name is not None and original.name != name:
+            tag = child.name[len(prefix) :].rsplit("-", 1)[0]
+            if name is not None and tag != name:
                 continue
+            original = parent.joinpath(*tag.split(_NESTED))
             if prefix == STAGING_PREFIX or original.exists() or original.is_symlink():
                 _remove(child)
             else:
+                make_dirs(original.parent, SHARED_DIR)
                 child.rename(original)
 
 
@@ -112,6 +119,8 @@ class _Piece:
     order: int
     staged: Path
     final: Path
+    home: Path  # where the piece is staged and set aside: beside it, or an ancestor
+    tag: str  # its path below ``home``, as the staged and set-aside names carry it
 
 
 class StagedWrites:
@@ -140,9 +149,16 @@ class StagedWrites:
         if not self._committed:
             self.discard()
 
-    def folder(self, final: Path, *, order: int, mode: int = SHARED_DIR) -> Path:
-        """A new hidden folder beside ``final`` to write the piece into; returns it."""
-        staged = self._place(final, order, mode)
+    def folder(
+        self, final: Path, *, order: int, mode: int = SHARED_DIR, home: Path | None = None
+    ) -> Path:
+        """A new hidden folder beside ``final`` to write the piece into; returns it.
+
+        ``home``, an ancestor of ``final``, stages it there instead (and sets a
+        replaced piece aside there): a month of a table is staged beside the
+        tables, never inside the table's folder, where a reader's glob would meet it.
+        """
+        staged = self._place(final, order, mode, home)
         staged.mkdir(mode=mode)
         os.chmod(staged, mode)
         return staged
@@ -152,14 +168,16 @@ class StagedWrites:
         then calls ``seal``); returns it."""
         return self._place(final, order, mode)
 
-    def _place(self, final: Path, order: int, mode: int) -> Path:
+    def _place(self, final: Path, order: int, mode: int, home: Path | None = None) -> Path:
         parent_mode = PRIVATE_DIR if mode in (PRIVATE_DIR, PRIVATE_FILE) else SHARED_DIR
+        home = home or final.parent
+        tag = _NESTED.join(final.relative_to(home).parts)
         with self._lock:
             make_dirs(final.parent, parent_mode, self._created)
-        remove_leftovers(final.parent, final.name)
-        staged = final.parent / f"{STAGING_PREFIX}{final.name}-{uuid.uuid4().hex[:8]}"
+        remove_leftovers(home, tag)
+        staged = home / f"{STAGING_PREFIX}{tag}-{uuid.uuid4().hex[:8]}"
         with self._lock:
-            self._pieces.append(_Piece(order, staged, final))
+            self._pieces.append(_Piece(order, staged, final, home, tag))
         return staged
 
     @staticmethod
@@ -186,9 +204,7 @@ class StagedWrites:
             for piece in sorted(self._pieces, key=lambda p: p.order):
                 aside: Path | None = None
                 if piece.final.exists() or piece.final.is_symlink():
-                    aside = piece.final.parent / (
-                        f"{REPLACED_PREFIX}{piece.final.name}-{uuid.uuid4().hex[:8]}"
-                    )
+                    aside = piece.home / f"{REPLACED_PREFIX}{piece.tag}-{uuid.uuid4().hex[:8]}"
                     piece.final.rename(aside)
                 try:
                     piece.staged.rename(piece.final)
@@ -208,6 +224,8 @@ class StagedWrites:
             if aside is not None:
                 _remove(aside)
             fsync_dir(piece.final.parent)
+            if piece.home != piece.final.parent:
+                fsync_dir(piece.home)
 
     def discard(self) -> None:
         """Remove every staged piece and the folders made for them (innermost first)."""

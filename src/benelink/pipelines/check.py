@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from benelink.config.model import BenelinkConfig, SourceSettings
 from benelink.errors import InputError, UsageError
+from benelink.io.layout import OutputLayout
 from benelink.pipelines.encoded import load_encoded_source
 from benelink.pipelines.ingest import load_source
 from benelink.pipelines.validate import reject_limit_message, validate_source
@@ -94,7 +95,13 @@ def check_month(
                 reasons={str(k): int(v) for k, v in reasons.items()},
                 max_reject_rate=settings.max_reject_rate,
                 limit_message=(
-                    reject_limit_message(validated, settings.max_reject_rate, settings.file)
+                    reject_limit_message(
+                        validated,
+                        settings.max_reject_rate,
+                        settings.file,
+                        rejects_path=OutputLayout(cfg.out_dir).rejects(month),
+                        checking=True,
+                    )
                     if validated.reject_rate > settings.max_reject_rate
                     else None
                 ),

@@ -118,8 +118,10 @@ def evaluate_month(cfg: BenelinkConfig, month: str, truth_path: Path, key: bytes
     """Read the month's snapshot, its partner files' record ids and the truth file, and
     score the snapshot over every record of the month."""
     folder = snapshot.month_dir(cfg.out_dir, month)
-    if not (folder / "records.parquet").is_file():
-        raise ConfigError(f"no snapshot for {month} in {folder.parent}: run `benelink run` first")
+    if month not in snapshot.snapshot_months(cfg.out_dir):
+        raise ConfigError(
+            f"no snapshot for {month} in {cfg.out_dir}: run `benelink run --month {month}` first"
+        )
     truth = read_truth(truth_path)
     audit(
         cfg.out_dir,

@@ -1,7 +1,7 @@
 """One person's months: the graduation track, read from the snapshots alone.
 
 This is the same question an analyst asks with DuckDB over
-``snapshots/*/beneficiaries.parquet``; the command exists so an officer can
+``snapshots/beneficiaries/`` (docs/recipes.md); the command exists so an officer can
 answer it without writing SQL. It reads pseudonymous snapshots only.
 """
 

@@ -26,7 +26,7 @@ from benelink.errors import RejectLimitError
 from benelink.io.layout import OutputLayout
 from benelink.io.lock import run_lock
 from benelink.io.month import write_month
-from benelink.io.snapshot import write_rejects
+from benelink.io.snapshot import migrate_layout, write_rejects
 from benelink.io.staging import cannot_write, check_output_folder
 from benelink.io.state import IDENTIFIER_TOKENS
 from benelink.linkage.kept import KeptModel
@@ -104,6 +104,7 @@ def run_month(
     try:
         check_output_folder(cfg.out_dir)
         with run_lock(cfg.out_dir, month):
+            migrate_layout(cfg.out_dir)  # an output folder of release 0.1: one layout for all
             check_order(cfg, month, rebuilding=rebuilding)
             return _run(cfg, month, key, observer, now, linker)
     except OSError as exc:  # the output volume: full, read-only, a file where a folder belongs

@@ -314,9 +314,18 @@ def _apply(frame: pd.DataFrame, failures: pd.DataFrame, actions: pd.Series) -> p
 
 
 def reject_limit_message(
-    v: ValidatedSource, limit: float, file_label: str, *, rejects_path: Path | None = None
+    v: ValidatedSource,
+    limit: float,
+    file_label: str,
+    *,
+    rejects_path: Path | None = None,
+    checking: bool = False,
 ) -> str:
-    """One line for the officer: which file, how bad, why, where, and what to do."""
+    """One line for the officer: which file, how bad, why, where, and what to do.
+
+    ``checking``: said by ``benelink validate``, which writes nothing: the line names
+    the file that ``benelink run`` writes.
+    """
     rows = v.rejects.loc[v.rejects["action"] == "row_rejected"]
     rows = rows.assign(_row=row_keys(rows))
     per_reason = rows.drop_duplicates(["_row", "reason"]).groupby(["reason", "column"], sort=False)[
@@ -339,13 +348,15 @@ def reject_limit_message(
     hint = next((hints[k[0]] for k in top.index.tolist() if k[0] in hints), None)
     advice = f"{hint}; " if hint else ""
     where = (
-        str(rejects_path)
+        f"the rows, rules and masked values are in {rejects_path}"
+        if rejects_path and not checking
+        else f"`benelink run` writes the rows, rules and masked values to {rejects_path}"
         if rejects_path
-        else "rejects/month=<month>/rejects.csv in the output folder"
+        else "the rows, rules and masked values are in the month's rejects.csv"
     )
     return (
         f"{file_label}: {v.rejected_rows} of {v.n_rows} rows rejected ({v.reject_rate:.1%}, "
         f"limit {limit:.1%}); top reasons: {reasons}; first rows: {first}; {advice}"
-        f"the rows, rules and masked values are in {where} - send it to the partner to fix the file, or "
+        f"{where} - send it to the partner to fix the file, or "
         f"raise max_reject_rate for [sources.{v.name}]"
     )

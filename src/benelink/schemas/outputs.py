@@ -45,6 +45,51 @@ PAIR_DECISIONS: Final = ("match", "review", "non_match")
 LEVEL_DESCRIPTION: Final = "Comparison level for this field (-1 = a value missing on either side; higher = closer agreement)."
 
 
+def level_meanings(comparison: str) -> dict[int, str] | None:
+    """What each level of ``level_<comparison>`` means, highest first (-1 last), read off
+    the comparison's ladder in ``linkage.compare``; None for an unknown comparison.
+
+    Where a level is judged otherwise for records a partner encoded (Dice on Bloom
+    filters instead of Jaro-Winkler), both measures are named.
+    """
+    from benelink.linkage.compare import COMPARISONS  # the ladders: declared once, there
+
+    found = {c.name: c for c in COMPARISONS}.get(comparison)
+    if found is None:
+        return None
+    clear, encoded = found.labels("clear"), found.labels("encoded")
+    meanings = {}
+    for value in sorted(clear, reverse=True):
+        text = "disagree (none of the levels above)" if clear[value] == "else" else clear[value]
+        if encoded.get(value, clear[value]) != clear[value]:
+            text += f" (encoded records: {encoded[value]})"
+        meanings[value] = _readable(text)
+    meanings[-1] = "a value missing on either side (no evidence)"
+    return meanings
+
+
+_MEASURES: Final = (
+    ("jaro_winkler>=", "Jaro-Winkler similarity ≥ "),
+    ("dice>=", "Dice similarity of the Bloom filters ≥ "),
+    ("never (equality only)", "not used (tokens compare by equality only)"),
+)
+
+
+def _readable(label: str) -> str:
+    for short, long in _MEASURES:
+        label = label.replace(short, long)
+    return label
+
+
+def level_description(column: str) -> str:
+    """The description of a ``level_<comparison>`` column: each of its levels' meaning."""
+    meanings = level_meanings(column.removeprefix("level_"))
+    if meanings is None:
+        return LEVEL_DESCRIPTION
+    levels = "; ".join(f"{value} = {text}" for value, text in meanings.items())
+    return f"Comparison level of {column.removeprefix('level_')}: {levels}."
+
+
 def _beneficiary_id(description: str, *, unique: bool = False) -> Any:
     return text(description, nullable=False, matches=BENEFICIARY_ID, unique=unique)
 
@@ -192,27 +237,88 @@ RECORDS: Final[dict[str, str]] = descriptions(Records)
 LINKS: Final[dict[str, str]] = descriptions(Links)
 
 
+def _levels_markdown() -> list[str]:
+    """What every ``level_<comparison>`` column's values mean, one table per comparison."""
+    from benelink.linkage.compare import COMPARISONS
+
+    lines = [
+        "## The comparison levels in links.parquet",
+        "",
+        "Each `level_<comparison>` column says how the two records of the pair agree on one",
+        "field; `-1` means the value is missing on either side (no evidence) and `0` that they",
+        "disagree. The model learns how much each level weighs (report.json, `model`). A level",
+        "judged by similarity names the measure: Jaro-Winkler for names in the clear, Dice on",
+        "the Bloom filters of records a partner encoded (docs/encoding.md).",
+        "",
+    ]
+    for comparison in COMPARISONS:
+        meanings = level_meanings(comparison.name) or {}
+        lines += [f"### `level_{comparison.name}`", "", "| level | meaning |", "|---|---|"]
+        lines += [f"| {value} | {text} |" for value, text in meanings.items()]
+        lines.append("")
+    return lines
+
+
 def data_dictionary_markdown() -> str:
     """docs/outputs.md, generated from the descriptions above so the two never drift apart."""
     lines = [
         "# The snapshot tables",
         "",
-        "Each monthly run writes `out/snapshots/month=YYYY-MM/`. The same descriptions travel inside",
-        "each Parquet file as field metadata (`description`), so pandas, pyarrow, DuckDB and Power BI",
-        "show them too. Files use zstd compression and need nothing but a Parquet reader.",
+        "Each monthly run adds one month to each table. The output folder holds:",
+        "",
+        "```",
+        "out/snapshots/beneficiaries/month=2026-11/beneficiaries.parquet   one row per person",
+        "out/snapshots/records/month=2026-11/records.parquet               one row per source record",
+        "out/snapshots/links/month=2026-11/links.parquet                   one row per scored pair",
+        "out/snapshots/dictionary.csv       every column of every table: type and description",
+        "out/snapshots/benelink.sql         DuckDB views over every month, with column comments",
+        "out/reports/month=2026-11/         manifest.json, report.json, report.html",
+        "```",
+        "",
+        "A table is one folder with one `month=YYYY-MM` folder per month (Hive-style",
+        "partitions), so each tool loads every month of a table in one call, with the month as a",
+        "column (`month`, taken from the folder name):",
         "",
         "```python",
         "import pandas as pd",
-        'people = pd.read_parquet("out/snapshots/month=2026-11/beneficiaries.parquet")',
+        'people = pd.read_parquet("out/snapshots/beneficiaries")  # every month; filters=[("month", "=", "2026-11")]',
+        "",
+        "import pyarrow.dataset as ds",
+        'people = ds.dataset("out/snapshots/beneficiaries", partitioning="hive").to_table()',
+        "",
+        "import polars as pl",
+        'people = pl.read_parquet("out/snapshots/beneficiaries")',
+        "",
+        "import duckdb",
+        "people = duckdb.sql(\"SELECT * FROM 'out/snapshots/beneficiaries/*/*.parquet'\")",
         "```",
         "",
-        "```sql",
-        "-- DuckDB: one person's months",
-        "SELECT * FROM 'out/snapshots/*/beneficiaries.parquet' WHERE beneficiary_id = 'B-...';",
-        "```",
+        "Why one folder per table, partitioned by month, rather than a DuckDB database file: pandas,",
+        "pyarrow, polars, DuckDB, Spark and Power BI all read a Hive-partitioned Parquet folder",
+        "natively, with no extra software and no file that must be rebuilt when a month is added; a",
+        "`.duckdb` file would serve DuckDB users only, and its format changes between DuckDB",
+        "releases. Nothing else lives under a table's folder: the reports and manifests are in",
+        "`out/reports/`, and a run stages its files in hidden folders beside the tables, so a glob",
+        "over a table never meets half a month. Output folders of release 0.1, with one",
+        "`snapshots/month=YYYY-MM/` folder per month, are read as they are and moved to this layout",
+        "by the next `benelink run`.",
+        "",
+        "The descriptions below travel inside each Parquet file as field metadata (`description`,",
+        'shown by pyarrow: `pq.read_schema(path).field("age").metadata`), and in two files',
+        "beside the tables for the tools that do not show field metadata:",
+        "",
+        "* `out/snapshots/dictionary.csv`: table, column, type, description (pandas, Excel, Power BI);",
+        "* `out/snapshots/benelink.sql`: one DuckDB view per table with `COMMENT ON COLUMN` for each",
+        "  column. In the snapshots folder run `duckdb -init benelink.sql`; from Python, see",
+        "  [recipes.md](recipes.md). The comments show in `duckdb_columns()`.",
+        "",
+        "`birth_year` and `age` are nullable integers: pandas loads them as `Int64` (a gap is",
+        "`<NA>`, not a float), polars as `Int64`, DuckDB as `BIGINT`. Files use zstd compression and",
+        "need nothing but a Parquet reader.",
         "",
         "Join months on `beneficiary_id`: it is stable from month to month. Record tokens change",
-        "when the key is rotated (see keys.md).",
+        "when the key is rotated (see keys.md). Worked questions in pandas, polars and DuckDB:",
+        "[recipes.md](recipes.md).",
         "",
     ]
     tables = (
@@ -227,8 +333,11 @@ def data_dictionary_markdown() -> str:
         lines += [f"## {title}", "", "| column | meaning |", "|---|---|"]
         lines += [f"| `{name}` | {text} |" for name, text in table.items()]
         if table is LINKS:
-            lines.append(f"| `level_<comparison>` | {LEVEL_DESCRIPTION} |")
+            lines.append(
+                "| `level_<comparison>` | Comparison level of one field for the pair: see below. |"
+            )
         lines.append("")
+    lines += _levels_markdown()
     lines += [
         "## The disclosure check of beneficiaries.parquet",
         "",
