@@ -141,6 +141,7 @@ def run_series(
         report = json.loads((layout.documents(month) / "report.json").read_text(encoding="utf-8"))
         row = tracker.measure(k, layout, report)
         row["seconds"] = seconds
+        row["model"] = report["linkage"].get("model")  # kept, fitted or refitted, and why
         rows.append(row)
         assert result.month == month
         kept = row.get("retention", {}).get("hits", 0) / max(
