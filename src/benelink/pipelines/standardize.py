@@ -100,7 +100,7 @@ def _names(frame: pd.DataFrame) -> dict[str, pd.Series]:
 
 
 def _birth(frame: pd.DataFrame) -> dict[str, pd.Series]:
-    codes_, parsed = map_unique(_column(frame, "date_of_birth"), dates.parse_date)
+    codes_, parsed = map_unique(_column(frame, "date_of_birth"), dates.parse_birth_date)
     index = frame.index
     return {
         "birth_year": take_ints(codes_, [p[0] if p else None for p in parsed], index),

@@ -242,6 +242,16 @@ def parse_date(text: str, *, this_year: int | None = None) -> Ymd | None:
     return readings[0]
 
 
+def parse_birth_date(text: str, *, this_year: int | None = None) -> Ymd | None:
+    """As :func:`parse_date`, with 1 January read as the year alone: it is how registries
+    write a birth date whose day and month are unknown (UNHCR registrations, civil records
+    of older people), so it must neither match nor contradict a full date of that year."""
+    parsed = parse_date(text, this_year=this_year)
+    if parsed is not None and parsed[1] == 1 and parsed[2] == 1:
+        return (parsed[0], None, None)
+    return parsed
+
+
 def iso_date(text: str, *, this_year: int | None = None) -> str | None:
     """ "YYYY-MM-DD" of a full date; None for a year alone or an unusable value."""
     parsed = parse_date(text, this_year=this_year)
