@@ -101,3 +101,20 @@ def test_validate_reads_at_80_columns_and_names_the_real_rejects_file(tmp_path: 
     rejects = str(tmp_path / "out" / "rejects" / "month=2026-11" / "rejects.csv")
     assert "<month>" not in done.stdout + done.stderr
     assert rejects in done.stderr
+
+
+def test_the_stage_timer_shows_each_stage_s_own_time() -> None:
+    """Stages of a small month take under a second, and a bar can fill before its stage
+    ends: the timer shows the stage's own time in tenths, never 0:00:00."""
+    from rich.progress import Progress
+
+    from benelink.cli.run import StageTime
+
+    progress = Progress()
+    short = progress.add_task("link", total=1, seconds=None)
+    progress.update(short, completed=1, seconds=1.26)
+    long = progress.add_task("write", total=1, seconds=None)
+    progress.update(long, completed=1, seconds=75.0)
+    column = StageTime()
+    assert column.render(progress.tasks[short]).plain == "1.3 s"
+    assert column.render(progress.tasks[long]).plain == "1 min 15 s"

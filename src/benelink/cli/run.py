@@ -14,12 +14,14 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
     SpinnerColumn,
+    Task,
     TaskID,
     TextColumn,
-    TimeElapsedColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from benelink import __version__
 from benelink.cli.app import (
@@ -173,6 +175,22 @@ def _logged_run(
         log.close()
 
 
+class StageTime(ProgressColumn):
+    """A stage's time in tenths of a second: most stages of a small month take under one,
+    which Rich's own clock shows as 0:00:00."""
+
+    def render(self, task: Task) -> Text:
+        # the stage's own time once it is over: a bar can fill before its stage ends (the
+        # link stage scores and clusters after the last pair is compared)
+        elapsed = task.fields.get("seconds") or task.elapsed
+        if elapsed is None:
+            return Text("–")
+        if elapsed < 60:
+            return Text(f"{elapsed:.1f} s")
+        minutes, seconds = divmod(int(elapsed), 60)
+        return Text(f"{minutes} min {seconds:02d} s")
+
+
 class RichProgress:
     """Progress bars on the officer's screen, one per stage, with counts."""
 
@@ -183,7 +201,7 @@ class RichProgress:
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("{task.fields[unit]}"),
-            TimeElapsedColumn(),
+            StageTime(),
             console=console,
             transient=False,
         )
@@ -197,7 +215,9 @@ class RichProgress:
         self.progress.stop()
 
     def stage_started(self, stage: str, total: int | None, unit: str) -> None:
-        self.tasks[stage] = self.progress.add_task(stage, total=total, unit=unit if total else "")
+        self.tasks[stage] = self.progress.add_task(
+            stage, total=total, unit=unit if total else "", seconds=None
+        )
 
     def stage_sized(self, stage: str, total: int, unit: str) -> None:
         self.progress.update(self.tasks[stage], total=total, unit=unit)
@@ -208,7 +228,7 @@ class RichProgress:
     def stage_finished(self, event: StageEvent) -> None:
         task = self.tasks[event.stage]
         total = self.progress.tasks[task].total
-        self.progress.update(task, total=total or 1, completed=total or 1)
+        self.progress.update(task, total=total or 1, completed=total or 1, seconds=event.seconds)
 
 
 def _measures(title: str, rows: list[tuple[str, str]]) -> Table:
