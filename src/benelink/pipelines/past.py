@@ -30,6 +30,7 @@ from benelink.errors import KeyError_
 from benelink.io import review as review_io
 from benelink.io import snapshot, state
 from benelink.io.layout import OutputLayout
+from benelink.pipelines.flows import FLOW_COLUMNS
 from benelink.pipelines.registry import updated_registry
 
 
@@ -44,7 +45,9 @@ class Past:
     last_ids: frozenset[str]  # ids of the previous snapshot
     last_seekers: frozenset[str] | None  # those of them registered as job seekers
     decisions: pd.DataFrame | None  # every reviewer decision so far
-    previous_graduation: dict[str, Any] | None  # the previous report's graduation figures
+    previous_report: dict[str, Any] | None  # the previous snapshot's report.json
+    # the previous snapshot's people, as flows read them (``pipelines.flows.FLOW_COLUMNS``)
+    last_people: pd.DataFrame | None = None
 
 
 def read_past(out_dir: Path, month: str, fingerprint: str) -> Past:
@@ -61,14 +64,15 @@ def read_past(out_dir: Path, month: str, fingerprint: str) -> Past:
         registry = state.read_registry(out_dir, month)
     last_ids: frozenset[str] = frozenset()
     last_seekers: frozenset[str] | None = None
-    graduation: dict[str, Any] | None = None
+    previous_report: dict[str, Any] | None = None
+    people: pd.DataFrame | None = None
     if previous is not None:
-        people = snapshot.read_table(previous, "beneficiaries", ["beneficiary_id", "in_jobseekers"])
+        people = snapshot.read_table(previous, "beneficiaries", FLOW_COLUMNS)
         ids = people["beneficiary_id"].astype(str)
         last_ids = frozenset(ids)
         last_seekers = frozenset(ids[people["in_jobseekers"].astype(bool)])
         if (previous / "report.json").is_file():
-            graduation = snapshot.read_json(previous / "report.json").get("graduation")
+            previous_report = snapshot.read_json(previous / "report.json")
     return Past(
         month=month,
         previous=previous,
@@ -77,7 +81,8 @@ def read_past(out_dir: Path, month: str, fingerprint: str) -> Past:
         last_ids=last_ids,
         last_seekers=last_seekers,
         decisions=review_io.read_decisions(out_dir),
-        previous_graduation=graduation,
+        previous_report=previous_report,
+        last_people=people,
     )
 
 

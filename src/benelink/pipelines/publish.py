@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 
@@ -44,6 +46,23 @@ class MonthOutputs:
     review_queue: pd.DataFrame  # raw values: restricted/ only
     registry: pd.DataFrame  # the identity registry after the month
     rejects: pd.DataFrame  # for the partners (masked values)
+
+
+def label_kept_apart(pairs: pd.DataFrame, person: npt.NDArray[np.int64]) -> pd.DataFrame:
+    """``pairs`` with a match whose two records ended in two beneficiaries labelled
+    ``match_kept_apart``: links.parquet and the report must not call merged what was not.
+
+    ``person`` holds each record's beneficiary code (``BeneficiaryIds.person``).
+    """
+    if pairs.empty:
+        return pairs
+    apart = person[pairs["left"].to_numpy()] != person[pairs["right"].to_numpy()]
+    kept_apart = (pairs["decision"] == "match").to_numpy() & apart
+    if not kept_apart.any():
+        return pairs
+    return pairs.assign(
+        decision=pairs["decision"].astype(object).where(~kept_apart, "match_kept_apart")
+    )
 
 
 def publish_month(
@@ -84,7 +103,8 @@ def publish_month(
         dictionary.RECORDS,
         "records",
     )
-    links = build_links(records, result.pairs, cfg.linkage.review_threshold, ids.token_rank)
+    pairs = label_kept_apart(result.pairs, ids.person)
+    links = build_links(records, pairs, cfg.linkage.review_threshold, ids.token_rank)
     handoff.check_links(links)
     queue = review_queue(linked.review_fields, records["record_token"], result.pairs)
     layout = OutputLayout(cfg.out_dir)
