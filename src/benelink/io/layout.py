@@ -8,6 +8,7 @@
       state/                     identities-YYYY-MM.parquet, decisions.parquet, run.lock
       logs/                      run-YYYY-MM-<time>.jsonl, lookups.jsonl (the audit trail)
       restricted/review/month=YYYY-MM/   review.xlsx and review.csv (names: owner only)
+      restricted/officers/month=YYYY-MM/ <officer>.csv caseload lists (record ids: owner only)
 
 Analysts read ``snapshots/``; ``state/`` holds keyed tokens and is its
 owner's alone; ``restricted/`` is the only place a name is ever written.
@@ -89,6 +90,11 @@ class OutputLayout:
     def review(self, month: str) -> Path:
         """The folder of ``month``'s review queue (raw names: owner only)."""
         return self.reviews / f"month={month}"
+
+    def caseload_lists(self, month: str) -> Path:
+        """The folder of ``month``'s per-officer caseload lists (partner record ids: owner
+        only; written when ``[reports] officer_caseload_lists`` is on)."""
+        return self.restricted / "officers" / f"month={month}"
 
     def folders(self) -> tuple[Path, ...]:
         """Every folder a run writes into; each must be a folder, or absent."""

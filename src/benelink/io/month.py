@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from benelink.io import review, snapshot, state
+from benelink.io import caseloads, review, snapshot, state
 from benelink.io.staging import StagedWrites
 from benelink.threads import threaded
 
@@ -32,12 +32,15 @@ def write_month(
     tables: Mapping[str, pa.Table],
     documents: Mapping[str, Any],
     review_queue: pd.DataFrame,
+    caseload_lists: Mapping[str, tuple[str, pd.DataFrame]] | None = None,
     threads: int = 0,
 ) -> Path:
     """Write everything of ``month``; returns the snapshot folder."""
     with StagedWrites() as staged:
         state.stage_registry(staged, out_dir, month, registry, fingerprint)
         snapshot.stage_rejects(staged, out_dir, month, rejects)
+        if caseload_lists:
+            caseloads.stage_caseload_lists(staged, out_dir, month, caseload_lists)
 
         def stage_snapshot() -> Path:
             return snapshot.stage_snapshot(staged, out_dir, month, tables, documents)

@@ -203,6 +203,7 @@ def _run(
                 "manifest.json": outputs.manifest,
             },
             review_queue=outputs.review_queue,
+            caseload_lists=outputs.caseload_lists,
             threads=threads,
         )
         st.counts.update(

@@ -11,7 +11,7 @@ check found (``anonymize.disclosure``).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
@@ -24,11 +24,13 @@ from benelink.anonymize.officers import publish_officers
 from benelink.config.model import BenelinkConfig
 from benelink.io.layout import OutputLayout
 from benelink.io.snapshot import to_table
+from benelink.pipelines.caseload_lists import caseload_lists
 from benelink.pipelines.linking import LinkedMonth
 from benelink.pipelines.outputs import build_beneficiaries, build_links, build_records
 from benelink.pipelines.past import Past
 from benelink.pipelines.persist import Identities
-from benelink.pipelines.report import MonthFigures, build_manifest, build_report
+from benelink.pipelines.render import officer_files
+from benelink.pipelines.report import MonthFigures, build_manifest, build_report, month_flows
 from benelink.pipelines.review import record_decisions, review_queue
 from benelink.pipelines.sources import InputFile
 from benelink.schemas import handoff
@@ -46,6 +48,8 @@ class MonthOutputs:
     review_queue: pd.DataFrame  # raw values: restricted/ only
     registry: pd.DataFrame  # the identity registry after the month
     rejects: pd.DataFrame  # for the partners (masked values)
+    # officer -> (file name, their caseload by the registry's record ids): restricted/ only
+    caseload_lists: dict[str, tuple[str, pd.DataFrame]] = field(default_factory=dict)
 
 
 def label_kept_apart(pairs: pd.DataFrame, person: npt.NDArray[np.int64]) -> pd.DataFrame:
@@ -124,6 +128,25 @@ def publish_month(
             past=past,
         )
     )
+    lists: dict[str, tuple[str, pd.DataFrame]] = {}
+    if cfg.reports.officer_caseload_lists:
+        pairs_of_people, _ = month_flows(people, past.last_people, identities.changes.merges)
+        files = officer_files(report)
+        found = caseload_lists(
+            records["source"],
+            linked.review_fields["source_record_id"]
+            if "source_record_id" in linked.review_fields
+            else pd.Series(pd.NA, index=records.index),
+            ids.per_record(),
+            kinds,
+            pairs_of_people,
+        )
+        lists = {
+            officer: (files[officer].removesuffix(".html") + ".csv", rows)
+            for officer, rows in found.items()
+            if officer in files
+        }
+        report["caseload_lists"] = layout.shown(layout.caseload_lists(month))
     tables["links"] = to_table(links, dictionary.LINKS, "links")
     manifest = build_manifest(
         month=month,
@@ -134,4 +157,4 @@ def publish_month(
         stage_seconds=stage_seconds,
         created_at=created_at,
     )
-    return MonthOutputs(tables, report, manifest, queue, identities.registry, rejects)
+    return MonthOutputs(tables, report, manifest, queue, identities.registry, rejects, lists)

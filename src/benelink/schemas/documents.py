@@ -202,6 +202,7 @@ class Report(TypedDict):
     trend: list[TrendPoint]  # every month so far, oldest first, this one last
     breakdowns: dict[str, Breakdown]  # sex, age_band, governorate, nationality
     definitions: dict[str, str]  # every figure in words
+    caseload_lists: NotRequired[str]  # restricted folder of the officers' lists, when written
     identity_registry_rebuilt_from: NotRequired[list[str]]
     disclosure: DisclosureSection
     review: ReviewSection
