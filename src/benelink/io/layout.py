@@ -5,6 +5,7 @@
     out/
       snapshots/month=YYYY-MM/   beneficiaries, records, links (.parquet), report, manifest
       rejects/month=YYYY-MM/     rejects.csv, sent back to partners (masked values)
+      reports/<period>/          period reports: report.html, report.xlsx, report.json
       state/                     identities-YYYY-MM.parquet, decisions.parquet, run.lock
       logs/                      run-YYYY-MM-<time>.jsonl, lookups.jsonl (the audit trail)
       restricted/review/month=YYYY-MM/   review.xlsx and review.csv (names: owner only)
@@ -43,6 +44,10 @@ class OutputLayout:
     def rejects(self, month: str) -> Path:
         """The month's rejects file, for the partners."""
         return self.root / "rejects" / f"month={month}" / "rejects.csv"
+
+    def period_report(self, name: str) -> Path:
+        """The folder of a period's report (``benelink report``): 2026-Q4, 2026, ..."""
+        return self.root / "reports" / name
 
     # --- the identity state ---
     @property

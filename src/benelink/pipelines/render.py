@@ -184,3 +184,35 @@ def render_officer_report(report: Report, row: OfficerRow) -> str:
         .get_template("officer.html.j2")
         .render(report=report, row=row, centre=report["centre"])
     )
+
+
+def render_period_report(report: Mapping[str, Any]) -> str:
+    """A period report (``pipelines.period``) as a self-contained HTML page."""
+    flows = report["flows"]
+    months = [str(p["month"]) for p in report["by_month"]]
+    charts = {
+        "flows": grouped_bars(
+            [text for _, text in FLOW_STEPS],
+            {
+                kind.upper(): [flows[kind][step] for step, _ in FLOW_STEPS]
+                for kind in ("naf", "unhcr")
+            },
+            label="flows over the period",
+        ),
+        "trend": line_chart(
+            months,
+            {
+                "NAF": [p["naf"] for p in report["by_month"]],
+                "UNHCR": [p["unhcr"] for p in report["by_month"]],
+                "job seekers": [p["job_seekers"] for p in report["by_month"]],
+            },
+            label="people per month",
+        ),
+    }
+    return (
+        environment()
+        .get_template("period.html.j2")
+        .render(
+            report=report, charts=charts, breakdown_charts=breakdown_charts(report["breakdowns"])
+        )
+    )
