@@ -78,7 +78,9 @@ def test_report_html_holds_the_same_headline_figures(two_months: tuple[Path, Pat
     assert "<script" not in page and "http://" not in page and "https://" not in page
     assert page.count("<svg") == 10  # trends 2, flows, officers, breakdowns 4, appendix 2
     # the manager's figures come first, the model's internals in the appendix
-    assert page.index("Flows: from cash assistance to work") < page.index("<h2>Technical appendix</h2>")
+    assert page.index("Flows: from cash assistance to work") < page.index(
+        "<h2>Technical appendix</h2>"
+    )
     assert page.index("<h2>Technical appendix</h2>") < page.index("The model")
     for name in report["definitions"]:
         assert name.replace("_", " ") in page
