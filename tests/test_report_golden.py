@@ -96,7 +96,7 @@ def test_one_page_per_published_officer(two_months: tuple[Path, Path]) -> None:
     for officer in report["officers"]:
         (text,) = [t for t in texts if f"<b>{officer['officer']}</b>" in t]
         assert f"{officer['job_seekers']:,}" in text
-        assert "centre (all job seekers)" in text and "<script" not in text
+        assert "all job seekers of the month" in text and "<script" not in text
 
 
 def test_links_do_not_call_kept_apart_pairs_matches(two_months: tuple[Path, Path]) -> None:

@@ -28,6 +28,11 @@ def _number(value: float) -> str:
     return f"{value:,.0f}"
 
 
+def _figure(value: float) -> str:
+    """A count as 1,234; a share with its decimal (12.5)."""
+    return _number(value) if float(value).is_integer() else f"{value:,.1f}"
+
+
 def bar_chart(
     labels: Sequence[str],
     values: Sequence[float],
@@ -204,14 +209,16 @@ def grouped_bars(
     *,
     width: int = 480,
     label: str = "bar chart",
+    unit: str = "",
 ) -> str:
-    """Horizontal bars in groups (one group per figure, one bar per series), with a legend."""
+    """Horizontal bars in groups (one group per figure, one bar per series), with a legend;
+    ``unit`` follows each figure ("%")."""
     bar, gap, label_w, pad = 16, 10, 150, 8
     n_series = max(len(series), 1)
     height = pad * 2 + len(groups) * (n_series * bar + gap) + 20
     found = [v for values in series.values() for v in values if v is not None]
     top = max(found, default=0) or 1
-    plot_w = width - label_w - 40
+    plot_w = width - label_w - 56
     parts = [_open(width, height, label)]
     for g, group in enumerate(groups):
         y0 = pad + g * (n_series * bar + gap)
@@ -228,12 +235,12 @@ def grouped_bars(
             parts.append(
                 f'<rect x="{label_w}" y="{y + 1}" width="{w:.1f}" height="{bar - 2}" '
                 f'fill="{PALETTE[s % len(PALETTE)]}"><title>{html.escape(name)}, '
-                f"{html.escape(group)}: {_number(value)}</title></rect>"
+                f"{html.escape(group)}: {_figure(value)}{unit}</title></rect>"
                 f'<text x="{label_w + w + 4:.1f}" y="{y + bar - 3}" font-size="12">'
-                f"{_number(value)}</text>"
+                f"{_figure(value)}{unit}</text>"
             )
     for s, name in enumerate(series):
-        lx = label_w + s * 90
+        lx = label_w + s * 120
         parts.append(
             f'<rect x="{lx}" y="{height - 18}" width="12" height="10" '
             f'fill="{PALETTE[s % len(PALETTE)]}"/><text x="{lx + 16}" y="{height - 9}" '

@@ -38,10 +38,11 @@ FLOW_COLUMNS: Final = [
 # every figure the reports show, in words (the reports' definitions section and docs/reports.md)
 DEFINITIONS: Final[dict[str, str]] = {
     "beneficiaries": "People on the programme this month (at least one record in its extract).",
-    "job_seekers": "Of them, people also registered in the job-seeker registry this month.",
-    "in_training": "Of those job seekers, people whose latest status is in training.",
-    "employed": "Of those job seekers, people in wage employment (self-employed not included).",
-    "self_employed": "Of those job seekers, people whose latest status is self-employed.",
+    "job_seekers": "People registered in the job-seeker registry this month (for a programme: "
+    "of its beneficiaries).",
+    "in_training": "Job seekers whose latest status is in training.",
+    "employed": "Job seekers in wage employment (the self-employed are not included).",
+    "self_employed": "Job seekers whose latest status is self-employed.",
     "in_work": "Employed plus self-employed. In the trend: people on NAF or UNHCR (each once) "
     "who are job seekers in work.",
     "either": "NAF or UNHCR, each person counted once (someone on both programmes is one person).",

@@ -179,10 +179,30 @@ def officer_pages(report: Report) -> dict[str, str]:
 
 def render_officer_report(report: Report, row: OfficerRow) -> str:
     """One officer's page for the month: their caseload beside the centre's."""
+    centre = report["centre"]
+    shares: tuple[tuple[str, str], ...] = (("in_training", "in training"), ("in_work", "in work"))
+    if row["moved_into_work"] is not None:
+        shares += (("moved_into_work", "moved into work"), ("new_this_month", "new this month"))
+
+    def percent(of: OfficerRow, key: str) -> float | None:
+        value = of.get(key)
+        if not isinstance(value, int) or not of["job_seekers"]:
+            return None
+        return round(100 * value / of["job_seekers"], 1)
+
+    chart = grouped_bars(
+        [text for _, text in shares],
+        {
+            "your caseload": [percent(row, key) for key, _ in shares],
+            "centre": [percent(centre, key) for key, _ in shares],
+        },
+        label="your caseload beside the centre, % of job seekers",
+        unit="%",
+    )
     return (
         environment()
         .get_template("officer.html.j2")
-        .render(report=report, row=row, centre=report["centre"])
+        .render(report=report, row=row, centre=centre, comparison_chart=chart)
     )
 
 
