@@ -85,3 +85,11 @@ def test_people_served_once_and_small_cells_withheld() -> None:
 def test_a_period_without_snapshots_is_refused() -> None:
     with pytest.raises(UsageError, match="no monthly snapshot"):
         period_report(Period("2025", "2025-01", "2025-12"), [], None, 5)
+
+
+def test_docs_reports_md_defines_every_figure() -> None:
+    """Regenerate the table with benelink.pipelines.period.definitions_markdown()."""
+    from benelink.pipelines.period import definitions_markdown
+    from tests.helpers import REPO
+
+    assert definitions_markdown() in (REPO / "docs" / "reports.md").read_text(encoding="utf-8")

@@ -69,6 +69,12 @@ PERIOD_DEFINITIONS: Final[dict[str, str]] = {
 }
 
 
+def definitions_markdown() -> str:
+    """The definitions table of docs/reports.md (a test keeps the two the same)."""
+    rows = [f"| `{name}` | {text} |" for name, text in PERIOD_DEFINITIONS.items()]
+    return "\n".join(["| figure | definition |", "|---|---|", *rows]) + "\n"
+
+
 @dataclass(frozen=True)
 class Period:
     """The months a period report covers, and its name."""
