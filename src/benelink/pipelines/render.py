@@ -55,7 +55,7 @@ def signed(value: int | None) -> str:
 def officer_slug(name: str) -> str:
     """A file-name-safe form of an officer's name ("Suha Haddad" -> "suha-haddad")."""
     text = unicodedata.normalize("NFKC", name).casefold()
-    slug = re.sub(r"[^\w]+", "-", text).strip("-")
+    slug = re.sub(r"[^\w]+", "-", text).strip("-")[:60].strip("-")  # a file name's length
     return slug or "officer"
 
 
