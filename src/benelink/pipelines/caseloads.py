@@ -79,20 +79,66 @@ def officer_rows(pairs: pd.DataFrame, *, compared: bool) -> list[OfficerRow]:
     """One row per published officer of this month, by name.
 
     ``pairs`` is ``flows.paired(now, last)``; ``compared`` says whether there is
-    a last month at all (in a first month every flow is null).
+    a last month at all (in a first month every flow is null). Counted by one
+    group-by per month, not a pass per officer: a national registry has hundreds.
     """
-    seekers = pairs["in_jobseekers_now"]
-    names = sorted({str(o) for o in pairs["officer_now"][seekers].dropna()})
-    return [
-        _row(
-            name,
-            pairs,
-            seekers & (pairs["officer_now"] == name),
-            pairs["in_jobseekers_last"] & (pairs["officer_last"] == name),
-            compared=compared,
-        )
-        for name in names
-    ]
+    status = pairs["employment_status_now"]
+    flags = pd.DataFrame(
+        {
+            "job_seekers": True,
+            "naf": pairs["in_naf_now"],
+            "unhcr": pairs["in_unhcr_now"],
+            "new_this_month": ~pairs["in_jobseekers_last"],
+            "in_training": status == "in_training",
+            "employed": status == "employed",
+            "self_employed": status == "self_employed",
+            "in_work": status.isin(WORK),
+            "moved_into_work": _moved_into_work(pairs),
+            "moved_out_of_work": _moved_out_of_work(pairs),
+            "moved_into_training": _moved_into_training(pairs),
+            "looking": _known(pairs) & ~pairs["employment_status_last"].isin(WORK),
+        },
+        index=pairs.index,
+    )
+    member = pairs["in_jobseekers_now"] & pairs["officer_now"].notna()
+    now = flags[member].astype("int64").groupby(pairs["officer_now"][member].astype(str)).sum()
+    before = pairs["in_jobseekers_last"] & pairs["officer_last"].notna()
+    officer_last = pairs["officer_last"][before].astype(str)
+    stayed = (pairs["in_jobseekers_now"] & (pairs["officer_now"] == pairs["officer_last"]))[before]
+    last = officer_last.value_counts()
+    left = officer_last[~stayed].value_counts()
+    rows: list[OfficerRow] = []
+    for name, n in now.sort_index().iterrows():
+        counts = {str(k): int(v) for k, v in n.items()}
+        row: OfficerRow = {
+            "officer": str(name),
+            "job_seekers": counts["job_seekers"],
+            "naf": counts["naf"],
+            "unhcr": counts["unhcr"],
+            "new_this_month": counts["new_this_month"],
+            "in_training": counts["in_training"],
+            "employed": counts["employed"],
+            "self_employed": counts["self_employed"],
+            "in_work": counts["in_work"],
+            "job_seekers_last_month": None,
+            "moved_into_work": None,
+            "moved_out_of_work": None,
+            "moved_into_training": None,
+            "left_caseload": None,
+            "into_work_rate": None,
+        }
+        if compared:
+            row["job_seekers_last_month"] = int(last.get(name, 0))
+            row["moved_into_work"] = counts["moved_into_work"]
+            row["moved_out_of_work"] = counts["moved_out_of_work"]
+            row["moved_into_training"] = counts["moved_into_training"]
+            row["left_caseload"] = int(left.get(name, 0))
+            looking = counts["looking"]
+            row["into_work_rate"] = (
+                round(counts["moved_into_work"] / looking, 4) if looking else None
+            )
+        rows.append(row)
+    return rows
 
 
 def centre_row(pairs: pd.DataFrame, *, compared: bool) -> OfficerRow:
