@@ -24,17 +24,11 @@ MEASURES: Final = ("beneficiaries", "naf", "unhcr", "job_seekers", "in_work")
 
 def age_band(ages: pd.Series) -> pd.Series:
     """Ages as the bands donors report on ("18-24", ..., "65+"; "not known")."""
-
-    def band(age: object) -> str:
-        if age is None or pd.isna(age):  # type: ignore[call-overload]
-            return NOT_KNOWN
-        years = int(age)  # type: ignore[call-overload]
-        for low, high in AGE_BANDS:
-            if low <= years <= high:
-                return f"{low}-{high}"
-        return "65+" if years >= 65 else NOT_KNOWN
-
-    return ages.astype(object).map(band)
+    labels = [f"{low}-{high}" for low, high in AGE_BANDS] + ["65+"]
+    edges = [AGE_BANDS[0][0] - 0.5, *(high + 0.5 for _, high in AGE_BANDS), float("inf")]
+    years = pd.to_numeric(ages, errors="coerce").astype("float64")
+    bands = pd.cut(years, bins=edges, labels=labels)  # a negative age or a gap: no band
+    return bands.astype(object).where(bands.notna(), NOT_KNOWN).astype(str)
 
 
 def categories(people: pd.DataFrame, dimension: str) -> pd.Series:
@@ -68,10 +62,12 @@ def breakdown(people: pd.DataFrame, dimension: str, k: int) -> Breakdown:
         "in_work": seekers & people["employment_status"].isin(WORK),
     }
     names = _order(sorted(set(category)), dimension)
-    columns = {
-        measure: suppress_cells({name: int((flag & (category == name)).sum()) for name in names}, k)
-        for measure, flag in flags.items()
-    }
+    # one group-by over the people, then the small cells withheld per measure
+    sums = pd.DataFrame(flags).astype("int64").groupby(category.to_numpy()).sum()
+    columns = {}
+    for measure in flags:
+        found = {str(name): int(n) for name, n in sums[measure].items()}
+        columns[measure] = suppress_cells({name: found.get(name, 0) for name in names}, k)
     return {
         "categories": names,
         "counts": {measure: [columns[measure][n] for n in names] for measure in MEASURES},
