@@ -19,7 +19,9 @@ pytestmark = pytest.mark.cli
 def test_lists_go_to_restricted_only_and_hold_the_registry_ids(tmp_path: Path) -> None:
     config = config_for(SAMPLE, tmp_path / "out", tmp_path / "benelink.toml")
     config.write_text(
-        config.read_text(encoding="utf-8") + "\n[reports]\nofficer_caseload_lists = true\n",
+        config.read_text(encoding="utf-8").replace(
+            "officer_caseload_lists = false", "officer_caseload_lists = true"
+        ),
         encoding="utf-8",
     )
     result = CliRunner().invoke(
