@@ -30,7 +30,9 @@ ENV = {"BENELINK_KEY": TEST_KEY}
 
 def test_snapshot_files_are_written(two_months: tuple[Path, Path]) -> None:
     _, out = two_months
-    names = sorted(p.name for p in month_files(out, "2026-11"))
+    files = month_files(out, "2026-11")
+    names = sorted(p.name for p in files if not p.name.startswith("officer-"))
+    assert any(p.name.startswith("officer-") for p in files)  # one page per published officer
     assert names == [
         "beneficiaries.parquet",
         "links.parquet",

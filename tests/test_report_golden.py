@@ -73,4 +73,51 @@ def test_report_html_holds_the_same_headline_figures(two_months: tuple[Path, Pat
     for officer in report["officers"]:
         assert officer["officer"] in page
     assert "<script" not in page and "http://" not in page and "https://" not in page
-    assert page.count("<svg") == 3
+    assert page.count("<svg") == 10  # trends 2, flows, officers, breakdowns 4, appendix 2
+    # the manager's figures come first, the model's internals in the appendix
+    assert page.index("Flows: from cash assistance to work") < page.index(
+        "<h2>Technical appendix</h2>"
+    )
+    assert page.index("<h2>Technical appendix</h2>") < page.index("The model")
+    for name in report["definitions"]:
+        assert name.replace("_", " ") in page
+
+
+def test_one_page_per_published_officer(two_months: tuple[Path, Path]) -> None:
+    _, out = two_months
+    folder = out / "snapshots" / "month=2026-11"
+    report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    pages = sorted(folder.glob("officer-*.html"))
+    assert len(pages) == len(report["officers"]) > 0
+    texts = [p.read_text(encoding="utf-8") for p in pages]
+    for officer in report["officers"]:
+        (text,) = [t for t in texts if f"<b>{officer['officer']}</b>" in t]
+        assert f"{officer['job_seekers']:,}" in text
+        assert "all job seekers of the month" in text and "<script" not in text
+
+
+def test_links_do_not_call_kept_apart_pairs_matches(two_months: tuple[Path, Path]) -> None:
+    import pyarrow.parquet as pq
+
+    _, out = two_months
+    folder = out / "snapshots" / "month=2026-11"
+    report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    links = pq.read_table(
+        folder / "links.parquet", columns=["left_token", "right_token", "decision"]
+    )
+    records = pq.read_table(folder / "records.parquet", columns=["record_token", "beneficiary_id"])
+    person = dict(
+        zip(records["record_token"].to_pylist(), records["beneficiary_id"].to_pylist(), strict=True)
+    )
+    decisions = links["decision"].to_pylist()
+    apart = [
+        person[a] != person[b]
+        for a, b in zip(
+            links["left_token"].to_pylist(), links["right_token"].to_pylist(), strict=True
+        )
+    ]
+    assert not any(d == "match" and a for d, a in zip(decisions, apart, strict=True))
+    assert all(a for d, a in zip(decisions, apart, strict=True) if d == "match_kept_apart")
+    linkage = report["linkage"]
+    assert decisions.count("match_kept_apart") == linkage["matches_kept_apart"] > 0
+    assert linkage["matches"] == linkage["matches_merged"] + linkage["matches_kept_apart"]

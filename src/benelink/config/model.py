@@ -161,6 +161,14 @@ class DisclosureSettings(_Frozen):
         return columns
 
 
+class ReportSettings(_Frozen):
+    """What the month's reports include beyond the figures (docs/reports.md)."""
+
+    # each officer's caseload by the registry's own record ids, in restricted/ only: the ids
+    # the officer already holds, so they can act on the figures of their page
+    officer_caseload_lists: bool = False
+
+
 class BenelinkConfig(_Frozen):
     """The whole configuration, plus where it was read from and its hash."""
 
@@ -168,6 +176,7 @@ class BenelinkConfig(_Frozen):
     sources: dict[str, SourceSettings]
     linkage: LinkageSettings = LinkageSettings()
     disclosure: DisclosureSettings = DisclosureSettings()
+    reports: ReportSettings = ReportSettings()
     path: Path = Path("benelink.toml")
     sha256: str = ""
 

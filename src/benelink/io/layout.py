@@ -7,11 +7,13 @@
       snapshots/dictionary.csv, snapshots/benelink.sql  the data dictionary; DuckDB views
       reports/month=YYYY-MM/     manifest.json, report.json, report.html
       rejects/month=YYYY-MM/     rejects.csv, sent back to partners (masked values)
+      reports/<period>/          period reports: report.html, report.xlsx, report.json
       state/                     identities-YYYY-MM.parquet, model-YYYY-MM.json,
                                  decisions.parquet, run.lock
       logs/                      run-YYYY-MM-<time>.jsonl, lookups.jsonl (the audit trail)
       restricted/review/month=YYYY-MM/   review.xlsx and review.csv (names: owner only)
       restricted/applied/month=YYYY-MM/  the review files `review apply` recorded, kept
+      restricted/officers/month=YYYY-MM/ <officer>.csv caseload lists (record ids: owner only)
 
 Analysts read ``snapshots/``: one folder per table, partitioned by month the
 way Hive does it, so ``pd.read_parquet("out/snapshots/beneficiaries")`` (or
@@ -88,6 +90,10 @@ class OutputLayout:
         """The month's rejects file, for the partners."""
         return self.root / "rejects" / f"month={month}" / "rejects.csv"
 
+    def period_report(self, name: str) -> Path:
+        """The folder of a period's report (``benelink report``): 2026-Q4, 2026, ..."""
+        return self.root / "reports" / name
+
     # --- the identity state ---
     @property
     def state(self) -> Path:
@@ -149,6 +155,11 @@ class OutputLayout:
     def applied_reviews(self, month: str) -> Path:
         """Copies of the review files ``review apply`` recorded for ``month`` (owner only)."""
         return self.restricted / "applied" / f"month={month}"
+
+    def caseload_lists(self, month: str) -> Path:
+        """The folder of ``month``'s per-officer caseload lists (partner record ids: owner
+        only; written when ``[reports] officer_caseload_lists`` is on)."""
+        return self.restricted / "officers" / f"month={month}"
 
     def folders(self) -> tuple[Path, ...]:
         """Every folder a run writes into; each must be a folder, or absent."""

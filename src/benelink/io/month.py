@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from benelink.io import review, snapshot, state
+from benelink.io import caseloads, review, snapshot, state
 from benelink.io.staging import StagedWrites
 from benelink.threads import threaded
 
@@ -32,6 +32,7 @@ def write_month(
     tables: Mapping[str, pa.Table],
     documents: Mapping[str, Any],
     review_queue: pd.DataFrame,
+    caseload_lists: Mapping[str, tuple[str, pd.DataFrame]] | None = None,
     threads: int = 0,
     model: dict[str, Any] | None = None,
 ) -> Path:
@@ -42,6 +43,8 @@ def write_month(
         if model is not None:
             state.stage_model(staged, out_dir, month, model)
         snapshot.stage_rejects(staged, out_dir, month, rejects)
+        if caseload_lists:
+            caseloads.stage_caseload_lists(staged, out_dir, month, caseload_lists)
 
         def stage_snapshot() -> Path:
             return snapshot.stage_snapshot(staged, out_dir, month, tables, documents)

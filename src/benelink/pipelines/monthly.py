@@ -37,7 +37,7 @@ from benelink.pipelines.order import check_order
 from benelink.pipelines.past import read_past
 from benelink.pipelines.persist import carry_ids
 from benelink.pipelines.publish import publish_month
-from benelink.pipelines.render import render_report
+from benelink.pipelines.render import officer_pages, render_report
 from benelink.pipelines.sources import (
     input_files,
     pseudonymise_month,
@@ -211,9 +211,11 @@ def _run(
             documents={
                 "report.json": outputs.report,
                 "report.html": render_report(outputs.report),
+                **officer_pages(outputs.report),
                 "manifest.json": outputs.manifest,
             },
             review_queue=outputs.review_queue,
+            caseload_lists=outputs.caseload_lists,
             threads=threads,
             model=outputs.model,
         )

@@ -32,6 +32,7 @@ from benelink.io import review as review_io
 from benelink.io import snapshot, state
 from benelink.io.layout import OutputLayout
 from benelink.linkage.kept import KeptModel, kept_model
+from benelink.pipelines.flows import FLOW_COLUMNS
 from benelink.pipelines.registry import updated_registry
 from benelink.schemas.review import TypedReview
 
@@ -49,8 +50,10 @@ class Past:
     decisions: pd.DataFrame | None  # every reviewer decision so far
     # the month's review files as a reviewer changed them since its last run (not applied yet)
     typed_reviews: tuple[TypedReview, ...]
-    previous_graduation: dict[str, Any] | None  # the previous report's graduation figures
+    previous_report: dict[str, Any] | None  # the previous snapshot's report.json
     model: KeptModel | None = None  # the link model the latest earlier month used
+    # the previous snapshot's people, as flows read them (``pipelines.flows.FLOW_COLUMNS``)
+    last_people: pd.DataFrame | None = None
 
 
 def read_past(out_dir: Path, month: str, fingerprint: str) -> Past:
@@ -67,14 +70,15 @@ def read_past(out_dir: Path, month: str, fingerprint: str) -> Past:
         registry = state.read_registry(out_dir, month)
     last_ids: frozenset[str] = frozenset()
     last_seekers: frozenset[str] | None = None
-    graduation: dict[str, Any] | None = None
+    previous_report: dict[str, Any] | None = None
+    people: pd.DataFrame | None = None
     if previous is not None:
-        people = snapshot.read_table(previous, "beneficiaries", ["beneficiary_id", "in_jobseekers"])
+        people = snapshot.read_table(previous, "beneficiaries", FLOW_COLUMNS)
         ids = people["beneficiary_id"].astype(str)
         last_ids = frozenset(ids)
         last_seekers = frozenset(ids[people["in_jobseekers"].astype(bool)])
         if (previous / "report.json").is_file():
-            graduation = snapshot.read_json(previous / "report.json").get("graduation")
+            previous_report = snapshot.read_json(previous / "report.json")
     return Past(
         month=month,
         previous=previous,
@@ -84,8 +88,9 @@ def read_past(out_dir: Path, month: str, fingerprint: str) -> Past:
         last_seekers=last_seekers,
         decisions=review_io.read_decisions(out_dir),
         typed_reviews=tuple(review_io.read_typed_reviews(out_dir, month)),
-        previous_graduation=graduation,
+        previous_report=previous_report,
         model=_kept_model(out_dir, month),
+        last_people=people,
     )
 
 

@@ -11,10 +11,12 @@ check found (``anonymize.disclosure``).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 
@@ -24,11 +26,13 @@ from benelink.config.model import BenelinkConfig
 from benelink.io.layout import OutputLayout
 from benelink.io.snapshot import to_table
 from benelink.linkage.kept import model_document
+from benelink.pipelines.caseload_lists import caseload_lists
 from benelink.pipelines.linking import LinkedMonth
 from benelink.pipelines.outputs import build_beneficiaries, build_links, build_records
 from benelink.pipelines.past import Past
 from benelink.pipelines.persist import Identities
-from benelink.pipelines.report import MonthFigures, build_manifest, build_report
+from benelink.pipelines.render import officer_files
+from benelink.pipelines.report import MonthFigures, build_manifest, build_report, month_flows
 from benelink.pipelines.review import record_decisions, review_queue, settling_pairs
 from benelink.pipelines.review_carry import carry_typed
 from benelink.pipelines.sources import InputFile
@@ -48,6 +52,25 @@ class MonthOutputs:
     registry: pd.DataFrame  # the identity registry after the month
     rejects: pd.DataFrame  # for the partners (masked values)
     model: dict[str, Any] | None = None  # the link model the month used, for the state
+    # officer -> (file name, their caseload by the registry's record ids): restricted/ only
+    caseload_lists: dict[str, tuple[str, pd.DataFrame]] = field(default_factory=dict)
+
+
+def label_kept_apart(pairs: pd.DataFrame, person: npt.NDArray[np.int64]) -> pd.DataFrame:
+    """``pairs`` with a match whose two records ended in two beneficiaries labelled
+    ``match_kept_apart``: links.parquet and the report must not call merged what was not.
+
+    ``person`` holds each record's beneficiary code (``BeneficiaryIds.person``).
+    """
+    if pairs.empty:
+        return pairs
+    apart = person[pairs["left"].to_numpy()] != person[pairs["right"].to_numpy()]
+    kept_apart = (pairs["decision"] == "match").to_numpy() & apart
+    if not kept_apart.any():
+        return pairs
+    return pairs.assign(
+        decision=pairs["decision"].astype(object).where(~kept_apart, "match_kept_apart")
+    )
 
 
 def publish_month(
@@ -89,7 +112,8 @@ def publish_month(
         dictionary.RECORDS,
         "records",
     )
-    links = build_links(records, result.pairs, cfg.linkage.review_threshold, ids.token_rank)
+    pairs = label_kept_apart(result.pairs, ids.person)
+    links = build_links(records, pairs, cfg.linkage.review_threshold, ids.token_rank)
     handoff.check_links(links)
     queue = review_queue(
         linked.review_fields,
@@ -121,6 +145,25 @@ def publish_month(
             past=past,
         )
     )
+    lists: dict[str, tuple[str, pd.DataFrame]] = {}
+    if cfg.reports.officer_caseload_lists:
+        pairs_of_people, _ = month_flows(people, past.last_people, identities.changes.merges)
+        files = officer_files(report)
+        found = caseload_lists(
+            records["source"],
+            linked.review_fields["source_record_id"]
+            if "source_record_id" in linked.review_fields
+            else pd.Series(pd.NA, index=records.index),
+            ids.per_record(),
+            kinds,
+            pairs_of_people,
+        )
+        lists = {
+            officer: (files[officer].removesuffix(".html") + ".csv", rows)
+            for officer, rows in found.items()
+            if officer in files
+        }
+        report["caseload_lists"] = layout.shown(layout.caseload_lists(month))
     tables["links"] = to_table(links, dictionary.LINKS, "links")
     manifest = build_manifest(
         month=month,
@@ -133,4 +176,4 @@ def publish_month(
     )
     choice = result.model_choice
     model = model_document(choice, month) if choice is not None else None
-    return MonthOutputs(tables, report, manifest, queue, identities.registry, rejects, model)
+    return MonthOutputs(tables, report, manifest, queue, identities.registry, rejects, model, lists)

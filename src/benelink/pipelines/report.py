@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,18 @@ from benelink.anonymize.tokens import TOKEN_VERSION
 from benelink.config.model import LinkageSettings
 from benelink.linkage.kept import ModelChoice
 from benelink.linkage.link import LinkResult
+from benelink.pipelines.breakdowns import breakdowns
+from benelink.pipelines.caseloads import centre_row, officer_rows
+from benelink.pipelines.flows import (
+    DEFINITIONS,
+    FLOW_COLUMNS,
+    PROGRAMMES,
+    WORK,
+    carried,
+    paired,
+    programme_flows,
+    stock,
+)
 from benelink.pipelines.past import Past
 from benelink.pipelines.persist import IdentityChanges
 from benelink.pipelines.review import audit_summary
@@ -34,10 +46,10 @@ from benelink.schemas.documents import (
     LevelParameters,
     Manifest,
     ModelUsed,
-    OfficerRow,
     Report,
     ReviewerCount,
     SourceRecords,
+    TrendPoint,
 )
 from benelink.schemas.outputs import SNAPSHOT_SCHEMA_VERSION
 
@@ -78,44 +90,50 @@ def probability_histogram(probabilities: np.ndarray) -> Histogram:
 
 
 def graduation(beneficiaries: pd.DataFrame) -> dict[str, Graduation]:
-    """Cash-assistance beneficiaries who are registered job seekers, and employed."""
-    flow: dict[str, Graduation] = {}
-    status = beneficiaries["employment_status"]
-    for kind in ("naf", "unhcr"):
-        on_aid = beneficiaries[f"in_{kind}"]
-        seekers = on_aid & beneficiaries["in_jobseekers"]
-        flow[kind] = {
-            "beneficiaries": int(on_aid.sum()),
-            "job_seekers": int(seekers.sum()),
-            "in_training": int((seekers & (status == "in_training")).sum()),
-            "employed": int((seekers & status.isin(["employed", "self_employed"])).sum()),
-        }
-    return flow
+    """Each cash-assistance programme's people this month, and where its job seekers stand."""
+    return {kind: stock(beneficiaries, kind) for kind in PROGRAMMES}
 
 
-def officers(
-    beneficiaries: pd.DataFrame, previous_seekers: frozenset[str] | None
-) -> list[OfficerRow]:
-    """Per employment & career guidance officer: job seekers, new this month, employed, training.
+def trend(previous: Mapping[str, Any] | None, point: TrendPoint) -> list[TrendPoint]:
+    """Every month so far: the previous report's trend, and this month's point last.
 
-    "New this month" means not a registered job seeker in the previous
-    snapshot (everyone, in a first run).
+    A report written before trends existed gives its own month's point only
+    (its ``employed`` then counted the self-employed too, which is ``in_work``).
     """
-    seekers = beneficiaries[beneficiaries["in_jobseekers"] & beneficiaries["officer"].notna()]
-    earlier = previous_seekers or frozenset()
-    rows: list[OfficerRow] = []
-    for officer, group in seekers.groupby("officer", sort=True):
-        status = group["employment_status"]
-        rows.append(
+    if previous is None:
+        return [point]
+    earlier: list[TrendPoint] = list(previous.get("trend") or [])
+    if not earlier:
+        grad = previous.get("graduation", {})
+        earlier = [
             {
-                "officer": str(officer),
-                "job_seekers": len(group),
-                "new_this_month": int((~group["beneficiary_id"].isin(earlier)).sum()),
-                "employed": int(status.isin(["employed", "self_employed"]).sum()),
-                "in_training": int((status == "in_training").sum()),
+                "month": str(previous.get("month")),
+                "beneficiaries": int(previous.get("beneficiaries", {}).get("total", 0)),
+                "naf": int(grad.get("naf", {}).get("beneficiaries", 0)),
+                "unhcr": int(grad.get("unhcr", {}).get("beneficiaries", 0)),
+                "job_seekers": sum(
+                    int(n)
+                    for combo, n in previous.get("beneficiaries", {}).get("by_sources", {}).items()
+                    if "jobseekers" in str(combo).split("+")
+                ),
+                # an older report: its employed counted the self-employed, per programme
+                "in_work": sum(int(grad.get(k, {}).get("employed", 0)) for k in PROGRAMMES),
+                "moved_into_work": None,
+                "left_while_in_work": None,
             }
-        )
-    return rows
+        ]
+    return [p for p in earlier if p["month"] < point["month"]] + [point]
+
+
+def month_flows(
+    people: pd.DataFrame, last: pd.DataFrame | None, merges: Sequence[tuple[str, str]]
+) -> tuple[pd.DataFrame, bool]:
+    """This month's and last month's people side by side (``flows.paired``), and whether
+    there was a last month to compare with."""
+    now = people[FLOW_COLUMNS]
+    if last is None:
+        return paired(now, now.iloc[:0]), False
+    return paired(now, carried(last[FLOW_COLUMNS], merges)), True
 
 
 @dataclass(frozen=True)
@@ -146,6 +164,25 @@ def build_report(figures: MonthFigures) -> Report:
     decisions = links["decision"].value_counts() if not links.empty else pd.Series(dtype="int64")
     reviewed = linked.pairs[linked.pairs["decided_by"] == "reviewed"]
     scored = linked.pairs["probability"].to_numpy()
+    pairs, compared = month_flows(people, f.past.last_people, f.changes.merges)
+    grad = graduation(people)
+    flows = programme_flows(pairs) if compared else None
+    merged, kept_apart = int(decisions.get("match", 0)), int(decisions.get("match_kept_apart", 0))
+    seekers = int(people["in_jobseekers"].sum())
+    aid = (people["in_naf"] | people["in_unhcr"]) & people["in_jobseekers"]
+    point: TrendPoint = {
+        "month": f.month,
+        "beneficiaries": len(people),
+        "naf": grad["naf"]["beneficiaries"],
+        "unhcr": grad["unhcr"]["beneficiaries"],
+        "job_seekers": seekers,
+        "in_work": int((aid & people["employment_status"].isin(WORK)).sum()),
+        "moved_into_work": None,
+        "left_while_in_work": None,
+    }
+    if flows is not None:
+        point["moved_into_work"] = flows["cash_assistance"]["moved_into_work"]
+        point["left_while_in_work"] = flows["cash_assistance"]["left_while_in_work"]
     report: Report = {
         "month": f.month,
         "inputs": [cast(InputSummary, i.to_dict()) for i in f.inputs],
@@ -159,7 +196,9 @@ def build_report(figures: MonthFigures) -> Report:
             "scored_pairs": len(scored),
             "match_threshold": f.settings.match_threshold,
             "review_threshold": f.settings.review_threshold,
-            "matches": int(decisions.get("match", 0)),
+            "matches": merged + kept_apart,
+            "matches_merged": merged,
+            "matches_kept_apart": kept_apart,
             "review_band": int(decisions.get("review", 0)),
             "links_by_source_pair": links_by_source_pair(links),
             "probability_histogram": probability_histogram(scored),
@@ -188,8 +227,12 @@ def build_report(figures: MonthFigures) -> Report:
             "splits": [{"previous": a, "new": b} for a, b in f.changes.splits],
             "with_conflict": int(people["conflict"].sum()),
         },
-        "graduation": graduation(people),
-        "officers": officers(people, f.past.last_seekers),
+        "graduation": grad,
+        "officers": officer_rows(pairs, compared=compared),
+        "centre": centre_row(pairs, compared=compared),
+        "trend": trend(f.past.previous_report, point),
+        "breakdowns": breakdowns(people, f.disclosure.k),
+        "definitions": dict(DEFINITIONS),
         "disclosure": cast(DisclosureSection, f.disclosure.to_dict()),
         "review": {
             "queue": f.review_queue,
@@ -205,8 +248,15 @@ def build_report(figures: MonthFigures) -> Report:
     }
     if linked.model_choice is not None:
         report["linkage"]["model"] = model_used(linked.model_choice, f.month)
-    if f.past.previous_graduation is not None:
-        report["previous_graduation"] = cast(dict[str, Graduation], f.past.previous_graduation)
+    if flows is not None and f.past.previous is not None:
+        report["flows"] = {
+            "previous_month": str(f.past.previous_report.get("month"))
+            if f.past.previous_report
+            else f.past.previous.name.removeprefix("month="),
+            "naf": flows["naf"],
+            "unhcr": flows["unhcr"],
+            "cash_assistance": flows["cash_assistance"],
+        }
     if f.past.rebuilt_from:
         report["identity_registry_rebuilt_from"] = list(f.past.rebuilt_from)
     return report

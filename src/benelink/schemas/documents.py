@@ -59,7 +59,9 @@ class LinkageSection(TypedDict):
     scored_pairs: int
     match_threshold: float
     review_threshold: float
-    matches: int
+    matches: int  # pairs scored at or above the match threshold
+    matches_merged: int  # of them, pairs whose records are one beneficiary
+    matches_kept_apart: int  # of them, pairs the clustering kept apart
     review_band: int
     links_by_source_pair: dict[str, dict[str, int]]
     probability_histogram: Histogram
@@ -95,18 +97,83 @@ class BeneficiariesSection(TypedDict):
 
 
 class Graduation(TypedDict):
+    """A programme's people this month and where its job seekers stand (a stock)."""
+
     beneficiaries: int
     job_seekers: int
     in_training: int
-    employed: int
+    employed: int  # wage employment only
+    self_employed: int
+    in_work: int  # employed + self_employed
+
+
+class Flows(TypedDict):
+    """Movements between last month and this month (``pipelines.flows.DEFINITIONS``)."""
+
+    beneficiaries_last_month: int
+    entered: int
+    left: int
+    moved_into_training: int
+    moved_into_work: int
+    moved_into_employment: int
+    moved_into_self_employment: int
+    moved_out_of_work: int
+    left_while_in_work: int
+    job_seekers_not_in_work_last_month: int
+    job_seekers_in_work_last_month: int
+    entry_rate: float | None
+    exit_rate: float | None
+    into_work_rate: float | None
+    out_of_work_rate: float | None
+    left_while_in_work_share: float | None
+
+
+class FlowsSection(TypedDict):
+    previous_month: str
+    naf: Flows
+    unhcr: Flows
+    cash_assistance: Flows  # on either programme, each person once
 
 
 class OfficerRow(TypedDict):
+    """One caseload (an officer's, or the centre's: every job seeker)."""
+
     officer: str
     job_seekers: int
+    naf: int  # of them on NAF cash assistance
+    unhcr: int  # of them registered with UNHCR
     new_this_month: int
-    employed: int
     in_training: int
+    employed: int
+    self_employed: int
+    in_work: int
+    # null in a first month: there is no last month to compare with
+    job_seekers_last_month: int | None
+    moved_into_work: int | None
+    moved_out_of_work: int | None
+    moved_into_training: int | None
+    left_caseload: int | None
+    into_work_rate: float | None
+
+
+class Breakdown(TypedDict):
+    """Counts per category (small cells null: withheld by the release's k)."""
+
+    categories: list[str]
+    counts: dict[str, list[int | None]]  # measure -> one count per category
+
+
+class TrendPoint(TypedDict):
+    """One month's headline figures, for the trend charts."""
+
+    month: str
+    beneficiaries: int
+    naf: int
+    unhcr: int
+    job_seekers: int
+    in_work: int  # on NAF or UNHCR, a job seeker in work
+    moved_into_work: int | None  # of cash assistance as a whole
+    left_while_in_work: int | None
 
 
 class Risk(TypedDict):
@@ -169,8 +236,13 @@ class Report(TypedDict):
     linkage: LinkageSection
     beneficiaries: BeneficiariesSection
     graduation: dict[str, Graduation]  # naf, unhcr
+    flows: NotRequired[FlowsSection]  # absent in a first month
     officers: list[OfficerRow]
-    previous_graduation: NotRequired[dict[str, Graduation]]
+    centre: OfficerRow  # every job seeker, whatever their officer
+    trend: list[TrendPoint]  # every month so far, oldest first, this one last
+    breakdowns: dict[str, Breakdown]  # sex, age_band, governorate, nationality
+    definitions: dict[str, str]  # every figure in words
+    caseload_lists: NotRequired[str]  # restricted folder of the officers' lists, when written
     identity_registry_rebuilt_from: NotRequired[list[str]]
     disclosure: DisclosureSection
     review: ReviewSection

@@ -41,7 +41,7 @@ MONTH: Final = r"^[0-9]{4}-(?:0[1-9]|1[0-2])$"
 BIRTH_YEAR_BAND: Final = r"^[0-9]{4}-[0-9]{4}$"
 REGION_NAMES: Final = ("North", "Centre", "South")
 RECORD_DECISIONS: Final = ("single", "auto", "reviewed")
-PAIR_DECISIONS: Final = ("match", "review", "non_match")
+PAIR_DECISIONS: Final = ("match", "match_kept_apart", "review", "non_match")
 LEVEL_DESCRIPTION: Final = "Comparison level for this field (-1 = a value missing on either side; higher = closer agreement)."
 
 
@@ -206,7 +206,9 @@ class Links(pa.DataFrameModel):
         alias=r"^level_.+$", regex=True, ge=-1, description=LEVEL_DESCRIPTION
     )
     decision: Series[ArrowText] = text(
-        "match (at or above the match threshold), review (in the review band) or non_match.",
+        "match (at or above the match threshold, and the two records are one beneficiary), "
+        "match_kept_apart (a match the clustering kept in two beneficiaries), review (in the "
+        "review band) or non_match.",
         nullable=False,
         one_of=PAIR_DECISIONS,
     )
