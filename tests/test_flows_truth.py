@@ -16,7 +16,7 @@ import pandas as pd
 
 from benelink.pipelines.flows import paired, programme_flows
 from benelink.standardize.codes import employment_status
-from tests.helpers import SAMPLE
+from tests.helpers import SAMPLE, document
 
 
 def _true_people(month: str, truth: dict[str, dict[str, str]]) -> pd.DataFrame:
@@ -55,7 +55,7 @@ def test_report_flows_are_the_true_flows(two_months: tuple[Path, Path]) -> None:
         for source, group in truth_frame.groupby("source")
     }
     true = programme_flows(paired(_true_people("2026-11", truth), _true_people("2026-10", truth)))
-    report = json.loads((out / "snapshots" / "month=2026-11" / "report.json").read_text())
+    report = json.loads(document(out, "2026-11", "report.json").read_text())
     for kind in ("naf", "unhcr", "cash_assistance"):
         for name in (
             "entered",

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import REPO, document
+from tests.helpers import REPO, document, table_file
 
 pytestmark = pytest.mark.cli  # runs benelink through its command line
 
@@ -85,7 +85,7 @@ def test_report_html_holds_the_same_headline_figures(two_months: tuple[Path, Pat
 
 def test_one_page_per_published_officer(two_months: tuple[Path, Path]) -> None:
     _, out = two_months
-    folder = out / "snapshots" / "month=2026-11"
+    folder = document(out, "2026-11", "report.json").parent
     report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
     pages = sorted(folder.glob("officer-*.html"))
     assert len(pages) == len(report["officers"]) > 0
@@ -100,12 +100,13 @@ def test_links_do_not_call_kept_apart_pairs_matches(two_months: tuple[Path, Path
     import pyarrow.parquet as pq
 
     _, out = two_months
-    folder = out / "snapshots" / "month=2026-11"
-    report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    report = json.loads(document(out, "2026-11", "report.json").read_text(encoding="utf-8"))
     links = pq.read_table(
-        folder / "links.parquet", columns=["left_token", "right_token", "decision"]
+        table_file(out, "2026-11", "links"), columns=["left_token", "right_token", "decision"]
     )
-    records = pq.read_table(folder / "records.parquet", columns=["record_token", "beneficiary_id"])
+    records = pq.read_table(
+        table_file(out, "2026-11", "records"), columns=["record_token", "beneficiary_id"]
+    )
     person = dict(
         zip(records["record_token"].to_pylist(), records["beneficiary_id"].to_pylist(), strict=True)
     )
