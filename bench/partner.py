@@ -100,8 +100,41 @@ def write_jordan_partner_files(
     save_truth_all(folder, truth_over_files(partner / "truth.csv", files.month_dir, config))
 
 
+def partner_like(
+    label: str, people: int, seed: int, month: str, template: Path, folder: Path
+) -> tuple[Dataset, PartnerFiles, pd.DataFrame]:
+    """A month of ``benelink sample --mess partner-like`` (NAF refugees without national
+    numbers, ids in the wrong column, dates with month names, odd phones, compound names)
+    written as partners send it, with a configuration a data officer would write for it
+    (the job seekers' "UNHCR No" column mapped), then prepared as :func:`committed_sample`
+    prepares the committed sample: every tool starts from the same files."""
+    from bench.scale import write_config
+    from benelink.sample import PRESETS, build_sample
+    from benelink.sample.jobseekers import UNHCR_NO
+
+    folder.mkdir(parents=True, exist_ok=True)
+    sample = build_sample(people, seed, [month], PRESETS["partner-like"])
+    write_sample(sample, folder / "incoming")
+    config = write_config(template, folder)
+    if UNHCR_NO in sample.extracts[month]["jobseekers"].columns:
+        text = config.read_text(encoding="utf-8").replace(
+            "[sources.jobseekers.columns]\n",
+            f'[sources.jobseekers.columns]\nunhcr_individual_id = "{UNHCR_NO}"\n',
+        )
+        config.write_text(text, encoding="utf-8")
+    description = (
+        f"partner-like files (`benelink sample --people {people} --seed {seed} --months "
+        f"{month} --mess partner-like`)"
+    )
+    return committed_sample(month, config, folder / "incoming", label, description)
+
+
 def committed_sample(
-    month: str, config: Path, sample_dir: Path
+    month: str,
+    config: Path,
+    sample_dir: Path,
+    label: str = "sample",
+    about: str = "committed sample data/sample/{month} (3,000 people, seed 7)",
 ) -> tuple[Dataset, PartnerFiles, pd.DataFrame]:
     """The committed sample's month: standardised records (rows benelink's validation
     rejects are dropped, as in a run), the files for the tool that reads them, and the
@@ -116,10 +149,12 @@ def committed_sample(
     kept = truth.assign(record_key=record_id_column(truth["record_key"]).astype(str))
     keys = records[["source", "record_key"]].astype(str)
     kept = kept.merge(keys, on=["source", "record_key"], how="inner")
-    description = f"committed sample data/sample/{month} (3,000 people, seed 7): " + ", ".join(
-        f"{s} {n:,}" for s, n in records["source"].value_counts(sort=False).items()
+    description = (
+        about.format(month=month)
+        + ": "
+        + ", ".join(f"{s} {n:,}" for s, n in records["source"].value_counts(sort=False).items())
     )
-    return Dataset("sample", "dedupe", records, kept, None, description), files, truth
+    return Dataset(label, "dedupe", records, kept, None, description), files, truth
 
 
 def save_truth_all(folder: Path, truth: pd.DataFrame) -> None:

@@ -35,6 +35,7 @@ from bench.partner import (
     committed_sample,
     load_partner_files,
     load_truth_all,
+    partner_like,
     save_truth_all,
     write_jordan_partner_files,
 )
@@ -44,11 +45,12 @@ from bench.scale_render import growth_summary
 from bench.worker import FROM_PARTNER_FILES, TOOLS
 
 ROOT = Path(__file__).resolve().parent.parent
-FULL_DATASETS = ("febrl4", "febrl3", "sample", "jordan10k", "jordan100k")
+FULL_DATASETS = ("febrl4", "febrl3", "sample", "jordan10k", "partner10k", "jordan100k")
 QUICK_DATASETS = ("febrl4", "febrl3", "jordan2k")
 DEFAULT_TOOLS = ("benelink", "splink", "splink-tuned", "recordlinkage")
 SAMPLE_DIR = ROOT / "data" / "sample"
 _JORDAN = re.compile(r"^jordan(\d+)(k?)$")
+_PARTNER = re.compile(r"^partner(\d+)(k?)$")
 NOTES = [
     "- Observations below were checked by hand on the run recorded in this file; re-check "
     "them against the tables after a re-run.",
@@ -125,9 +127,21 @@ def build_dataset(name: str, options: Options, folder: Path) -> Dataset:
         files.save(folder)
         save_truth_all(folder, truth_all)
         return dataset
+    partner = _PARTNER.match(name)
+    if partner is not None:  # the sample generator's partner-like mess (docs/sample.md)
+        people = int(partner[1]) * (1000 if partner[2] else 1)
+        dataset, files, truth_all = partner_like(
+            name, people, options.seed, options.month, options.config, folder / "partner"
+        )
+        dataset.save(folder)
+        files.save(folder)
+        save_truth_all(folder, truth_all)
+        return dataset
     match = _JORDAN.match(name)
     if match is None:
-        raise SystemExit(f"unknown dataset {name!r}; use febrl4, febrl3, sample or jordan<N>[k]")
+        raise SystemExit(
+            f"unknown dataset {name!r}; use febrl4, febrl3, sample, jordan<N>[k] or partner<N>[k]"
+        )
     people = int(match[1]) * (1000 if match[2] else 1)
     dataset = jordan(people, options.seed, options.month, options.config)
     dataset.save(folder)

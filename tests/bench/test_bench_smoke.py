@@ -105,6 +105,19 @@ def test_unlisted_records_are_singletons() -> None:
 
 
 @pytest.mark.slow
+def test_harness_runs_benelink_on_tiny_partner_like_files(tmp_path: Path) -> None:
+    """The partner-like dataset: the generator's mess written as files with a configuration
+    mapping the job seekers' UNHCR No, every tool scored over every record of the files."""
+    options = Options(datasets=("partner80",), tools=("benelink",), timeout_minutes=2)
+    rows, described = run_bench(options, tmp_path)
+    (row,) = rows
+    assert row.status == "ok", row.error
+    assert 0.5 <= row.quality["f1"] <= 1.0
+    assert row.quality["kept_only"]["truth_pairs"] <= row.quality["truth_pairs"]
+    assert "partner-like" in described["partner80"]
+
+
+@pytest.mark.slow
 def test_harness_runs_benelink_on_tiny_jordan_data(tmp_path: Path) -> None:
     options = Options(datasets=("jordan60",), tools=("benelink",), timeout_minutes=2)
     rows, described = run_bench(options, tmp_path)
