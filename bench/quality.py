@@ -12,8 +12,7 @@ Every record of the truth is scored, the ones validation rejected included: a
 record a tool was never given is one it linked to no one, so its true pairs are
 missed (``records_missing`` counts them per source; ``kept_only`` gives the
 figures over the records the tools were given, for comparison).
-``keyed_cluster_quality`` scores a tool that read the partner files itself
-(``over_all_records`` adds the truth's records it never gave back).
+``keyed_cluster_quality`` scores a tool that read the partner files itself.
 """
 
 from __future__ import annotations
@@ -157,41 +156,11 @@ def pair_quality(
     return out
 
 
-def over_all_records(quality: dict[str, Any], truth_all: pd.DataFrame) -> dict[str, Any]:
-    """``quality`` with every record of ``truth_all`` counted, whether the tool saw it or not.
-
-    A record a tool dropped (benelink's validation rejected it, or the tool's own
-    reading lost it) is in no predicted pair, so true positives and predicted
-    pairs stay as they are; only the truth pairs grow to those of every record,
-    and recall and F1 with them. The figures over the records the tool was given
-    stay under ``kept_only``.
-    """
-    by_person = truth_all.assign(cluster=truth_all["person_id"])
-    full = pairwise_quality(by_person, truth_all)
-    out = dict(quality)
-    out["kept_only"] = {k: quality[k] for k in ("precision", "recall", "f1", "truth_pairs")}
-    overall = PairCounts(
-        int(quality["true_positive_pairs"]), int(quality["predicted_pairs"]), full.truth_pairs
-    )
-    out.update(overall.to_dict())
-    by_pair: dict[str, dict[str, Any]] = {}
-    labels = dict.fromkeys([*quality["by_source_pair"], *full.by_source_pair])
-    for label in labels:
-        got = quality["by_source_pair"].get(label, {})
-        truth = full.by_source_pair.get(label, {}).get("truth_pairs", got.get("truth_pairs", 0))
-        counts = PairCounts(
-            int(got.get("true_positive_pairs", 0)), int(got.get("predicted_pairs", 0)), int(truth)
-        )
-        by_pair[label] = counts.to_dict()
-    out["by_source_pair"] = by_pair
-    return out
-
-
 def keyed_cluster_quality(clusters: pd.DataFrame, truth_all: pd.DataFrame) -> dict[str, Any]:
     """Scores of clusters keyed by (source, record_key), over every record of the truth."""
     keyed = clusters.assign(
         source=clusters["source"].astype(str),
         record_key=clusters["record_key"].astype(str).str.strip(),
     ).drop_duplicates(["source", "record_key"])
-    quality = pairwise_quality(keyed, truth_all).to_dict()
-    return over_all_records(quality, truth_all)
+    # pairwise_quality scores every record of the truth, and the kept-only figures beside
+    return pairwise_quality(keyed, truth_all).to_dict()

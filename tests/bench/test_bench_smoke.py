@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bench.quality import cluster_quality, keyed_cluster_quality, over_all_records, pair_quality
+from bench.quality import cluster_quality, keyed_cluster_quality, pair_quality
 from bench.report import render
 from bench.run import Options, run_bench
 
@@ -218,8 +218,7 @@ def test_a_dropped_record_is_a_missed_one() -> None:
         [truth, pd.DataFrame({"source": ["b"], "record_key": ["r9"], "person_id": ["p1"]})]
     )
     clusters = pd.DataFrame({"uid": [0, 1], "cluster": ["x", "x"]})
-    kept = cluster_quality(records, clusters, truth, None)
-    got = over_all_records(kept, truth_all)
+    got = cluster_quality(records, clusters, truth_all, None)
     assert (got["true_positive_pairs"], got["predicted_pairs"], got["truth_pairs"]) == (1, 1, 3)
     assert got["kept_only"]["recall"] == 1.0
     assert got["by_source_pair"]["a~b"]["truth_pairs"] == 2
