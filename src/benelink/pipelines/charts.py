@@ -78,7 +78,8 @@ def bar_chart(
     ]
     if log:
         parts.append(
-            f'<text x="{pad_left - 6}" y="{pad_top + 24}" text-anchor="end" font-size="11" '
+            # from the left edge: right-aligned on the axis it ran off the picture
+            f'<text x="2" y="{pad_top + 24}" text-anchor="start" font-size="11" '
             f'fill="#666">log scale</text>'
         )
     for i, (raw, value) in enumerate(zip(labels, values, strict=True)):
