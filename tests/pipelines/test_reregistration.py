@@ -6,7 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from benelink.io.state import IDENTIFIER_TOKENS, read_registry, write_registry
+from benelink.anonymize.person_keys import PERSON_KEYS
+from benelink.io.state import (
+    IDENTIFIER_TOKENS,
+    REGISTRY_COLUMNS,
+    read_registry,
+    write_registry,
+)
 from benelink.pipelines.persist import assign_ids, carry_ids
 from benelink.pipelines.registry import updated_registry
 
@@ -139,8 +145,8 @@ def test_the_registry_keeps_identifier_tokens_and_reads_older_files(tmp_path) ->
     assert second.ids.per_record()[0] == by_token.loc["r1", "beneficiary_id"]
     kept = second.registry.set_index("record_token")
     assert kept.loc["r2", UNHCR] == "u2" and kept.loc["r5", NATIONAL] == "n1"
-    # a registry written before the identifier tokens (five columns) is still read
-    older = first.registry.drop(columns=list(IDENTIFIER_TOKENS))
+    # a registry written before the identifier tokens and person keys (five columns) is read
+    older = first.registry.drop(columns=[*IDENTIFIER_TOKENS, *PERSON_KEYS])
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -148,8 +154,9 @@ def test_the_registry_keeps_identifier_tokens_and_reads_older_files(tmp_path) ->
     pq.write_table(pa.Table.from_pandas(older, preserve_index=False), path)
     again = read_registry(tmp_path, "2026-10")
     assert again is not None and again[NATIONAL].isna().all()
-    assert list(updated_registry(again, _s("r5"), _s("B-N"), "2026-10").columns)[-2:] == list(
-        IDENTIFIER_TOKENS
+    assert again[list(PERSON_KEYS)].isna().all().all()
+    assert list(updated_registry(again, _s("r5"), _s("B-N"), "2026-10").columns) == (
+        REGISTRY_COLUMNS
     )
 
 
@@ -181,3 +188,81 @@ def test_rotation_re_keys_identifier_tokens_and_drops_unknown_ones() -> None:
     by_id = rekeyed.set_index("beneficiary_id")
     assert by_id.loc["B-X", NATIONAL] == token(new, "national_number", "9871234567")
     assert pd.isna(by_id.loc["B-Y", NATIONAL])
+
+
+def _keys(*rows: list[int | None]) -> pd.DataFrame:
+    """Identifier tokens none, person keys as given (one list of four per record)."""
+    frame = pd.DataFrame(
+        {c: pd.Series([None] * len(rows), dtype="string") for c in IDENTIFIER_TOKENS}
+    )
+    for i, column in enumerate(PERSON_KEYS):
+        frame[column] = pd.array([r[i] for r in rows], dtype="Int64")
+    return frame
+
+
+def _previous_keys(*rows: list[int | None]) -> pd.DataFrame:
+    frame = _previous()
+    for i, column in enumerate(PERSON_KEYS):
+        frame[column] = pd.array([r[i] for r in rows], dtype="Int64")
+    return frame
+
+
+def test_a_new_record_sharing_a_person_key_with_an_absent_person_keeps_their_id() -> None:
+    # r1 re-registered as r9 with no identifier: one name part re-typed, one key still shared
+    previous = _previous_keys([1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12])
+    ids, changes = assign_ids(
+        _s("r9", "r2"), np.array([0, 1]), previous, KEY, frozenset({"B-X", "B-Y", "B-Z"}),
+        "2026-11", _keys([1, 20, 30, 40], [5, 6, 7, 8]),
+    )  # fmt: skip
+    assert ids.per_record().tolist() == ["B-X", "B-Y"]
+    assert (changes.new, changes.continuing, changes.exited, changes.re_registered) == (0, 2, 1, 1)
+
+
+def test_a_person_key_held_by_two_people_this_month_carries_nobody() -> None:
+    # twins: r9 (new) shares a key with r2, present and carried, and with absent B-X
+    previous = _previous_keys([1, 2, 3, 4], [1, 6, 7, 8], [9, 10, 11, 12])
+    previous.loc[1, "person_key_1"] = pd.NA  # the registry knows key 1 under B-X only
+    ids, changes = assign_ids(
+        _s("r9", "r2"), np.array([0, 1]), previous, KEY, None, "2026-11",
+        _keys([1, 20, 30, 40], [1, 6, 7, 8]),
+    )  # fmt: skip
+    assert ids.per_record()[0] not in {"B-X", "B-Y", "B-Z"}
+    assert changes.re_registered == 0
+
+
+def test_a_person_key_known_under_two_ids_carries_nobody() -> None:
+    previous = _previous_keys([1, 2, 3, 4], [1, 6, 7, 8], [9, 10, 11, 12])
+    ids, changes = assign_ids(
+        _s("r9"), np.array([0]), previous, KEY, None, "2026-11", _keys([1, 20, 30, 40])
+    )
+    assert ids.per_record()[0] not in {"B-X", "B-Y", "B-Z"}
+    assert (changes.new, changes.re_registered) == (1, 0)
+
+
+def test_an_identifier_token_outweighs_a_person_key() -> None:
+    previous = _previous_keys([1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12])
+    previous[NATIONAL] = pd.Series(["n1", None, None], dtype="string")
+    found = _keys([None, None, None, 12])
+    found[NATIONAL] = pd.Series(["n1"], dtype="string")  # B-X by its number, B-Z by a key
+    ids, changes = assign_ids(_s("r9"), np.array([0]), previous, KEY, None, "2026-11", found)
+    assert ids.per_record().tolist() == ["B-X"]
+    assert changes.re_registered == 1
+
+
+def test_the_registry_keeps_each_records_person_keys(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    first = carry_ids(
+        _s("r1", "r2"), np.array([0, 1]), None, frozenset(), KEY, "2026-09",
+        _keys([1, 2, 3, 4], [5, None, 7, 8]),
+    )  # fmt: skip
+    write_registry(tmp_path, "2026-09", first.registry, "fp")
+    registry = read_registry(tmp_path, "2026-10")
+    assert registry is not None
+    by_token = registry.set_index("record_token")
+    assert by_token.loc["r1", list(PERSON_KEYS)].tolist() == [1, 2, 3, 4]
+    assert pd.isna(by_token.loc["r2", "person_key_2"])
+    second = carry_ids(
+        _s("r5"), np.array([0]), registry, frozenset(first.ids.distinct.to_pylist()), KEY,
+        "2026-10", _keys([None, None, 7, None]),
+    )  # fmt: skip
+    assert second.ids.per_record()[0] == by_token.loc["r2", "beneficiary_id"]
+    assert second.registry.set_index("record_token").loc["r1", "person_key_4"] == 4

@@ -21,6 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from benelink.anonymize.person_keys import PERSON_KEYS
 from benelink.anonymize.tokens import TOKENISED_FIELDS
 from benelink.arrow_text import arrow_series
 from benelink.io.layout import OutputLayout
@@ -40,10 +41,13 @@ REGISTRY_COLUMNS = [
     "id_since",  # the month the record's id was first published
     # the keyed tokens of the identifiers the record carried when last seen (may be null)
     *IDENTIFIER_TOKENS,
+    # keyed codes of its name and birth date when last seen (anonymize.person_keys; may be null)
+    *PERSON_KEYS,
 ]
-# registries written before the identifier tokens, and before ``id_since``: still read
-_OLDER_COLUMNS = (REGISTRY_COLUMNS[:5], REGISTRY_COLUMNS[:4])
+# registries written before the person keys, the identifier tokens, ``id_since``: still read
+_OLDER_COLUMNS = (REGISTRY_COLUMNS[:7], REGISTRY_COLUMNS[:5], REGISTRY_COLUMNS[:4])
 _FINGERPRINT = b"benelink.key_fingerprint"
+_INT64 = {pa.int64(): pd.Int64Dtype()}
 
 
 def registry_months(out_dir: Path) -> list[str]:
@@ -55,9 +59,7 @@ def registry_path(out_dir: Path, month: str) -> Path:
     return OutputLayout(out_dir).registry(month)
 
 
-_FIX = (
-    "or delete it and run the month again: benelink then rebuilds the registry from the snapshots"
-)
+_FIX = "delete it and run the month again: benelink then rebuilds the registry from the snapshots"
 
 
 def read_registry(out_dir: Path, month: str) -> pd.DataFrame | None:
@@ -72,21 +74,24 @@ def registry_of(out_dir: Path, month: str) -> pd.DataFrame:
     """The registry file written by ``month``'s run."""
     path = registry_path(out_dir, month)
     try:
-        frame: pd.DataFrame = pq.read_table(path).to_pandas()
+        # person keys are 64-bit: as floats (pandas' default with nulls) they would not match
+        frame: pd.DataFrame = pq.read_table(path).to_pandas(types_mapper=_INT64.get)
     except (OSError, pa.ArrowException) as exc:
         raise damaged(path, exc, _FIX) from None
     columns = list(frame.columns)
     if columns != REGISTRY_COLUMNS and columns not in _OLDER_COLUMNS:
         raise damaged(path, ValueError("columns"), _FIX)
     # an older registry knows no identifier tokens: its people are carried by record id only
-    return _with_identifiers(frame)
+    return with_carriers(frame)
 
 
-def _with_identifiers(frame: pd.DataFrame) -> pd.DataFrame:
-    """The registry with null identifier-token columns where it has none."""
+def with_carriers(frame: pd.DataFrame) -> pd.DataFrame:
+    """The registry with null identifier-token and person-key columns where it has none."""
     nulls = pa.nulls(len(frame), pa.string())
     missing = [c for c in IDENTIFIER_TOKENS if c not in frame.columns]
-    return frame.assign(**{c: arrow_series(nulls, frame.index) for c in missing})
+    frame = frame.assign(**{c: arrow_series(nulls, frame.index) for c in missing})
+    no_keys = [c for c in PERSON_KEYS if c not in frame.columns]
+    return frame.assign(**{c: pd.Series(pd.NA, index=frame.index, dtype="Int64") for c in no_keys})
 
 
 def registry_fingerprints(out_dir: Path) -> dict[str, str | None]:
@@ -116,9 +121,7 @@ def stage_registry(
     """
     target = registry_path(out_dir, month)
     staging = staged.file(target, order=REGISTRY_ORDER, mode=PRIVATE_FILE)
-    table = pa.Table.from_pandas(
-        _with_identifiers(registry)[REGISTRY_COLUMNS], preserve_index=False
-    )
+    table = pa.Table.from_pandas(with_carriers(registry)[REGISTRY_COLUMNS], preserve_index=False)
     table = table.replace_schema_metadata({_FINGERPRINT: fingerprint.encode("ascii")})
     pq.write_table(table, staging, compression="zstd")
     staged.seal(staging, PRIVATE_FILE)
@@ -141,7 +144,7 @@ def read_model(out_dir: Path, month: str) -> dict[str, Any] | None:
     return document
 
 
-REFIT = "or delete it and run the month with --refit-model (benelink then fits a new model)"
+REFIT = "delete it and run the month with --refit-model (benelink then fits a new model)"
 
 
 def stage_model(staged: StagedWrites, out_dir: Path, month: str, document: dict[str, Any]) -> Path:

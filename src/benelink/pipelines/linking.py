@@ -4,7 +4,9 @@ When a partner sent an encoded file, every record is linked in encoded form
 (the clear ones encoded in memory, ``pipelines.encoded.link_inputs``), so a
 clear record and an encoded one meet in one comparable form. Reviewers'
 decisions are laid over the model. Once linked, only the fields the output
-tables read are kept: names, id numbers and phones leave memory here.
+tables read are kept, with each record's person keys (keyed codes of its name
+and birth date, for the identity registry): names, id numbers and phones leave
+memory here.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from benelink.anonymize.person_keys import person_keys
 from benelink.config.model import LinkageSettings
+from benelink.io.state import IDENTIFIER_TOKENS
 from benelink.linkage.kept import KeptModel
 from benelink.linkage.link import LinkResult, PairProgress
 from benelink.linkage.similarity import RecordForm
@@ -49,6 +53,17 @@ class LinkedMonth:
     # position), and the form the records were compared in (it words the levels)
     review_readings: pd.DataFrame
     form: RecordForm
+    # each record's keyed codes of its name and birth date (anonymize.person_keys), by
+    # which the identity registry knows a re-registered person again
+    person_keys: pd.DataFrame | None = None
+
+    def carriers(self) -> pd.DataFrame:
+        """Per record, what carries an id to a record the registry does not know: its
+        identifier tokens and its person keys."""
+        tokens = self.records.reindex(columns=list(IDENTIFIER_TOKENS)).reset_index(drop=True)
+        if self.person_keys is None:
+            return tokens
+        return pd.concat([tokens, self.person_keys.reset_index(drop=True)], axis=1)
 
     def counts(self) -> dict[str, int]:
         """The run log's figures of the link stage."""
@@ -96,4 +111,5 @@ def link_month(
         kept,
     )
     readings = review_readings(clear, result.pairs)  # the queued records' only
-    return LinkedMonth(output_fields(records), review_fields, result, readings, form)
+    keys = person_keys(link_frame, key).reset_index(drop=True)
+    return LinkedMonth(output_fields(records), review_fields, result, readings, form, keys)

@@ -28,7 +28,6 @@ from benelink.io.lock import run_lock
 from benelink.io.month import write_month
 from benelink.io.snapshot import migrate_layout, write_rejects
 from benelink.io.staging import cannot_write, check_output_folder
-from benelink.io.state import IDENTIFIER_TOKENS
 from benelink.linkage.kept import KeptModel
 from benelink.linkage.link import LinkResult, PairProgress, link_records
 from benelink.linkage.similarity import RecordForm
@@ -176,7 +175,7 @@ def _run(
             past.last_ids,
             key,
             month,
-            identifiers=linked.records.reindex(columns=list(IDENTIFIER_TOKENS)),
+            identifiers=linked.carriers(),
         )
         changes = identities.changes
         st.counts.update(

@@ -45,6 +45,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from benelink.anonymize.person_keys import PERSON_KEYS
 from benelink.anonymize.tokens import digests
 from benelink.arrow_text import arrow_array, arrow_series
 from benelink.io.state import IDENTIFIER_TOKENS
@@ -261,7 +262,7 @@ def _overlaps(
         pc.is_in(arrow_array(record_tokens), value_set=arrow_array(previous["record_token"])),
         dtype=bool,
     )
-    carried = _carried_by_identifiers(previous, identifiers, fresh)
+    carried = _carried_by_identifiers(previous, identifiers, fresh, number)
     votes = (
         pd.DataFrame({"cluster": number[fresh], "beneficiary_id": carried.to_numpy()})
         .dropna()
@@ -274,27 +275,61 @@ def _overlaps(
 
 
 def _carried_by_identifiers(
-    previous: pd.DataFrame, identifiers: pd.DataFrame | None, fresh: npt.NDArray[np.bool_]
+    previous: pd.DataFrame,
+    identifiers: pd.DataFrame | None,
+    fresh: npt.NDArray[np.bool_],
+    number: npt.NDArray[np.int64],
 ) -> pd.Series:
     """For each new record (``fresh``), the one earlier id its identifier tokens name, or
-    null: a token known under several ids, or a record naming two ids, names nobody."""
+    null: a token known under several ids, or a record naming two ids, names nobody.
+
+    Person keys (``PERSON_KEYS``) speak only for a record no identifier token
+    carries, and only when this month's records holding the key sit in one cluster:
+    two people of this month sharing a name and birth date say the key does not
+    name one person.
+    """
     rows = np.flatnonzero(fresh)
     carried = pd.Series(pd.NA, index=rows, dtype=object)
     if identifiers is None or not rows.size:
         return carried
+    by_token = _named(previous, identifiers, rows, IDENTIFIER_TOKENS, number)
+    by_key = _named(previous, identifiers, rows, PERSON_KEYS, number)
+    return by_token.where(by_token.notna(), by_key)
+
+
+def _named(
+    previous: pd.DataFrame,
+    identifiers: pd.DataFrame,
+    rows: npt.NDArray[np.int64],
+    columns: Sequence[str],
+    number: npt.NDArray[np.int64],
+) -> pd.Series:
+    """The one earlier id that ``columns`` name for each of ``rows`` (else null)."""
+    carried = pd.Series(pd.NA, index=rows, dtype=object)
     clash = np.zeros(rows.size, dtype=bool)
-    for column in IDENTIFIER_TOKENS:
+    for column in columns:
         if column not in identifiers.columns or column not in previous.columns:
             continue
         known = previous[[column, "beneficiary_id"]].dropna().drop_duplicates()
         ids_per_token = known.groupby(column)["beneficiary_id"].transform("size")
         named = known[ids_per_token == 1].set_index(column)["beneficiary_id"]
-        found = identifiers[column].iloc[rows].map(named).astype(object)
+        values = identifiers[column]
+        if column in PERSON_KEYS:
+            values = values.where(_in_one_cluster(values, number))
+        found = values.iloc[rows].map(named).astype(object)
         found.index = rows
         clash |= (carried.notna() & found.notna() & (carried != found)).to_numpy()
         carried = carried.where(carried.notna(), found)
     carried[clash] = pd.NA
     return carried
+
+
+def _in_one_cluster(values: pd.Series, number: npt.NDArray[np.int64]) -> pd.Series:
+    """Per record: its value is held, this month, by records of one cluster only."""
+    present = pd.DataFrame({"value": values.to_numpy(), "cluster": number}).dropna()
+    clusters = present.drop_duplicates().groupby("value")["cluster"].size()
+    alone = clusters.index[clusters.to_numpy() == 1]
+    return pd.Series(values.isin(alone).to_numpy(), index=values.index)
 
 
 def _without_clashes(

@@ -17,8 +17,9 @@ from collections.abc import Sequence
 import pandas as pd
 import pyarrow as pa
 
+from benelink.anonymize.person_keys import PERSON_KEYS
 from benelink.arrow_text import arrow_array, arrow_series, as_text, sort_order
-from benelink.io.state import IDENTIFIER_TOKENS, REGISTRY_COLUMNS
+from benelink.io.state import IDENTIFIER_TOKENS, REGISTRY_COLUMNS, with_carriers
 
 
 def updated_registry(
@@ -36,7 +37,8 @@ def updated_registry(
     ``month``); ``merges`` the (absorbed id, surviving id) pairs of the month: a
     record absent this month keeps its old id, unless its person was merged into
     another, and then it follows them. ``identifiers`` holds, per record, the keyed
-    tokens of ``IDENTIFIER_TOKENS`` it carries (a missing column or value: null).
+    tokens of ``IDENTIFIER_TOKENS`` it carries and its ``PERSON_KEYS`` (a missing column
+    or value: null).
     """
     rows = pd.RangeIndex(len(record_tokens))
     current = pd.DataFrame(  # Arrow-backed: a million tokens as Python strings took seconds
@@ -53,14 +55,8 @@ def updated_registry(
         return _by_token(current[REGISTRY_COLUMNS])
     if "id_since" not in previous.columns:  # a registry written before id_since existed
         previous = previous.assign(id_since=previous["beneficiary_id"].map(id_births(previous)))
-    previous = previous.assign(  # a registry written before the identifier tokens: none known
-        **{
-            c: as_text(previous[c])
-            if c in previous.columns
-            else arrow_series(pa.nulls(len(previous), pa.string()), previous.index)
-            for c in IDENTIFIER_TOKENS
-        }
-    )
+    previous = with_carriers(previous)  # a registry written before them: none known
+    previous = previous.assign(**{c: as_text(previous[c]) for c in IDENTIFIER_TOKENS})
     first = previous.set_index("record_token")["first_seen_month"]
     current["first_seen_month"] = current["record_token"].map(first).fillna(month)
     absorbed = previous[~previous["record_token"].isin(current["record_token"])]
@@ -80,13 +76,19 @@ def updated_registry(
 def _identifier_columns(
     identifiers: pd.DataFrame | None, rows: pd.RangeIndex
 ) -> dict[str, pd.Series]:
-    """The identifier-token columns of this month's records, Arrow-backed (null if absent)."""
+    """The identifier-token (Arrow-backed text) and person-key (Int64) columns of this
+    month's records, null where absent."""
     out = {}
     for column in IDENTIFIER_TOKENS:
         if identifiers is None or column not in identifiers.columns:
             out[column] = arrow_series(pa.nulls(len(rows), pa.string()), rows)
         else:
             out[column] = arrow_series(arrow_array(identifiers[column]), rows)
+    for column in PERSON_KEYS:
+        if identifiers is None or column not in identifiers.columns:
+            out[column] = pd.Series(pd.NA, index=rows, dtype="Int64")
+        else:
+            out[column] = pd.Series(identifiers[column].to_numpy(), index=rows, dtype="Int64")
     return out
 
 

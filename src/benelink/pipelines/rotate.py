@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from benelink.anonymize.keys import key_fingerprint
+from benelink.anonymize.person_keys import PERSON_KEYS
 from benelink.anonymize.tokens import TOKENISED_FIELDS, record_tokens, token_series
 from benelink.config.model import BenelinkConfig
 from benelink.errors import KeyError_, UsageError
@@ -73,6 +74,11 @@ def rekey_registry(
             dtype="string",
         )
         rekeyed = rekeyed.assign(**{column: rekeyed[column].map(translated).astype("string")})
+    # person keys are made from names and birth dates, which the registry does not hold:
+    # they cannot be re-keyed, and come back when each record is seen again
+    rekeyed = rekeyed.assign(
+        **{c: pd.Series(pd.NA, index=rekeyed.index, dtype="Int64") for c in PERSON_KEYS}
+    )
     return rekeyed.sort_values("record_token", ignore_index=True), int(new_tokens.isna().sum())
 
 

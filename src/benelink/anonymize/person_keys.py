@@ -1,0 +1,96 @@
+"""Person keys: keyed codes of a person's name and birth date, to know them again later.
+
+A partner re-registers people under a new record id; a UNHCR re-registration
+brings a new individual id, and most job seekers carry no national number. Such
+a person's new record shares no token with their old one, yet their name and
+birth date are the same (or one name re-typed). The identity registry keeps,
+beside each record, four keyed codes of those fields — never the fields — so a
+month's new record can be known as last month's person (``pipelines.persist``).
+
+Each code covers the cross-script keys of the four name parts *but one*
+(first, father, grandfather, family), and the birth date: a record whose name
+was re-typed in one part still shares three codes with its earlier self. A code
+names a person only when it carries enough: a birth year, and three name parts
+or two with the full date of birth; otherwise it is missing.
+
+Codes are SipHash-2-4 (a keyed pseudo-random function, 64 bits) under a key
+derived from the run's secret key, over the HMAC codes of each part: without
+the key they cannot be recomputed from likely names and dates, and one code says
+nothing about any single name part. They are computed for every record of a
+month at once (numpy over the distinct values of each part, then one hash per
+record and code), so a million records cost well under a second.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from benelink.anonymize.tokens import TOKEN_VERSION, digests
+from benelink.schemas.columns import NAME_PARTS
+
+PERSON_KEYS: Final[tuple[str, ...]] = tuple(f"person_key_{i}" for i in range(1, 5))
+_LABEL: Final = f"benelink/{TOKEN_VERSION}/person-key"
+_BIRTH: Final = ("birth_year", "birth_month", "birth_day")
+
+
+def person_keys(records: pd.DataFrame, key: bytes) -> pd.DataFrame:
+    """The four person keys of each record (``PERSON_KEYS``, nullable Int64), in its order.
+
+    ``records`` are standardised records (``key_<part>``, ``birth_year``,
+    ``birth_month``, ``birth_day``); a missing column counts as missing values.
+    Encoded records (``anonymize.encode.link_frame``) work too: every column
+    there keeps the equality of its clear value, so their keys are equal among
+    themselves, though not to the same person's clear keys.
+    """
+    n = len(records)
+    parts = np.zeros((n, len(NAME_PARTS)), dtype=np.uint64)
+    for i, part in enumerate(NAME_PARTS):
+        parts[:, i] = _codes(_column(records, f"key_{part}"), key, f"name/{part}")
+    year, month, day = (_codes(_column(records, c), key, c) for c in _BIRTH)
+    full_date = (month != 0) & (day != 0)
+    named = parts != 0
+    siphash_key = hmac.digest(key, _LABEL.encode(), "sha256")[:16].decode("latin-1")
+    row = np.zeros((n, len(NAME_PARTS) + 3), dtype="<u8")  # three parts, the date, which
+    row[:, 3], row[:, 4], row[:, 5] = year, month, day
+    out: dict[str, pd.Series] = {}
+    for left_out, column in enumerate(PERSON_KEYS):
+        kept = [i for i in range(len(NAME_PARTS)) if i != left_out]
+        row[:, :3] = parts[:, kept]
+        row[:, 6] = left_out
+        n_named = named[:, kept].sum(axis=1)
+        valid = (year != 0) & ((n_named >= 3) | ((n_named >= 2) & full_date))
+        # fixed-width bytes per row (numpy drops trailing NULs: still one string per row)
+        packed = row.view(f"S{row.shape[1] * 8}").ravel().astype(object)
+        hashed = pd.util.hash_array(
+            packed, encoding="latin-1", hash_key=siphash_key, categorize=False
+        )
+        out[column] = pd.Series(hashed.view(np.int64), index=records.index, dtype="Int64").where(
+            valid
+        )
+    return pd.DataFrame(out, index=records.index)
+
+
+def _column(records: pd.DataFrame, name: str) -> pd.Series:
+    """A column of the records, or all missing where they have none."""
+    if name not in records.columns:
+        return pd.Series(pd.NA, index=records.index, dtype="object")
+    return records[name]
+
+
+def _codes(values: pd.Series, key: bytes, field: str) -> npt.NDArray[np.uint64]:
+    """A keyed 64-bit code per value (HMAC of each distinct value once); missing or blank: 0."""
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    text = [str(v).strip() for v in distinct]
+    label = f"{_LABEL}/{field}\x1f"
+    found = b"".join(d[:8] for d in digests(key, label, text))
+    table = np.frombuffer(found, dtype="<u8") | np.uint64(1)  # never 0: 0 is "missing"
+    table = np.where([t == "" for t in text], np.uint64(0), table).astype(np.uint64)
+    out = np.zeros(len(values), dtype=np.uint64)
+    present = codes >= 0
+    out[present] = table[codes[present]]
+    return out
