@@ -154,7 +154,7 @@ def test_the_registry_keeps_identifier_tokens_and_reads_older_files(tmp_path) ->
     pq.write_table(pa.Table.from_pandas(older, preserve_index=False), path)
     again = read_registry(tmp_path, "2026-10")
     assert again is not None and again[NATIONAL].isna().all()
-    assert again[list(PERSON_KEYS)].isna().all().all()
+    assert (again[list(PERSON_KEYS)] == 0).all().all()
     assert list(updated_registry(again, _s("r5"), _s("B-N"), "2026-10").columns) == (
         REGISTRY_COLUMNS
     )
@@ -196,14 +196,14 @@ def _keys(*rows: list[int | None]) -> pd.DataFrame:
         {c: pd.Series([None] * len(rows), dtype="string") for c in IDENTIFIER_TOKENS}
     )
     for i, column in enumerate(PERSON_KEYS):
-        frame[column] = pd.array([r[i] for r in rows], dtype="Int64")
+        frame[column] = pd.Series([r[i] or 0 for r in rows], dtype="int64")  # 0: no key
     return frame
 
 
 def _previous_keys(*rows: list[int | None]) -> pd.DataFrame:
     frame = _previous()
     for i, column in enumerate(PERSON_KEYS):
-        frame[column] = pd.array([r[i] for r in rows], dtype="Int64")
+        frame[column] = pd.Series([r[i] or 0 for r in rows], dtype="int64")
     return frame
 
 
@@ -221,7 +221,7 @@ def test_a_new_record_sharing_a_person_key_with_an_absent_person_keeps_their_id(
 def test_a_person_key_held_by_two_people_this_month_carries_nobody() -> None:
     # twins: r9 (new) shares a key with r2, present and carried, and with absent B-X
     previous = _previous_keys([1, 2, 3, 4], [1, 6, 7, 8], [9, 10, 11, 12])
-    previous.loc[1, "person_key_1"] = pd.NA  # the registry knows key 1 under B-X only
+    previous.loc[1, "person_key_1"] = 0  # the registry knows key 1 under B-X only
     ids, changes = assign_ids(
         _s("r9", "r2"), np.array([0, 1]), previous, KEY, None, "2026-11",
         _keys([1, 20, 30, 40], [1, 6, 7, 8]),
@@ -250,19 +250,31 @@ def test_an_identifier_token_outweighs_a_person_key() -> None:
 
 
 def test_the_registry_keeps_each_records_person_keys(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    big = -4614016627719915839  # 64 bits: a float would round it
     first = carry_ids(
         _s("r1", "r2"), np.array([0, 1]), None, frozenset(), KEY, "2026-09",
-        _keys([1, 2, 3, 4], [5, None, 7, 8]),
+        _keys([1, big, 3, 4], [5, None, 7, 8]),  # a column with a gap: pandas' float path
     )  # fmt: skip
     write_registry(tmp_path, "2026-09", first.registry, "fp")
     registry = read_registry(tmp_path, "2026-10")
     assert registry is not None
     by_token = registry.set_index("record_token")
-    assert by_token.loc["r1", list(PERSON_KEYS)].tolist() == [1, 2, 3, 4]
-    assert pd.isna(by_token.loc["r2", "person_key_2"])
+    assert by_token.loc["r1", list(PERSON_KEYS)].tolist() == [1, big, 3, 4]
+    assert by_token.loc["r2", "person_key_2"] == 0
     second = carry_ids(
         _s("r5"), np.array([0]), registry, frozenset(first.ids.distinct.to_pylist()), KEY,
-        "2026-10", _keys([None, None, 7, None]),
+        "2026-10", _keys([None, big, None, None]),
     )  # fmt: skip
-    assert second.ids.per_record()[0] == by_token.loc["r2", "beneficiary_id"]
-    assert second.registry.set_index("record_token").loc["r1", "person_key_4"] == 4
+    assert second.ids.per_record()[0] == by_token.loc["r1", "beneficiary_id"]
+    kept = second.registry.set_index("record_token")
+    assert kept.loc["r2", "person_key_4"] == 8 and kept.loc["r5", "person_key_2"] == big
+
+
+def test_person_keys_are_compared_on_all_64_bits() -> None:
+    big = -4614016627719915839
+    previous = _previous_keys([big, None, None, None], [big + 1, None, None, None], [9, 10, 11, 12])
+    ids, _ = assign_ids(
+        _s("r9", "r2", "r8"), np.array([0, 1, 2]), previous, KEY, None, "2026-11",
+        _keys([big, None, None, None], [big + 1, None, None, None], [None, 1, 1, 1]),
+    )  # fmt: skip
+    assert ids.per_record().tolist()[:2] == ["B-X", "B-Y"]  # as floats, the two keys are one

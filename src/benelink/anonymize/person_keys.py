@@ -11,7 +11,7 @@ Each code covers the cross-script keys of the four name parts *but one*
 (first, father, grandfather, family), and the birth date: a record whose name
 was re-typed in one part still shares three codes with its earlier self. A code
 names a person only when it carries enough: a birth year, and three name parts
-or two with the full date of birth; otherwise it is missing.
+or two with the full date of birth; otherwise it is 0 (no key).
 
 Codes are SipHash-2-4 (a keyed pseudo-random function, 64 bits) under a key
 derived from the run's secret key, over the HMAC codes of each part: without
@@ -39,7 +39,7 @@ _BIRTH: Final = ("birth_year", "birth_month", "birth_day")
 
 
 def person_keys(records: pd.DataFrame, key: bytes) -> pd.DataFrame:
-    """The four person keys of each record (``PERSON_KEYS``, nullable Int64), in its order.
+    """The four person keys of each record (``PERSON_KEYS``, int64; 0: no key), in its order.
 
     ``records`` are standardised records (``key_<part>``, ``birth_year``,
     ``birth_month``, ``birth_day``); a missing column counts as missing values.
@@ -69,9 +69,9 @@ def person_keys(records: pd.DataFrame, key: bytes) -> pd.DataFrame:
         hashed = pd.util.hash_array(
             packed, encoding="latin-1", hash_key=siphash_key, categorize=False
         )
-        out[column] = pd.Series(hashed.view(np.int64), index=records.index, dtype="Int64").where(
-            valid
-        )
+        # 0 is "no key" (a nullable column would pass through floats in pandas and lose bits)
+        hashed[hashed == 0] = 1
+        out[column] = pd.Series(np.where(valid, hashed.view(np.int64), 0), index=records.index)
     return pd.DataFrame(out, index=records.index)
 
 

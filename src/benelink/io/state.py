@@ -47,7 +47,6 @@ REGISTRY_COLUMNS = [
 # registries written before the person keys, the identifier tokens, ``id_since``: still read
 _OLDER_COLUMNS = (REGISTRY_COLUMNS[:7], REGISTRY_COLUMNS[:5], REGISTRY_COLUMNS[:4])
 _FINGERPRINT = b"benelink.key_fingerprint"
-_INT64 = {pa.int64(): pd.Int64Dtype()}
 
 
 def registry_months(out_dir: Path) -> list[str]:
@@ -74,8 +73,7 @@ def registry_of(out_dir: Path, month: str) -> pd.DataFrame:
     """The registry file written by ``month``'s run."""
     path = registry_path(out_dir, month)
     try:
-        # person keys are 64-bit: as floats (pandas' default with nulls) they would not match
-        frame: pd.DataFrame = pq.read_table(path).to_pandas(types_mapper=_INT64.get)
+        frame: pd.DataFrame = pq.read_table(path).to_pandas()
     except (OSError, pa.ArrowException) as exc:
         raise damaged(path, exc, _FIX) from None
     columns = list(frame.columns)
@@ -86,12 +84,12 @@ def registry_of(out_dir: Path, month: str) -> pd.DataFrame:
 
 
 def with_carriers(frame: pd.DataFrame) -> pd.DataFrame:
-    """The registry with null identifier-token and person-key columns where it has none."""
+    """The registry with null identifier tokens and no person keys (0) where it has none."""
     nulls = pa.nulls(len(frame), pa.string())
     missing = [c for c in IDENTIFIER_TOKENS if c not in frame.columns]
     frame = frame.assign(**{c: arrow_series(nulls, frame.index) for c in missing})
     no_keys = [c for c in PERSON_KEYS if c not in frame.columns]
-    return frame.assign(**{c: pd.Series(pd.NA, index=frame.index, dtype="Int64") for c in no_keys})
+    return frame.assign(**{c: pd.Series(0, index=frame.index, dtype="int64") for c in no_keys})
 
 
 def registry_fingerprints(out_dir: Path) -> dict[str, str | None]:

@@ -311,11 +311,13 @@ def _named(
         if column not in identifiers.columns or column not in previous.columns:
             continue
         known = previous[[column, "beneficiary_id"]].dropna().drop_duplicates()
+        if column in PERSON_KEYS:
+            known = known[known[column] != 0]  # 0: no key
         ids_per_token = known.groupby(column)["beneficiary_id"].transform("size")
         named = known[ids_per_token == 1].set_index(column)["beneficiary_id"]
         values = identifiers[column]
         if column in PERSON_KEYS:
-            values = values.where(_in_one_cluster(values, number))
+            values = values.where(_in_one_cluster(values, number), 0)  # 0: no key, never known
         found = values.iloc[rows].map(named).astype(object)
         found.index = rows
         clash |= (carried.notna() & found.notna() & (carried != found)).to_numpy()
@@ -326,7 +328,8 @@ def _named(
 
 def _in_one_cluster(values: pd.Series, number: npt.NDArray[np.int64]) -> pd.Series:
     """Per record: its value is held, this month, by records of one cluster only."""
-    present = pd.DataFrame({"value": values.to_numpy(), "cluster": number}).dropna()
+    present = pd.DataFrame({"value": values.to_numpy(), "cluster": number})
+    present = present[present["value"] != 0]
     clusters = present.drop_duplicates().groupby("value")["cluster"].size()
     alone = clusters.index[clusters.to_numpy() == 1]
     return pd.Series(values.isin(alone).to_numpy(), index=values.index)

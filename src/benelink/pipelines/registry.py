@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -76,8 +77,8 @@ def updated_registry(
 def _identifier_columns(
     identifiers: pd.DataFrame | None, rows: pd.RangeIndex
 ) -> dict[str, pd.Series]:
-    """The identifier-token (Arrow-backed text) and person-key (Int64) columns of this
-    month's records, null where absent."""
+    """The identifier-token (Arrow-backed text, null where absent) and person-key (int64,
+    0 where absent) columns of this month's records."""
     out = {}
     for column in IDENTIFIER_TOKENS:
         if identifiers is None or column not in identifiers.columns:
@@ -86,9 +87,9 @@ def _identifier_columns(
             out[column] = arrow_series(arrow_array(identifiers[column]), rows)
     for column in PERSON_KEYS:
         if identifiers is None or column not in identifiers.columns:
-            out[column] = pd.Series(pd.NA, index=rows, dtype="Int64")
+            out[column] = pd.Series(0, index=rows, dtype=np.int64)
         else:
-            out[column] = pd.Series(identifiers[column].to_numpy(), index=rows, dtype="Int64")
+            out[column] = pd.Series(identifiers[column].to_numpy(dtype=np.int64), index=rows)
     return out
 
 

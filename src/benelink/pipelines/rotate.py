@@ -77,7 +77,7 @@ def rekey_registry(
     # person keys are made from names and birth dates, which the registry does not hold:
     # they cannot be re-keyed, and come back when each record is seen again
     rekeyed = rekeyed.assign(
-        **{c: pd.Series(pd.NA, index=rekeyed.index, dtype="Int64") for c in PERSON_KEYS}
+        **{c: pd.Series(0, index=rekeyed.index, dtype="int64") for c in PERSON_KEYS}
     )
     return rekeyed.sort_values("record_token", ignore_index=True), int(new_tokens.isna().sum())
 
