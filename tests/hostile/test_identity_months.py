@@ -13,9 +13,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from benelink.anonymize.person_keys import PERSON_KEYS
 from benelink.anonymize.tokens import record_token
-from benelink.io.state import IDENTIFIER_TOKENS
+from benelink.io.state import CODE_COLUMNS, IDENTIFIER_TOKENS
 from tests.helpers import SAMPLE, TEST_KEY, document, table_file
 from tests.hostile.harness import MONTH, Workspace, assert_clean_failure, assert_no_leak
 
@@ -143,7 +142,7 @@ def test_a_damaged_kept_model_is_refused_in_one_line(tmp_path: Path, october: Pa
 
 def test_a_registry_without_identifier_columns_is_still_read(tmp_path: Path, october: Path) -> None:
     ws = _workspace(tmp_path, october)
-    _rewrite_registry(ws, lambda f: f.drop(columns=[*IDENTIFIER_TOKENS, *PERSON_KEYS]))
+    _rewrite_registry(ws, lambda f: f.drop(columns=[*IDENTIFIER_TOKENS, *CODE_COLUMNS]))
     (ws.out / "state" / "model-2026-10.json").unlink()  # a state folder of an older release
     result = ws.run()
     assert result.exit_code == 0, result.output

@@ -8,6 +8,7 @@ import pandas as pd
 
 from benelink.anonymize.person_keys import PERSON_KEYS
 from benelink.io.state import (
+    CODE_COLUMNS,
     IDENTIFIER_TOKENS,
     REGISTRY_COLUMNS,
     read_registry,
@@ -146,7 +147,7 @@ def test_the_registry_keeps_identifier_tokens_and_reads_older_files(tmp_path) ->
     kept = second.registry.set_index("record_token")
     assert kept.loc["r2", UNHCR] == "u2" and kept.loc["r5", NATIONAL] == "n1"
     # a registry written before the identifier tokens and person keys (five columns) is read
-    older = first.registry.drop(columns=[*IDENTIFIER_TOKENS, *PERSON_KEYS])
+    older = first.registry.drop(columns=[*IDENTIFIER_TOKENS, *CODE_COLUMNS])
     import pyarrow as pa
     import pyarrow.parquet as pq
 

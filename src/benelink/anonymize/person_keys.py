@@ -24,13 +24,17 @@ record and code), so a million records cost well under a second.
 from __future__ import annotations
 
 import hmac
+from collections.abc import Sequence
 from typing import Final
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from benelink.anonymize.tokens import TOKEN_VERSION, digests
+from benelink.anonymize.tokens import TOKEN_VERSION, TOKENISED_FIELDS, digests
+from benelink.arrow_text import arrow_array, as_text
 from benelink.schemas.columns import NAME_PARTS
 
 PERSON_KEYS: Final[tuple[str, ...]] = tuple(f"person_key_{i}" for i in range(1, 5))
@@ -94,3 +98,54 @@ def _codes(values: pd.Series, key: bytes, field: str) -> npt.NDArray[np.uint64]:
     present = codes >= 0
     out[present] = table[codes[present]]
     return out
+
+
+RECORD_DIGEST: Final = "record_digest"
+_HEX: Final = np.zeros(256, dtype=np.uint8)  # hex digit -> its value (other bytes: 0)
+_HEX[np.frombuffer(b"0123456789abcdef", dtype=np.uint8)] = np.arange(16, dtype=np.uint8)
+
+
+def record_digests(
+    records: pd.DataFrame, key: bytes, columns: Sequence[str]
+) -> npt.NDArray[np.int64]:
+    """A keyed 64-bit digest of each record's ``columns``, to know it unchanged next month.
+
+    A pair of records that did not change keeps last month's decision
+    (``linkage.carry``); the registry keeps each record's digest to tell, over the
+    columns the comparisons read (``linkage.compare.COMPARED_COLUMNS``). An
+    identifier with a token column beside it (``phone`` and ``phone_token``…) is
+    taken by the token's first 64 bits (a token is keyed already), every other
+    column by a keyed code of its value; the row goes through SipHash under a key
+    derived from the secret key, so it cannot be recomputed from a guessed record.
+    Never 0, which means "unknown". Codes per distinct value and numpy over the
+    rows: hashing each row's text took seven seconds a million records.
+    """
+    n = len(records)
+    row = np.zeros((n, len(columns) + 1), dtype="<u8")
+    for i, column in enumerate(columns):
+        token = TOKENISED_FIELDS.get(column)
+        if token is not None and token in records.columns:
+            row[:, i] = _token_bits(records[token])
+        else:
+            row[:, i] = _codes(_column(records, column), key, f"record/{column}")
+    row[:, -1] = len(columns)
+    siphash_key = hmac.digest(key, f"{_LABEL}/record".encode(), "sha256")[:16].decode("latin-1")
+    packed = row.view(f"S{row.shape[1] * 8}").ravel().astype(object)
+    hashed = pd.util.hash_array(packed, encoding="latin-1", hash_key=siphash_key, categorize=False)
+    hashed[hashed == 0] = 1
+    return hashed.view(np.int64)
+
+
+def _token_bits(tokens: pd.Series) -> npt.NDArray[np.uint64]:
+    """The first 64 bits of each hex token; missing: 0."""
+    text = pc.utf8_rpad(pc.utf8_slice_codeunits(arrow_array(as_text(tokens)), 0, 16), 16, "0")
+    text = pc.fill_null(text, "0" * 16)
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[text.offset : text.offset + 2]
+    data = np.frombuffer(text.buffers()[2], dtype=np.uint8)[
+        offsets[0] : offsets[0] + 16 * len(text)
+    ]
+    nibbles = _HEX[data].reshape(-1, 8, 2)
+    packed = (nibbles[:, :, 0] << 4) | nibbles[:, :, 1]  # two hex digits, one byte
+    return np.ascontiguousarray(packed).view(">u8").ravel().astype(np.uint64)

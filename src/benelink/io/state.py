@@ -21,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from benelink.anonymize.person_keys import PERSON_KEYS
+from benelink.anonymize.person_keys import PERSON_KEYS, RECORD_DIGEST
 from benelink.anonymize.tokens import TOKENISED_FIELDS
 from benelink.arrow_text import arrow_series
 from benelink.io.layout import OutputLayout
@@ -41,11 +41,16 @@ REGISTRY_COLUMNS = [
     "id_since",  # the month the record's id was first published
     # the keyed tokens of the identifiers the record carried when last seen (may be null)
     *IDENTIFIER_TOKENS,
-    # keyed codes of its name and birth date when last seen (anonymize.person_keys; may be null)
+    # keyed codes of its name and birth date when last seen (anonymize.person_keys; 0: none)
     *PERSON_KEYS,
+    # a keyed digest of its compared columns when last seen: unchanged records keep their
+    # pairs' decisions (linkage.carry; 0: unknown)
+    RECORD_DIGEST,
 ]
+# the int64 columns, 0 where unknown
+CODE_COLUMNS = (*PERSON_KEYS, RECORD_DIGEST)
 # registries written before the person keys, the identifier tokens, ``id_since``: still read
-_OLDER_COLUMNS = (REGISTRY_COLUMNS[:7], REGISTRY_COLUMNS[:5], REGISTRY_COLUMNS[:4])
+_OLDER_COLUMNS = tuple(REGISTRY_COLUMNS[:k] for k in (11, 7, 5, 4))
 _FINGERPRINT = b"benelink.key_fingerprint"
 
 
@@ -88,7 +93,7 @@ def with_carriers(frame: pd.DataFrame) -> pd.DataFrame:
     nulls = pa.nulls(len(frame), pa.string())
     missing = [c for c in IDENTIFIER_TOKENS if c not in frame.columns]
     frame = frame.assign(**{c: arrow_series(nulls, frame.index) for c in missing})
-    no_keys = [c for c in PERSON_KEYS if c not in frame.columns]
+    no_keys = [c for c in CODE_COLUMNS if c not in frame.columns]
     return frame.assign(**{c: pd.Series(0, index=frame.index, dtype="int64") for c in no_keys})
 
 

@@ -50,6 +50,17 @@ EXACT_FIELDS: Final = (
 )
 # free-text fields compared by exact agreement and Jaro-Winkler, each with its own vocabulary
 TEXT_FIELDS: Final = ("locality",)
+# every column ``encode_records`` reads: a pair whose records hold the same values in these
+# has the same comparison vector
+COMPARED_COLUMNS: Final = (
+    *(f"{what}_{p}" for what in ("key", "name") for p in NAME_PARTS),
+    "birth_year",
+    "birth_month",
+    "birth_day",
+    "national_number",
+    *EXACT_FIELDS,
+    *TEXT_FIELDS,
+)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from benelink.config.model import LinkageSettings
 from benelink.linkage.block import CandidatePairs, pairs_within_groups
+from benelink.linkage.carry import CarriedPairs, carry_decisions
 from benelink.linkage.chunks import Scored
 from benelink.linkage.cluster import cluster_records, connected_components
 from benelink.linkage.compare import (
@@ -175,12 +176,15 @@ def finish_link(
     scored: Scored,
     *,
     source: Codes | None = None,
+    carried: CarriedPairs | None = None,
 ) -> LinkResult:
     """Everything after scoring: score the pairs inside small match components that
     blocking missed, lay reviewers' decisions over the model, cluster, and build the
     pairs frame. ``scored``: the kept pairs in pair order; ``blocking``: how many
     candidate pairs blocking gave, the block cap it used, what it skipped; ``source``:
-    with a link-only task, each record's source (filled pairs join two sources)."""
+    with a link-only task, each record's source (filled pairs join two sources);
+    ``carried``: last month's pairs among unchanged records, which keep their
+    probability (``linkage.carry``)."""
     n = len(arr)
     left, right, levels, weight, probability = scored
     extra_left, extra_right = across(
@@ -196,9 +200,21 @@ def finish_link(
         weight = np.concatenate([weight, extra_weight])
         probability = np.concatenate([probability, extra_probability])
 
+    left, right, levels, weight, probability, last_month = carry_decisions(
+        carried,
+        n,
+        lambda a, b: score_pairs(arr, a, b, model, tf),
+        settings.review_threshold,
+        left,
+        right,
+        levels,
+        weight,
+        probability,
+    )
     left, right, levels, weight, probability, reviewed = _apply_decisions(
         decisions, arr, model, tf, left, right, levels, weight, probability
     )
+    last_month = np.concatenate([last_month, np.zeros(len(left) - len(last_month), dtype=bool)])
     clustering = cluster_records(
         n,
         left,
@@ -220,7 +236,9 @@ def finish_link(
             "match_weight": weight[kept],
             **{f"level_{c.name}": levels[kept, i] for i, c in enumerate(comparisons)},
             "decision": _decisions(probability[kept], settings),
-            "decided_by": np.where(reviewed[kept] != 0, "reviewed", "auto").astype(object),
+            "decided_by": np.select(
+                [reviewed[kept] != 0, last_month[kept]], ["reviewed", "last_month"], "auto"
+            ).astype(object),
         }
     )
     pairs = pairs.sort_values(["left", "right"], kind="stable").reset_index(drop=True)

@@ -35,6 +35,7 @@ from benelink.linkage.block import (
     BlockingRule,
 )
 from benelink.linkage.block import candidate_pairs as block_candidates
+from benelink.linkage.carry import CarriedPairs
 from benelink.linkage.chunks import (
     PARTITION_PAIRS,
     collect_kept,
@@ -77,6 +78,7 @@ def link_records(
     threads: int = 0,
     engine: LinkEngine | None = None,
     kept: KeptModel | None = None,
+    carried: CarriedPairs | None = None,
 ) -> LinkResult:
     """Link and de-duplicate standardised records (positions 0..n-1) into beneficiaries.
 
@@ -96,7 +98,9 @@ def link_records(
     whatever the engine. The result does not depend on the engine, the chunk size
     or the threads. ``kept`` is the model earlier months kept: it is used instead of this
     month's fit unless ``settings.refit_model`` or this fit drifted beyond the settings'
-    bound (the result's ``model_choice`` says which, and why).
+    bound (the result's ``model_choice`` says which, and why). ``carried``: last month's
+    pairs among the records that did not change, which keep their probability
+    (``linkage.carry``).
     """
     n = len(records)
     comps = tuple(comparisons)
@@ -153,7 +157,16 @@ def link_records(
         )
     # the compared chunks are released: clustering runs beside the kept pairs only
     result = finish_link(
-        arr, settings, comps, decisions, model, tf, blocking, scored, source=source
+        arr,
+        settings,
+        comps,
+        decisions,
+        model,
+        tf,
+        blocking,
+        scored,
+        source=source,
+        carried=carried,
     )
     return dataclasses.replace(result, model_choice=choice)
 

@@ -14,11 +14,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from benelink.anonymize.person_keys import person_keys
+from benelink.anonymize.person_keys import RECORD_DIGEST, person_keys, record_digests
 from benelink.config.model import LinkageSettings
 from benelink.io.state import IDENTIFIER_TOKENS
+from benelink.linkage.carry import CarriedPairs
+from benelink.linkage.compare import COMPARED_COLUMNS
 from benelink.linkage.kept import KeptModel
 from benelink.linkage.link import LinkResult, PairProgress
 from benelink.linkage.similarity import RecordForm
@@ -27,7 +30,7 @@ from benelink.pipelines.outputs import output_fields
 from benelink.pipelines.review import decisions_by_position, review_readings
 
 # the engine's link function: records, settings, decisions (as positions), form, progress,
-# and the model earlier months kept
+# the model earlier months kept, and last month's pairs among unchanged records
 Linker = Callable[
     [
         pd.DataFrame,
@@ -36,9 +39,21 @@ Linker = Callable[
         RecordForm,
         PairProgress,
         KeptModel | None,
+        CarriedPairs | None,
     ],
     LinkResult,
 ]
+
+
+@dataclass(frozen=True)
+class LastMonth:
+    """What the link stage needs of last month to keep unchanged pairs' decisions: the
+    registry (each record's digest and last month seen), last month's links
+    (``left_token``, ``right_token``, ``probability``) and that month."""
+
+    registry: pd.DataFrame
+    links: pd.DataFrame
+    month: str
 
 
 @dataclass(frozen=True)
@@ -54,12 +69,13 @@ class LinkedMonth:
     review_readings: pd.DataFrame
     form: RecordForm
     # each record's keyed codes of its name and birth date (anonymize.person_keys), by
-    # which the identity registry knows a re-registered person again
+    # which the identity registry knows a re-registered person again, and the digest of
+    # its compared columns (``record_digest``), by which next month knows it unchanged
     person_keys: pd.DataFrame | None = None
 
     def carriers(self) -> pd.DataFrame:
-        """Per record, what carries an id to a record the registry does not know: its
-        identifier tokens and its person keys."""
+        """Per record, what the registry keeps beside its id: its identifier tokens, its
+        person keys and its record digest."""
         tokens = self.records.reindex(columns=list(IDENTIFIER_TOKENS)).reset_index(drop=True)
         if self.person_keys is None:
             return tokens
@@ -91,9 +107,12 @@ def link_month(
     linker: Linker,
     progress: PairProgress,
     kept: KeptModel | None = None,
+    last_month: LastMonth | None = None,
 ) -> LinkedMonth:
     """Link the month's pseudonymised clear records with the encoded sources' records,
-    with the model earlier months ``kept`` unless it is to be fitted again."""
+    with the model earlier months ``kept`` unless it is to be fitted again; pairs of
+    records unchanged since ``last_month`` keep its probabilities (None: a first month,
+    or a refit asked for, which judges every pair again)."""
     link_frame, clear = records, records
     form: RecordForm = "clear"
     if encoded:
@@ -102,14 +121,48 @@ def link_month(
         # encoded records have no raw fields to review: their rows hold the source only
         extra = pd.DataFrame({"source": records["source"].iloc[len(review_fields) :].to_numpy()})
         review_fields = pd.concat([review_fields, extra], ignore_index=True)
+    tokens = records["record_token"]
+    digests = record_digests(link_frame, key, COMPARED_COLUMNS)
+    carried = carried_pairs(tokens, digests, last_month) if last_month is not None else None
     result = linker(
         link_frame,
         settings,
-        decisions_by_position(decisions, records["record_token"]),
+        decisions_by_position(decisions, tokens),
         form,
         progress,
         kept,
+        carried,
     )
     readings = review_readings(clear, result.pairs)  # the queued records' only
-    keys = person_keys(link_frame, key).reset_index(drop=True)
+    keys = person_keys(link_frame, key).reset_index(drop=True).assign(**{RECORD_DIGEST: digests})
     return LinkedMonth(output_fields(records), review_fields, result, readings, form, keys)
+
+
+def carried_pairs(tokens: pd.Series, digests: np.ndarray, last: LastMonth) -> CarriedPairs:
+    """Last month's links among this month's records that did not change, by position.
+
+    A record is unchanged when the registry saw it last month with the same
+    digest of its compared columns; a token twice in the month is not (which copy
+    was last month's cannot be told).
+    """
+    text = tokens.astype(str).to_numpy()
+    registry = last.registry
+    seen = registry[registry["last_seen_month"].astype(str) == last.month]
+    if seen.empty:
+        return CarriedPairs.none(len(text))
+    at = pd.Index(seen["record_token"].astype(str)).get_indexer(pd.Index(text))  # -1: not then
+    digest_then = seen[RECORD_DIGEST].to_numpy(dtype=np.int64)  # int64 throughout: a
+    same = (at >= 0) & (digest_then[np.maximum(at, 0)] == digests)  # float loses bits
+    once = ~pd.Series(text).duplicated(keep=False).to_numpy()
+    unchanged = same & once & (digests != 0)
+    position = pd.Series(np.arange(len(text)), index=text)[unchanged]
+    links = last.links
+    left = links["left_token"].astype(str).map(position)
+    right = links["right_token"].astype(str).map(position)
+    both = (left.notna() & right.notna()).to_numpy()
+    return CarriedPairs(
+        unchanged,
+        left[both].to_numpy(dtype=np.int64),
+        right[both].to_numpy(dtype=np.int64),
+        links["probability"].to_numpy(dtype=np.float64)[both],
+    )

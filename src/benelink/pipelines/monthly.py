@@ -28,12 +28,13 @@ from benelink.io.lock import run_lock
 from benelink.io.month import write_month
 from benelink.io.snapshot import migrate_layout, write_rejects
 from benelink.io.staging import cannot_write, check_output_folder
+from benelink.linkage.carry import CarriedPairs
 from benelink.linkage.kept import KeptModel
 from benelink.linkage.link import LinkResult, PairProgress, link_records
 from benelink.linkage.similarity import RecordForm
-from benelink.pipelines.linking import Linker, link_month
+from benelink.pipelines.linking import LastMonth, Linker, link_month
 from benelink.pipelines.order import check_order
-from benelink.pipelines.past import read_past
+from benelink.pipelines.past import Past, read_past
 from benelink.pipelines.persist import carry_ids
 from benelink.pipelines.publish import publish_month
 from benelink.pipelines.render import officer_pages, render_report
@@ -87,6 +88,7 @@ def run_month(
         form: RecordForm,
         progress: PairProgress,
         kept: KeptModel | None,
+        carried: CarriedPairs | None,
     ) -> LinkResult:
         return _link(
             records,
@@ -95,6 +97,7 @@ def run_month(
             form,
             progress,
             kept,
+            carried,
             engine=engine,
             spark_master=spark_master,
             threads=cfg.run.threads,
@@ -162,6 +165,7 @@ def _run(
             linker,
             st,
             past.model,
+            _last_month(past, cfg.linkage),
         )
         by_source = standard.by_source
         del records, standard  # names, id numbers and phones leave memory here
@@ -226,6 +230,15 @@ def _run(
     return MonthResult(month, written, outputs.report, outputs.manifest)
 
 
+def _last_month(past: Past, settings: LinkageSettings) -> LastMonth | None:
+    """Last month, for the pairs that keep its decisions; None in a first month, or when
+    a refit is asked for (every pair is then judged by the new model)."""
+    if settings.refit_model or past.registry is None or past.last_links is None:
+        return None
+    assert past.previous_month is not None  # a snapshot's links were read
+    return LastMonth(past.registry, past.last_links, past.previous_month)
+
+
 def _link(
     records: pd.DataFrame,
     settings: LinkageSettings,
@@ -233,6 +246,7 @@ def _link(
     form: RecordForm,
     progress: PairProgress,
     kept: KeptModel | None,
+    carried: CarriedPairs | None,
     *,
     engine: Engine,
     spark_master: str,
@@ -249,6 +263,7 @@ def _link(
         progress=progress,
         threads=threads,
         kept=kept,
+        carried=carried,
     )
     if engine == "local":
         return link()

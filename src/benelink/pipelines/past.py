@@ -36,6 +36,8 @@ from benelink.pipelines.flows import FLOW_COLUMNS
 from benelink.pipelines.registry import updated_registry
 from benelink.schemas.review import TypedReview
 
+LAST_LINKS = ["left_token", "right_token", "probability"]
+
 
 @dataclass(frozen=True)
 class Past:
@@ -54,6 +56,9 @@ class Past:
     model: KeptModel | None = None  # the link model the latest earlier month used
     # the previous snapshot's people, as flows read them (``pipelines.flows.FLOW_COLUMNS``)
     last_people: pd.DataFrame | None = None
+    # the previous snapshot's links (``LAST_LINKS``): unchanged pairs keep their probability
+    last_links: pd.DataFrame | None = None
+    previous_month: str | None = None  # the month of ``previous``
 
 
 def read_past(out_dir: Path, month: str, fingerprint: str) -> Past:
@@ -91,6 +96,8 @@ def read_past(out_dir: Path, month: str, fingerprint: str) -> Past:
         previous_report=previous_report,
         model=_kept_model(out_dir, month),
         last_people=people,
+        last_links=snapshot.read_table(previous, "links", LAST_LINKS) if previous else None,
+        previous_month=earlier[-1] if earlier else None,
     )
 
 

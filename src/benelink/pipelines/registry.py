@@ -18,9 +18,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from benelink.anonymize.person_keys import PERSON_KEYS
 from benelink.arrow_text import arrow_array, arrow_series, as_text, sort_order
-from benelink.io.state import IDENTIFIER_TOKENS, REGISTRY_COLUMNS, with_carriers
+from benelink.io.state import CODE_COLUMNS, IDENTIFIER_TOKENS, REGISTRY_COLUMNS, with_carriers
 
 
 def updated_registry(
@@ -38,8 +37,8 @@ def updated_registry(
     ``month``); ``merges`` the (absorbed id, surviving id) pairs of the month: a
     record absent this month keeps its old id, unless its person was merged into
     another, and then it follows them. ``identifiers`` holds, per record, the keyed
-    tokens of ``IDENTIFIER_TOKENS`` it carries and its ``PERSON_KEYS`` (a missing column
-    or value: null).
+    tokens of ``IDENTIFIER_TOKENS`` it carries (missing: null), its person keys and its
+    record digest (``CODE_COLUMNS``; missing: 0).
     """
     rows = pd.RangeIndex(len(record_tokens))
     current = pd.DataFrame(  # Arrow-backed: a million tokens as Python strings took seconds
@@ -85,7 +84,7 @@ def _identifier_columns(
             out[column] = arrow_series(pa.nulls(len(rows), pa.string()), rows)
         else:
             out[column] = arrow_series(arrow_array(identifiers[column]), rows)
-    for column in PERSON_KEYS:
+    for column in CODE_COLUMNS:
         if identifiers is None or column not in identifiers.columns:
             out[column] = pd.Series(0, index=rows, dtype=np.int64)
         else:

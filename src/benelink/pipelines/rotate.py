@@ -22,7 +22,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 from benelink.anonymize.keys import key_fingerprint
-from benelink.anonymize.person_keys import PERSON_KEYS
 from benelink.anonymize.tokens import TOKENISED_FIELDS, record_tokens, token_series
 from benelink.config.model import BenelinkConfig
 from benelink.errors import KeyError_, UsageError
@@ -74,10 +73,10 @@ def rekey_registry(
             dtype="string",
         )
         rekeyed = rekeyed.assign(**{column: rekeyed[column].map(translated).astype("string")})
-    # person keys are made from names and birth dates, which the registry does not hold:
-    # they cannot be re-keyed, and come back when each record is seen again
+    # person keys and record digests are made from names, dates, numbers the registry does
+    # not hold: they cannot be re-keyed, and come back when each record is seen again
     rekeyed = rekeyed.assign(
-        **{c: pd.Series(0, index=rekeyed.index, dtype="int64") for c in PERSON_KEYS}
+        **{c: pd.Series(0, index=rekeyed.index, dtype="int64") for c in state.CODE_COLUMNS}
     )
     return rekeyed.sort_values("record_token", ignore_index=True), int(new_tokens.isna().sum())
 

@@ -213,9 +213,10 @@ class Links(pa.DataFrameModel):
         one_of=PAIR_DECISIONS,
     )
     decided_by: Series[ArrowText] = text(
-        "auto (model) or reviewed (a reviewer's decision).",
+        "auto (this month's model), last_month (neither record changed: the pair keeps "
+        "last month's probability) or reviewed (a reviewer's decision).",
         nullable=False,
-        one_of=("auto", "reviewed"),
+        one_of=("auto", "last_month", "reviewed"),
     )
 
     @pa.dataframe_check(name="smaller_token_left")
