@@ -115,13 +115,17 @@ def cluster_flips(before: pd.Series, after: pd.Series) -> int:
 
 
 def link_flips(before: pd.DataFrame, after: pd.DataFrame, unchanged: set[str]) -> int:
-    """Scored pairs of two unchanged records whose decision changed (absent = below review)."""
+    """Scored pairs of two unchanged records whose decision changed (absent = below review).
+
+    The scored decision: a match that clustering kept apart counts as a match (whether
+    it is kept apart depends on other records; ``cluster_flips`` counts the people)."""
 
     def keyed(links: pd.DataFrame) -> pd.Series:
         mine = links[links["left_token"].isin(unchanged) & links["right_token"].isin(unchanged)]
         lo = np.minimum(mine["left_token"].astype(str), mine["right_token"].astype(str))
         hi = np.maximum(mine["left_token"].astype(str), mine["right_token"].astype(str))
-        return pd.Series(mine["decision"].astype(str).to_numpy(), index=lo + "|" + hi)
+        scored = mine["decision"].astype(str).replace({"match_kept_apart": "match"})
+        return pd.Series(scored.to_numpy(), index=lo + "|" + hi)
 
     b, a = keyed(before), keyed(after)
     b, a = b[~b.index.duplicated()], a[~a.index.duplicated()]

@@ -85,6 +85,9 @@ def test_a_scored_pair_whose_decision_changed_flips() -> None:
     )
     # a-b kept (either order); c-d fell below review; a-x and e-f involve changed records
     assert mm.link_flips(before, after, {"a", "b", "c", "d", "e"}) == 1
+    # a match clustering kept apart is still a match: its people are the cluster flips'
+    apart = after.assign(decision=["match_kept_apart", "match"])
+    assert mm.link_flips(before, apart, {"a", "b", "c", "d", "e"}) == 1
 
 
 def test_unchanged_rows_are_identical_cell_for_cell_and_listed_once() -> None:

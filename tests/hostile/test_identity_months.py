@@ -171,6 +171,40 @@ def test_the_model_is_refitted_when_the_data_drifted(tmp_path: Path, october: Pa
     assert model["status"] == "refitted" and model["reason"].startswith("drift:")
 
 
+def test_unchanged_pairs_keep_their_decisions_when_the_model_is_refitted(
+    tmp_path: Path, october: Path
+) -> None:
+    ws = _workspace(tmp_path, october)
+    ws.edit_config(lambda t: t.replace("[linkage]", "[linkage]\ndrift_max_change = 0.000001", 1))
+    result = ws.run()
+    assert result.exit_code == 0, result.output
+    assert _report(ws)["linkage"]["model"]["status"] == "refitted"
+    before, now = (
+        pq.read_table(ws.out / "state" / f"identities-{m}.parquet").to_pandas()
+        for m in ("2026-10", MONTH)
+    )
+    both = before.merge(now, on="record_token", suffixes=("_then", "_now"))
+    same = both.loc[
+        (both["record_digest_then"] == both["record_digest_now"])
+        & (both["last_seen_month_now"] == MONTH),
+        "record_token",
+    ]
+    assert len(same) > 100  # most records did not change
+
+    def among_unchanged(month: str) -> pd.DataFrame:
+        links = pd.read_parquet(table_file(ws.out, month, "links"))
+        inside = links["left_token"].isin(same) & links["right_token"].isin(same)
+        return links[inside].set_index(["left_token", "right_token"]).sort_index()
+
+    then, kept = among_unchanged("2026-10"), among_unchanged(MONTH)
+    assert then.index.equals(kept.index)  # none linked anew, none unlinked
+    assert (then["probability"] == kept["probability"]).all()
+    # the scored decision; whether clustering kept a match apart depends on other records
+    scored = {"match_kept_apart": "match"}
+    assert (then["decision"].replace(scored) == kept["decision"].replace(scored)).all()
+    assert (kept["decided_by"] == "last_month").any()  # the refit would have moved them
+
+
 def test_the_kept_model_is_used_and_written_to_the_state(tmp_path: Path, october: Path) -> None:
     ws = _workspace(tmp_path, october)
     result = ws.run()

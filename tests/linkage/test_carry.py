@@ -1,0 +1,84 @@
+"""Unchanged pairs keep last month's decisions (linkage.carry, pipelines.linking)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from benelink.linkage.carry import CarriedPairs, carry_decisions
+from benelink.pipelines.linking import LastMonth, carried_pairs
+
+REVIEW = 0.5
+
+
+def _score(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    n = len(left)
+    return np.zeros((n, 2), dtype=np.int8), np.full(n, 3.0), np.full(n, 0.2)
+
+
+def test_unchanged_pairs_keep_last_months_probability_and_the_rest_this_months() -> None:
+    # records 0-3 unchanged, 4 changed; last month linked (0,1) at 0.95 and (2,3) at 0.6
+    carried = CarriedPairs(
+        np.array([True, True, True, True, False]),
+        np.array([0, 2]),
+        np.array([1, 3]),
+        np.array([0.95, 0.6]),
+    )
+    left, right = np.array([0, 0, 1]), np.array([1, 2, 4])  # (2,3) fell below the floor
+    levels = np.ones((3, 2), dtype=np.int8)
+    probability = np.array([0.7, 0.93, 0.99])  # a refitted model's view
+    out = carry_decisions(carried, 5, _score, REVIEW, left, right, levels, np.zeros(3), probability)
+    l_, r_, lv, _, p, last_month = out
+    rows = zip(l_, r_, p, last_month, strict=True)
+    got = {(int(a), int(b)): (float(x), bool(k)) for a, b, x, k in rows}
+    assert got[(0, 1)] == (0.95, True)  # last month's probability
+    assert got[(0, 2)][0] < REVIEW and got[(0, 2)][1]  # was not linked: stays below review
+    assert got[(1, 4)] == (0.99, False)  # a changed record: this month's model
+    assert got[(2, 3)] == (0.6, True)  # scored again and given last month's probability
+    assert len(lv) == 4
+
+
+def test_nothing_carried_changes_nothing() -> None:
+    probability = np.array([0.7])
+    out = carry_decisions(
+        CarriedPairs.none(2), 2, _score, REVIEW, np.array([0]), np.array([1]),
+        np.ones((1, 2), dtype=np.int8), np.zeros(1), probability,
+    )  # fmt: skip
+    assert out[4].tolist() == [0.7] and not out[5].any()
+
+
+def test_a_record_is_unchanged_only_with_last_months_digest() -> None:
+    registry = pd.DataFrame(
+        {
+            "record_token": ["a", "b", "c", "d"],
+            "last_seen_month": ["2026-10", "2026-10", "2026-10", "2026-09"],
+            "record_digest": np.array([11, 22, 33, 44], dtype=np.int64),
+        }
+    )
+    links = pd.DataFrame(
+        {"left_token": ["a", "a"], "right_token": ["b", "c"], "probability": [0.97, 0.55]}
+    )
+    tokens = pd.Series(["c", "a", "b", "d", "e"])
+    digests = np.array([39, 11, 22, 44, 55], dtype=np.int64)  # c changed; d not seen last month
+    carried = carried_pairs(tokens, digests, LastMonth(registry, links, "2026-10"))
+    assert carried.unchanged.tolist() == [False, True, True, False, False]
+    assert (carried.left.tolist(), carried.right.tolist()) == ([1], [2])
+    assert carried.probability.tolist() == [0.97]
+
+
+def test_digests_are_compared_on_all_64_bits() -> None:
+    big = -4614016627719915839
+    registry = pd.DataFrame(
+        {
+            "record_token": ["a", "b"],
+            "last_seen_month": ["2026-10", "2026-10"],
+            "record_digest": np.array([big, 7], dtype=np.int64),
+        }
+    )
+    links = pd.DataFrame({"left_token": ["a"], "right_token": ["b"], "probability": [0.97]})
+    carried = carried_pairs(
+        pd.Series(["a", "b", "x"]),
+        np.array([big + 1, 7, 1], dtype=np.int64),
+        LastMonth(registry, links, "2026-10"),
+    )
+    assert carried.unchanged.tolist() == [False, True, False]
