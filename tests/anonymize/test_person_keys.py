@@ -25,7 +25,7 @@ def _shared(keys: pd.DataFrame, a: int, b: int) -> int:
     return int(sum(keys.at[a, c] == keys.at[b, c] != 0 for c in PERSON_KEYS))
 
 
-def test_a_name_re_typed_in_one_part_still_shares_three_keys() -> None:
+def test_a_name_re_typed_in_one_part_still_shares_keys() -> None:
     keys = person_keys(
         _records(
             ("ALA", "MHMD", "ALY", "ZBN"),
@@ -37,8 +37,23 @@ def test_a_name_re_typed_in_one_part_still_shares_three_keys() -> None:
         KEY,
     )
     assert (keys != 0).all().all()
-    assert _shared(keys, 0, 1) == 1  # only the key that leaves the grandfather out
-    assert _shared(keys, 0, 2) == 0 and _shared(keys, 0, 3) == 0  # another birth date
+    # the key that leaves the grandfather out, and the one of three names and the year
+    assert _shared(keys, 0, 1) == 2
+    assert _shared(keys, 0, 2) == 1  # day and month swapped: the year's key only
+    assert _shared(keys, 0, 3) == 0  # another year
+
+
+def test_a_year_alone_meets_the_full_date_of_the_same_name() -> None:
+    keys = person_keys(
+        _records(
+            ("MRN", "HSIN", None, "HMS"),  # UNHCR: no grandfather, the year only
+            ("MRN", "HSIN", "YSF", "HMS"),
+            birth=[(2007, None, None), (2007, 4, 9)],
+        ),
+        KEY,
+    )
+    assert keys.at[0, "person_key_5"] == keys.at[1, "person_key_5"] != 0
+    assert _shared(keys, 0, 1) == 1
 
 
 def test_brothers_share_no_key() -> None:
@@ -65,7 +80,7 @@ def test_too_little_to_name_a_person_gives_no_key() -> None:
         KEY,
     )
     assert (keys.loc[0] == 0).all() and (keys.loc[1] == 0).all()
-    assert (keys.loc[2] != 0).tolist() == [False, True, True, False]
+    assert (keys.loc[2] != 0).tolist() == [False, True, True, False, False]
 
 
 def test_keys_depend_on_the_secret_key() -> None:

@@ -197,15 +197,20 @@ def _keys(*rows: list[int | None]) -> pd.DataFrame:
         {c: pd.Series([None] * len(rows), dtype="string") for c in IDENTIFIER_TOKENS}
     )
     for i, column in enumerate(PERSON_KEYS):
-        frame[column] = pd.Series([r[i] or 0 for r in rows], dtype="int64")  # 0: no key
+        frame[column] = pd.Series([_at(r, i) for r in rows], dtype="int64")  # 0: no key
     return frame
 
 
 def _previous_keys(*rows: list[int | None]) -> pd.DataFrame:
     frame = _previous()
     for i, column in enumerate(PERSON_KEYS):
-        frame[column] = pd.Series([r[i] or 0 for r in rows], dtype="int64")
+        frame[column] = pd.Series([_at(r, i) for r in rows], dtype="int64")
     return frame
+
+
+def _at(keys: list[int | None], i: int) -> int:
+    """The i-th key given (0: none, and keys not given)."""
+    return (keys[i] if i < len(keys) else None) or 0
 
 
 def test_a_new_record_sharing_a_person_key_with_an_absent_person_keeps_their_id() -> None:
@@ -260,7 +265,7 @@ def test_the_registry_keeps_each_records_person_keys(tmp_path) -> None:  # type:
     registry = read_registry(tmp_path, "2026-10")
     assert registry is not None
     by_token = registry.set_index("record_token")
-    assert by_token.loc["r1", list(PERSON_KEYS)].tolist() == [1, big, 3, 4]
+    assert by_token.loc["r1", list(PERSON_KEYS)].tolist() == [1, big, 3, 4, 0]
     assert by_token.loc["r2", "person_key_2"] == 0
     second = carry_ids(
         _s("r5"), np.array([0]), registry, frozenset(first.ids.distinct.to_pylist()), KEY,

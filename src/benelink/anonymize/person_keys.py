@@ -4,14 +4,18 @@ A partner re-registers people under a new record id; a UNHCR re-registration
 brings a new individual id, and most job seekers carry no national number. Such
 a person's new record shares no token with their old one, yet their name and
 birth date are the same (or one name re-typed). The identity registry keeps,
-beside each record, four keyed codes of those fields — never the fields — so a
-month's new record can be known as last month's person (``pipelines.persist``).
+beside each record, five keyed codes of those fields — never the fields — so a
+month's new record can be known as an earlier month's person, in its own source
+or another (``pipelines.persist``).
 
-Each code covers the cross-script keys of the four name parts *but one*
+Four codes cover the cross-script keys of the four name parts *but one*
 (first, father, grandfather, family), and the birth date: a record whose name
-was re-typed in one part still shares three codes with its earlier self. A code
-names a person only when it carries enough: a birth year, and three name parts
-or two with the full date of birth; otherwise it is 0 (no key).
+was re-typed in one part still shares three codes with its earlier self, and a
+UNHCR record (no grandfather's name) shares one with the same person's NAF or
+job-seeker record. The fifth covers the first, father's and family name with the
+birth year alone, for a source that gives only the year where another gives the
+date. A code names a person only when it carries enough: a birth year, and three
+name parts or two with the full date of birth; otherwise it is 0 (no key).
 
 Codes are SipHash-2-4 (a keyed pseudo-random function, 64 bits) under a key
 derived from the run's secret key, over the HMAC codes of each part: without
@@ -37,13 +41,13 @@ from benelink.anonymize.tokens import TOKEN_VERSION, TOKENISED_FIELDS, digests
 from benelink.arrow_text import arrow_array, as_text
 from benelink.schemas.columns import NAME_PARTS
 
-PERSON_KEYS: Final[tuple[str, ...]] = tuple(f"person_key_{i}" for i in range(1, 5))
+PERSON_KEYS: Final[tuple[str, ...]] = tuple(f"person_key_{i}" for i in range(1, 6))
 _LABEL: Final = f"benelink/{TOKEN_VERSION}/person-key"
 _BIRTH: Final = ("birth_year", "birth_month", "birth_day")
 
 
 def person_keys(records: pd.DataFrame, key: bytes) -> pd.DataFrame:
-    """The four person keys of each record (``PERSON_KEYS``, int64; 0: no key), in its order.
+    """The five person keys of each record (``PERSON_KEYS``, int64; 0: no key), in its order.
 
     ``records`` are standardised records (``key_<part>``, ``birth_year``,
     ``birth_month``, ``birth_day``); a missing column counts as missing values.
@@ -62,12 +66,18 @@ def person_keys(records: pd.DataFrame, key: bytes) -> pd.DataFrame:
     row = np.zeros((n, len(NAME_PARTS) + 3), dtype="<u8")  # three parts, the date, which
     row[:, 3], row[:, 4], row[:, 5] = year, month, day
     out: dict[str, pd.Series] = {}
-    for left_out, column in enumerate(PERSON_KEYS):
-        kept = [i for i in range(len(NAME_PARTS)) if i != left_out]
+    for which, column in enumerate(PERSON_KEYS):
+        if which < len(NAME_PARTS):  # one name part left out, the date as given
+            kept = [i for i in range(len(NAME_PARTS)) if i != which]
+            n_named = named[:, kept].sum(axis=1)
+            valid = (year != 0) & ((n_named >= 3) | ((n_named >= 2) & full_date))
+            row[:, 4], row[:, 5] = month, day
+        else:  # first, father and family name with the birth year alone
+            kept = [NAME_PARTS.index(p) for p in ("first", "father", "family")]
+            valid = (year != 0) & named[:, kept].all(axis=1)
+            row[:, 4], row[:, 5] = 0, 0
         row[:, :3] = parts[:, kept]
-        row[:, 6] = left_out
-        n_named = named[:, kept].sum(axis=1)
-        valid = (year != 0) & ((n_named >= 3) | ((n_named >= 2) & full_date))
+        row[:, 6] = which
         # fixed-width bytes per row (numpy drops trailing NULs: still one string per row)
         packed = row.view(f"S{row.shape[1] * 8}").ravel().astype(object)
         hashed = pd.util.hash_array(
