@@ -155,6 +155,7 @@ def make_records(people: pd.DataFrame, seed: int, typo_rate: float = 0.06) -> pd
             }
             for part, key in keys.items():
                 row[f"key_{part}"] = key
+                row[f"skeleton_{part}"] = None  # the simulator's keys are no real names
                 row[f"name_{part}"] = None if key is None else _spell(rng, key, arabic)
             rows.append(row)
     frame = pd.DataFrame(rows)

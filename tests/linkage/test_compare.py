@@ -145,3 +145,20 @@ def test_household_fields_count_again_when_an_id_number_agrees() -> None:
     for column in ("family_name", "locality", "phone"):
         assert levels[column].tolist() == [-1, levels[column][1], levels[column][2]]
         assert levels[column][1] > 0 and levels[column][2] > 0
+
+
+def test_one_latin_spelling_read_as_another_arabic_name_meets_on_the_skeleton() -> None:
+    """Latin Alaa is علاء to the lexicon; the Arabic record wrote آلاء: keys differ, the
+    consonant skeletons do not, so the first names are near (low) and the household fields
+    still count. Two names whose skeletons differ too stay a disagreement."""
+    shared = {"key_father": "EMR", "key_family": "EMR", "phone": "+962790000001"}
+    rows = [
+        {**shared, "key_first": "AL", "name_first": "الا", "skeleton_first": "AL"},
+        {**shared, "key_first": "ELA", "name_first": "ala", "skeleton_first": "AL"},
+        {**shared, "key_first": "AL", "name_first": "الا", "skeleton_first": "AL"},
+        {**shared, "key_first": "SMR", "name_first": "samir", "skeleton_first": "SMR"},
+    ]
+    levels = _levels(rows)
+    assert levels["first_name"].tolist() == [1, 0]
+    assert levels.loc[0, ["father_name", "family_name", "phone"]].tolist() == [4, 4, 1]
+    assert levels.loc[1, ["father_name", "family_name", "phone"]].tolist() == [-1, -1, -1]

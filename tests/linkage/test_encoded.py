@@ -128,7 +128,8 @@ def test_ids_compare_by_token_and_dates_by_codes() -> None:
 
 def test_the_encoded_form_labels_its_near_levels_by_dice() -> None:
     labels = {c.name: c.labels("encoded") for c in COMPARISONS}
-    assert labels["first_name"][3] == "dice>=0.75" and labels["first_name"][1] == "dice>=0.5"
+    assert labels["first_name"][3] == "dice>=0.75"
+    assert labels["first_name"][1] == "dice>=0.5 or same consonant skeleton"
     assert labels["first_name"][2] == "first/family swapped"
     clear = {c.name: c.labels("clear") for c in COMPARISONS}
     assert clear["first_name"][3] == "jaro_winkler>=0.92"

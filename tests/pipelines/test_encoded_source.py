@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 import benelink.cli.encode  # noqa: F401  (registers the command until cli/__init__ does)
-from benelink.anonymize.encode import ENCODED_COLUMNS
+from benelink.anonymize.encode import ENCODED_COLUMNS, SKELETON_COLUMNS
 from benelink.anonymize.keys import key_fingerprint, parse_key
 from benelink.anonymize.tokens import pseudonymize
 from benelink.cli import app
@@ -71,7 +71,7 @@ def test_encoded_file_schema_version_and_fingerprint(encoded_naf: tuple[Path, Pa
     schema = pq.read_schema(path)
     assert tuple(schema.names) == ENCODED_COLUMNS
     meta = json.loads(schema.metadata[METADATA_KEY])
-    assert meta["encoding_version"] == 1
+    assert meta["encoding_version"] == 2
     assert meta["key_fingerprint"] == key_fingerprint(KEY)
     assert (meta["source"], meta["kind"], meta["month"]) == ("naf", "naf", MONTH)
     assert all(f.metadata and f.metadata.get(b"description") for f in schema)
@@ -232,3 +232,17 @@ def test_damaged_encoding_metadata_is_an_unreadable_file(tmp_path: Path) -> None
         pq.write_table(table, tmp_path / "naf.encoded.parquet")
         with pytest.raises(UnreadableFileError, match="not a benelink encoded file"):
             load_encoded_source("naf", ENCODED, tmp_path, None)
+
+
+def test_a_version_1_file_is_read_with_its_skeletons_missing(
+    encoded_naf: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """A partner's file written before the skeletons still links, on keys and names alone."""
+    _, path = encoded_naf
+    frame, meta = read_encoded(path, path.name)
+    old = tmp_path / "v1.parquet"
+    table = to_table(frame, {**meta, "encoding_version": 1})
+    pq.write_table(table.drop_columns(list(SKELETON_COLUMNS)), old)
+    again, _ = read_encoded(old, old.name)
+    assert again[list(SKELETON_COLUMNS)].isna().all().all()
+    assert again["first_key_bloom"].tolist() == frame["first_key_bloom"].tolist()

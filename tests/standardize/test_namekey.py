@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from benelink.standardize.arabic import normalize_arabic
 from benelink.standardize.lexicon import lexicon_entries
-from benelink.standardize.namekey import name_key
+from benelink.standardize.namekey import name_key, name_skeleton
 
 # (spelling, spelling): the same name, so the keys must agree.
 SAME: list[tuple[str, str]] = [
@@ -91,3 +91,38 @@ def test_key_is_deterministic_and_ascii(text: str) -> None:
     key = name_key(text)
     assert key == name_key(text)
     assert key.isascii()
+
+
+# one Latin spelling, several Arabic names it stands for: the keys may differ (the lexicon
+# reads the spelling as one of them), the skeletons may not
+READINGS: list[tuple[str, tuple[str, ...]]] = [
+    ("Alaa", ("علاء", "آلاء", "الاء")),
+    ("Saleem", ("سليم", "سالم")),
+    ("Alia", ("عاليه", "عليا", "علياء")),
+    ("Amer", ("عامر", "أمير")),
+    ("Omar", ("عمر", "عمار")),
+]
+
+
+@pytest.mark.parametrize(("latin", "arabic"), READINGS)
+def test_every_arabic_reading_of_a_latin_spelling_shares_its_skeleton(
+    latin: str, arabic: tuple[str, ...]
+) -> None:
+    assert {name_skeleton(a) for a in arabic} == {name_skeleton(latin)}
+
+
+def test_the_skeleton_is_coarser_than_the_key() -> None:
+    assert name_key("علاء") != name_key("آلاء") and name_key("محمد") != name_key("محمود")
+    assert name_skeleton("محمد") == name_skeleton("محمود") == name_key("محمد")
+
+
+@pytest.mark.parametrize(("arabic", "latin"), lexicon_entries())
+def test_every_lexicon_spelling_shares_the_skeleton_of_its_arabic(
+    arabic: str, latin: tuple[str, ...]
+) -> None:
+    assert {name_skeleton(s) for s in latin} == {name_skeleton(arabic)}
+
+
+@given(st.text(alphabet="ابتثجحخدذرزسشصضطظعغفقكلمنهويءآأإةى ", max_size=12))
+def test_a_key_and_its_skeleton_are_empty_together(text: str) -> None:
+    assert (name_key(text) == "") == (name_skeleton(text) == "")

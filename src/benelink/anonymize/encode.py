@@ -26,7 +26,12 @@ import pandas as pd
 from benelink.anonymize.tokens import TOKEN_VERSION, TOKENISED_FIELDS, token_series
 from benelink.schemas.columns import NAME_PARTS, SOURCE
 
-ENCODING_VERSION: Final = 1
+# 2: the name parts' consonant skeletons (``<part>_skeleton_bloom``); a version-1 file
+# (without them) is still read, its skeletons missing
+ENCODING_VERSION: Final = 2
+READABLE_VERSIONS: Final[frozenset[int]] = frozenset({1, ENCODING_VERSION})
+# what each filter is made of: the standardised column ``<what>_<part>``
+FILTERED: Final[tuple[str, ...]] = ("key", "name", "skeleton")
 # attributes that are not identifying on their own and travel in the clear
 CLEAR_COLUMNS: Final[tuple[str, ...]] = (
     "sex",
@@ -80,8 +85,9 @@ def bloom_column(part: str, what: str) -> str:
 
 
 BLOOM_COLUMNS: Final[tuple[str, ...]] = tuple(
-    bloom_column(p, w) for w in ("key", "name") for p in NAME_PARTS
+    bloom_column(p, w) for w in FILTERED for p in NAME_PARTS
 )
+SKELETON_COLUMNS: Final[tuple[str, ...]] = tuple(bloom_column(p, "skeleton") for p in NAME_PARTS)
 ID_TOKEN_COLUMNS: Final[tuple[str, ...]] = (*TOKENISED_FIELDS.values(), "locality_token")
 ENCODED_COLUMNS: Final[tuple[str, ...]] = (
     "record_token",
@@ -108,7 +114,7 @@ def _positions(key: bytes, domain: str, gram: str, spec: BloomSpec) -> np.ndarra
 def bloom_filter(value: str, key: bytes, domain: str, spec: BloomSpec = DEFAULT_BLOOM) -> bytes:
     """The keyed Bloom filter of one value's q-grams, ``spec.n_bytes`` bytes.
 
-    ``domain`` ("key" or "name") separates the two kinds of filter; it does
+    ``domain`` ("key", "name" or "skeleton") separates the kinds of filter; it does
     not include the name part, so a father's name can be compared with a
     grandfather's (shifted names) exactly as in the clear.
     """
@@ -200,7 +206,7 @@ def encode_records(
     for column, token_column in TOKENISED_FIELDS.items():
         out[token_column] = token_series(_string(records, column), key, column)
     out["locality_token"] = token_series(_string(records, "locality"), key, "locality")
-    for what in ("key", "name"):
+    for what in FILTERED:
         for part in NAME_PARTS:
             values = _string(records, f"{what}_{part}")
             out[bloom_column(part, what)] = bloom_series(values, key, what, spec)
@@ -226,7 +232,7 @@ def link_frame(encoded: pd.DataFrame, source: pd.Series | str) -> pd.DataFrame:
         else source.astype("string")
     )
     out: dict[str, pd.Series] = {SOURCE: src, "record_token": encoded["record_token"]}
-    for what in ("key", "name"):
+    for what in FILTERED:
         for part in NAME_PARTS:
             filters = encoded[bloom_column(part, what)]
             hexed = filters.map(bytes.hex, na_action="ignore")

@@ -26,6 +26,8 @@ from benelink.anonymize.encode import (
     DEFAULT_BLOOM,
     ENCODED_COLUMNS,
     ENCODING_VERSION,
+    READABLE_VERSIONS,
+    SKELETON_COLUMNS,
 )
 from benelink.errors import UnreadableFileError
 
@@ -91,12 +93,19 @@ def read_encoded(path: Path, label: str) -> tuple[pd.DataFrame, dict[str, Any]]:
         meta = {}
     if not isinstance(meta, dict):
         meta = {}
-    if meta.get("format") != FILE_FORMAT or meta.get("encoding_version") != ENCODING_VERSION:
+    version = meta.get("encoding_version")
+    if meta.get("format") != FILE_FORMAT or version not in READABLE_VERSIONS:
         raise UnreadableFileError(
             f"{label}: not a benelink encoded file of version {ENCODING_VERSION}; "
             "ask the partner to write it with `benelink encode` of this release"
         )
     missing = [c for c in ENCODED_COLUMNS if c not in table.column_names]
+    if version == 1:  # written before the skeletons: they are missing, not wrong
+        missing = [c for c in missing if c not in SKELETON_COLUMNS]
     if missing:
         raise UnreadableFileError(f"{label}: encoded file lacks {', '.join(missing)}")
-    return table.to_pandas(), meta
+    frame = table.to_pandas()
+    for column in SKELETON_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = pd.Series(None, index=frame.index, dtype=object)
+    return frame, meta

@@ -53,7 +53,7 @@ TEXT_FIELDS: Final = ("locality",)
 # every column ``encode_records`` reads: a pair whose records hold the same values in these
 # has the same comparison vector
 COMPARED_COLUMNS: Final = (
-    *(f"{what}_{p}" for what in ("key", "name") for p in NAME_PARTS),
+    *(f"{what}_{p}" for what in ("key", "name", "skeleton") for p in NAME_PARTS),
     "birth_year",
     "birth_month",
     "birth_day",
@@ -82,6 +82,7 @@ class RecordArrays:
     text: Mapping[str, Codes] = field(default_factory=dict)
     text_vocab: Mapping[str, Strings] = field(default_factory=dict)
     form: RecordForm = "clear"
+    skeleton: Mapping[str, Codes] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.national_number)
@@ -121,6 +122,7 @@ def encode_records(records: pd.DataFrame, form: RecordForm = "clear") -> RecordA
     """
     key, key_vocab = _shared_codes(records, "key")
     name, name_vocab = _shared_codes(records, "name")
+    skeleton, _ = _shared_codes(records, "skeleton")  # equality only: codes suffice
     birth: dict[str, Codes] = {}
     for part in ("year", "month", "day"):
         column = f"birth_{part}"
@@ -144,6 +146,7 @@ def encode_records(records: pd.DataFrame, form: RecordForm = "clear") -> RecordA
         text={c: codes for c, (codes, _) in text.items()},
         text_vocab={c: vocab for c, (_, vocab) in text.items()},
         form=form,
+        skeleton=skeleton,
     )
 
 
@@ -170,12 +173,15 @@ def _near_levels(arr: RecordArrays, aspect: Aspect, sim: Floats) -> tuple[Bools,
 
 
 def name_levels(arr: RecordArrays, part: str, left: Codes, right: Codes) -> Levels:
-    """3 exact key, 2 near (high), 1 near (low), 0 else.
+    """3 exact key, 2 near (high), 1 near (low) or the same consonant skeleton, 0 else.
 
     Near is the best of the keys' and the normalised names' similarity (names
-    in two scripts only meet on the key; encoded, both are filters). Each
-    side's codes are gathered once: at tens of millions of pairs the gathers
-    cost more than the comparisons.
+    in two scripts only meet on the key; encoded, both are filters). A pair
+    whose keys are not near but whose skeletons are equal (``namekey.name_skeleton``:
+    Latin Alaa read as علاء, the Arabic record's آلاء) may be one name read two
+    ways, so it counts as near (low), not as a disagreement that would turn the
+    household fields off. Each side's codes are gathered once: at tens of
+    millions of pairs the gathers cost more than the comparisons.
     """
     key_a, key_b = arr.key[part][left], arr.key[part][right]
     sim = np.fmax(
@@ -184,6 +190,8 @@ def name_levels(arr: RecordArrays, part: str, left: Codes, right: Codes) -> Leve
     )
     high, low = _near_levels(arr, "name", sim)
     out = np.zeros(len(left), dtype=np.int8)
+    if part in arr.skeleton:
+        low |= _equal(arr.skeleton[part][left], arr.skeleton[part][right])
     out[low] = 1
     out[high] = 2
     out[key_a == key_b] = 3
@@ -307,6 +315,7 @@ class Level:
     value: int
     label: str = ""
     near: Near | None = None
+    also: str = ""  # a near level's other way in, named after its measure in the label
     same: bool = False
     typo: bool = False
     swapped: bool = False
@@ -341,7 +350,7 @@ def _name_ladder(compute: LevelFunction, level_two: Level | None = None) -> Ladd
         Level(top, "exact", same=True),
         Level(top - 1, near="high", same=True),
         *([level_two] if level_two is not None else []),
-        Level(1, near="low"),
+        Level(1, near="low", also="same consonant skeleton"),
         _ELSE,
     ]
     return Ladder(tuple(levels), compute)
@@ -431,7 +440,9 @@ class Comparison:
         """Level -> label, the near levels labelled by the form's measure."""
         close = CLOSENESS[form][self.ladder.aspect]
         return {
-            level.value: close.label(level.near) if level.near else level.label
+            level.value: " or ".join(filter(None, (close.label(level.near), level.also)))
+            if level.near
+            else level.label
             for level in self.ladder.levels
         }
 

@@ -33,7 +33,7 @@ from benelink.schemas.columns import (
 from benelink.standardize import codes, dates, identifiers, phones, places
 from benelink.standardize._unique import map_unique, string_column, take_ints, take_strings
 from benelink.standardize.arabic import has_arabic, has_latin
-from benelink.standardize.namekey import name_key
+from benelink.standardize.namekey import name_key, name_skeleton
 from benelink.standardize.names import normalize_part, split_full_name
 from benelink.standardize.routing import Reroute, route_identifiers
 
@@ -93,6 +93,7 @@ def _names(frame: pd.DataFrame) -> dict[str, pd.Series]:
         values = parts[column]
         out[f"name_{part}"] = string_column(values, normalize_part)
         out[f"key_{part}"] = string_column(values, name_key)
+        out[f"skeleton_{part}"] = string_column(values, name_skeleton)
         codes_, script = map_unique(values, _script_bits)
         bits |= np.append(np.array(script, dtype=np.int64), 0)[codes_]
     out["name_script"] = pd.Series(_SCRIPTS[bits], index=frame.index, dtype=ARROW_TEXT)

@@ -47,6 +47,9 @@ def _name_part(description: str) -> Any:
     return text(description, matches=NAME_PART)
 
 
+_SKELETON: Final = "Consonant skeleton of the {} (its key without long vowels and ain)."
+
+
 def _name_key(description: str) -> Any:
     return text(description, matches=NAME_KEY)
 
@@ -141,7 +144,9 @@ class Standardised(SourceRecord):
 
     Names: ``name_<part>`` is the script-normalised part (Arabic stays Arabic,
     Latin is folded to lower-case ASCII); ``key_<part>`` is the cross-script
-    phonetic key on which Arabic and Latin spellings of the same name agree.
+    phonetic key on which Arabic and Latin spellings of the same name agree;
+    ``skeleton_<part>`` the same key without the long vowels and ain that Latin cannot
+    show, on which every Arabic reading of one Latin spelling agrees.
     """
 
     source_record_id: Series[ArrowText] = text(
@@ -159,6 +164,10 @@ class Standardised(SourceRecord):
     key_father: Series[ArrowText] = _name_key("Cross-script key of the father's name.")
     key_grandfather: Series[ArrowText] = _name_key("Cross-script key of the grandfather's name.")
     key_family: Series[ArrowText] = _name_key("Cross-script key of the family name.")
+    skeleton_first: Series[ArrowText] = _name_key(_SKELETON.format("first name"))
+    skeleton_father: Series[ArrowText] = _name_key(_SKELETON.format("father's name"))
+    skeleton_grandfather: Series[ArrowText] = _name_key(_SKELETON.format("grandfather's name"))
+    skeleton_family: Series[ArrowText] = _name_key(_SKELETON.format("family name"))
     name_script: Series[ArrowText] = text(
         "Script of the name parts: arabic, latin or mixed.", one_of=NAME_SCRIPTS
     )

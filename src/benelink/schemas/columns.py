@@ -95,6 +95,7 @@ STANDARD_COLUMNS: Final[tuple[str, ...]] = (
     ROW_NUMBER,
     *(f"name_{p}" for p in NAME_PARTS),
     *(f"key_{p}" for p in NAME_PARTS),
+    *(f"skeleton_{p}" for p in NAME_PARTS),
     "name_script",
     "sex",
     "birth_year",

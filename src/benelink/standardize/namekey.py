@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from functools import cache
 from typing import Final
 
@@ -270,22 +271,42 @@ def _compound_key(segments: list[str]) -> str:
     return _finish([c for c in classes if c])
 
 
-def name_key(text: str) -> str:
-    """The cross-script key of one name part (may be a compound); "" when nothing is left."""
+def _key(text: str, of_arabic: Callable[[str], str]) -> str:
+    """The key of one part, ``of_arabic`` turning an Arabic word (written, or the lexicon's
+    reading of a Latin spelling) into letters."""
     text = normalize_arabic(text)  # NFKC first: presentation forms are Arabic letters too
     if has_arabic(text):
-        return _arabic_key(arabic_word(text))
+        return of_arabic(arabic_word(text))
     lexicon = _lexicon()
     word = latin_word(text)
     spellings = (latin_core(text), join_compound(basic_fold(text).split()), word)
     for spelling in (*spellings, join_compound([word])):
         arabic = lexicon.arabic_for_latin(spelling)
         if arabic is not None:
-            return _arabic_key(arabic)
+            return of_arabic(arabic)
     segments = latin_segments(text)
     if len(segments) > 1:
         return _compound_key(segments)
     return latin_skeleton(word)
+
+
+def name_key(text: str) -> str:
+    """The cross-script key of one name part (may be a compound); "" when nothing is left."""
+    return _key(text, _arabic_key)
+
+
+def name_skeleton(text: str) -> str:
+    """The consonant skeleton of one name part: its key without the long vowels and ain
+    that tell colliding names apart.
+
+    Latin cannot show which vowel is long nor an ain, so one Latin spelling stands for
+    several Arabic names (Alaa for علاء and آلاء, Saleem for سليم and سالم). The lexicon
+    reads it as one of them, and the key of another differs (علاء "ELA", آلاء "AL"); the
+    skeleton, which keeps none of what Latin cannot show, is the same for all of them.
+    Weaker evidence than the key (محمد and محمود share it): the comparison weighs it as a
+    near spelling, not as the same name.
+    """
+    return _key(text, arabic_skeleton)
 
 
 def latin_name(text: str) -> str:
