@@ -32,10 +32,10 @@ import pandas as pd
 
 from benelink.linkage.block import BlockingRule, group_codes
 from benelink.linkage.compare import RecordArrays
+from benelink.row_keys import combined_key
 from benelink.schemas.columns import SOURCE
 
 Positions = npt.NDArray[np.int32]
-_KEY_LIMIT = 1 << 62  # a combined key stays below it (int64)
 
 
 @dataclass(frozen=True)
@@ -69,17 +69,8 @@ def identical_copies(
     columns = sorted({c for rule in rules for c in (*rule.columns, *rule.refine)})
     blocking = [group_codes(records, (c,)) for c in columns]
     source = group_codes(records, (SOURCE,))  # copies come from one partner's file
-    key = np.zeros(n, dtype=np.int64)
-    bound = 1  # every key is below it
-    for codes in (source, *_compared_codes(arr), *blocking):
-        # mixed-radix: column after column while the product fits in int64; re-numbered
-        # (one hash pass) only when the next column would overflow it
-        width = int(codes.max(initial=-1)) + 2
-        if bound * width > _KEY_LIMIT:
-            key = pd.factorize(key)[0].astype(np.int64)
-            bound = int(key.max(initial=-1)) + 1
-        key = key * width + (codes.astype(np.int64) + 1)
-        bound *= width
+    # one key over the source, every compared code and every blocking column
+    key = combined_key((source, *_compared_codes(arr), *blocking), n)
     alone = np.zeros(n, dtype=bool)
     if blocking:
         alone |= np.all(np.stack(blocking) < 0, axis=0)  # no rule would propose it
