@@ -90,8 +90,17 @@ def latest(frame: pd.DataFrame, group: str, column: str, order: str) -> pd.Serie
     present = frame[[group, column, order]].dropna(subset=[column])
     if present.empty:
         return pd.Series(dtype=frame[column].dtype, name=column)
-    present = present.sort_values([group, order, column], na_position="first")
-    return present.drop_duplicates(group, keep="last").set_index(group)[column]
+    # ordered on integer codes (code order = value order; a missing date first), not by a
+    # sort of the frame over its text columns
+    when = pd.factorize(present[order], sort=True)[0]
+    value = pd.factorize(present[column], sort=True)[0]
+    groups = present[group].to_numpy(dtype=np.int64)
+    ranked = np.lexsort((value, when, groups))
+    in_order = groups[ranked]
+    last = ranked[np.r_[in_order[1:] != in_order[:-1], True]]
+    return pd.Series(
+        present[column].array.take(last), index=pd.Index(groups[last], name=group), name=column
+    )
 
 
 def build_records(

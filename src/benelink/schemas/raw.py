@@ -75,6 +75,10 @@ def _verdict(result: Any, values: pd.Series) -> pd.Series:
 
 
 def _ascii_digits(text: Any) -> Any:
+    # one search first: most columns hold no Arabic-Indic digit, and then the twenty
+    # replacement passes over a million values are skipped
+    if not pc.any(pc.match_substring_regex(text, f"[{_ARABIC_DIGITS}]")).as_py():
+        return text
     for arabic, ascii_digit in zip(_ARABIC_DIGITS, "0123456789" * 2, strict=True):
         text = pc.replace_substring(text, arabic, ascii_digit)
     return text
@@ -226,8 +230,9 @@ def identifiable(df: pd.DataFrame) -> pd.Series:
         if column in df.columns:
             present |= usable(df[column])
     for column in INDIVIDUAL_ID_COLUMNS:
-        if column in df.columns:
-            present |= _KEPT_IDENTIFIER[column](df[column])
+        unnamed = ~present.to_numpy(dtype=bool)  # the identifier is read where it matters
+        if column in df.columns and unnamed.any():
+            present[unnamed] = _KEPT_IDENTIFIER[column](df[column][unnamed]).to_numpy(dtype=bool)
     return present
 
 
