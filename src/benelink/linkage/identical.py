@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from benelink.linkage.block import BlockingRule, group_codes
+from benelink.linkage.block import BlockingRule, ColumnCodes, group_codes
 from benelink.linkage.compare import RecordArrays
 from benelink.row_keys import combined_key
 from benelink.schemas.columns import SOURCE
@@ -58,16 +58,20 @@ def identical_copies(
     records: pd.DataFrame,
     rules: Sequence[BlockingRule],
     keep: Collection[int] = (),
+    column_codes: ColumnCodes | None = None,
 ) -> IdenticalCopies:
     """The records identical to an earlier one on every compared and blocking field.
 
     ``keep``: positions never treated as copies (records with a reviewer's decision).
+    ``column_codes``: the records' column codes, shared with blocking (each column is
+    grouped once for both).
     """
     n = len(arr)
     if n < 2:
         return IdenticalCopies.none()
+    codes_of = ColumnCodes(records) if column_codes is None else column_codes
     columns = sorted({c for rule in rules for c in (*rule.columns, *rule.refine)})
-    blocking = [group_codes(records, (c,)) for c in columns]
+    blocking = [codes_of((c,)) for c in columns]
     source = group_codes(records, (SOURCE,))  # copies come from one partner's file
     # one key over the source, every compared code and every blocking column
     key = combined_key((source, *_compared_codes(arr), *blocking), n)
