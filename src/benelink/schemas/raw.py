@@ -54,6 +54,7 @@ ACCEPTED_SEX: Final[frozenset[str]] = frozenset(
 )
 _ARABIC_DIGITS: Final = "٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹"
 # RE2 patterns (Arrow's regex engine)
+_FOUR_DIGITS: Final = r"^(?:[^0-9]*[0-9]){4}"
 # C0/C1 controls, and U+FFFD, which ingest puts where a NUL byte was
 _CONTROL: Final = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\x{fffd}]"
 _SCIENTIFIC: Final = r"^\d+(\.\d+)?[eE][+-]?\d+$"
@@ -116,7 +117,8 @@ def unhcr_id_shaped(values: pd.Series) -> pd.Series:
     ok = pc.and_(
         pc.and_(pc.greater_equal(length, 5), pc.less_equal(length, 30)),
         pc.and_(
-            pc.greater_equal(pc.count_substring_regex(text, r"[0-9]"), 4),
+            # at least four digits: one match (Arrow's count of a regex runs ~17x slower)
+            pc.match_substring_regex(text, _FOUR_DIGITS),
             pc.match_substring_regex(text, r"^[A-Za-z0-9]+([-/][A-Za-z0-9]+)*$"),
         ),
     )
