@@ -25,8 +25,8 @@ MEASURES: Final = ("beneficiaries", "naf", "unhcr", "job_seekers", "in_work")
 
 
 def category_codes(people: pd.DataFrame, dimension: str) -> tuple[npt.NDArray[np.intp], list[str]]:
-    """Each person's category for ``dimension`` as a position in the names returned (the
-    same names as :func:`categories`; two positions may share a name).
+    """Each person's category for ``dimension`` as a position in the names returned
+    (a missing or withheld value is "not known"; two positions may share a name).
 
     Codes, not a Python string per person: a million people's breakdowns are then a
     few ``bincount`` passes.
