@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 from benelink.errors import CandidateBudgetError
 from benelink.linkage.block import (
     BlockingRule,
+    ColumnCodes,
     candidate_pairs,
     count_candidate_pairs,
+    group_codes,
     pairs_within_groups,
 )
 
@@ -131,3 +133,21 @@ def test_skipped_records_are_those_left_in_no_block() -> None:
     refined = count_candidate_pairs(frame, rule, 4)[0]
     assert refined.skipped_blocks == 1 and refined.skipped_records == 1  # the one without sex
     assert count_candidate_pairs(frame, rule, 2)[0].skipped_records == 4  # M block stays big
+
+
+def test_column_codes_number_blocks_as_group_codes() -> None:
+    """Shared per-column codes give the very block ids a group-by over the columns gives."""
+    rng = np.random.default_rng(5)
+    n = 3_000
+    frame = pd.DataFrame(
+        {
+            name: pd.array(rng.choice([None, *(f"{name}{i}" for i in range(k))], n), dtype="string")
+            for name, k in (("a", 40), ("b", 5), ("c", 900))
+        }
+    )
+    shared = ColumnCodes(frame)
+    for columns in (("a",), ("a", "b"), ("c", "a", "b"), ("b", "absent")):
+        found = shared(columns)
+        assert (found == group_codes(frame, columns)).all()
+        found[:] = 7  # a fresh array each time: the cache is not written through
+    assert (shared(("a",)) == group_codes(frame, ("a",))).all()

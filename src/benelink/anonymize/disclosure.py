@@ -29,9 +29,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 
+from benelink import row_keys
 from benelink.arrow_text import ARROW_TEXT
 from benelink.config.model import DisclosureSettings
 
@@ -159,15 +162,7 @@ class DisclosureReport:
 
 def group_sizes(frame: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
     """For each row, how many rows share its combination of ``columns`` (missing counts as a value)."""
-    if not columns or frame.empty:
-        return pd.Series(len(frame), index=frame.index, dtype="int64")
-    # integer codes per column (missing is a code of its own): grouping a million rows on
-    # codes takes a fraction of grouping on their text
-    keys = pd.DataFrame(
-        {i: pd.factorize(frame[c], use_na_sentinel=False)[0] for i, c in enumerate(columns)},
-        index=frame.index,
-    )
-    return keys.groupby(list(keys.columns), sort=False)[0].transform("size").astype("int64")
+    return pd.Series(_QuasiCodes(frame, columns).sizes(), index=frame.index, dtype="int64")
 
 
 def risk(frame: pd.DataFrame, columns: Sequence[str], k: int) -> dict[str, Any]:
@@ -175,16 +170,49 @@ def risk(frame: pd.DataFrame, columns: Sequence[str], k: int) -> dict[str, Any]:
 
     A row whose quasi-identifiers are all missing reveals nothing and is not at risk.
     """
-    sizes = group_sizes(frame, columns)
-    revealing = frame[list(columns)].notna().any(axis=1) if columns else sizes.astype(bool)
-    below = (sizes < k) & revealing
-    smallest = sorted(set(sizes[revealing].tolist()))[:5]
-    return {
-        "rows": len(frame),
-        "smallest_group_sizes": [int(s) for s in smallest],
-        "rows_below_k": int(below.sum()),
-        "share_below_k": round(float(below.mean()) if len(frame) else 0.0, 6),
-    }
+    return _QuasiCodes(frame, columns).risk(k)
+
+
+class _QuasiCodes:
+    """The quasi-identifying columns of a frame as integer codes (missing: -1), each
+    column factorised once; a value withheld is its code set to -1.
+
+    ``protect`` measures the group sizes after every step of its treatment: on these
+    codes each measure is a few numpy passes, not a factorisation of every column again.
+    """
+
+    def __init__(self, frame: pd.DataFrame, columns: Sequence[str]) -> None:
+        self.columns = list(columns)
+        self.rows = len(frame)
+        self.codes = {c: pd.factorize(frame[c])[0].astype(np.int64) for c in self.columns}
+
+    def withhold(self, column: str, rows: npt.NDArray[np.bool_]) -> None:
+        if column in self.codes:
+            self.codes[column] = np.where(rows, -1, self.codes[column])
+
+    def sizes(self) -> npt.NDArray[np.int64]:
+        """For each row, how many rows share its combination (missing counts as a value)."""
+        if not self.columns or not self.rows:
+            return np.full(self.rows, self.rows, dtype=np.int64)
+        codes = (self.codes[c] for c in self.columns)
+        return row_keys.group_sizes(row_keys.combined_key(codes, self.rows))
+
+    def revealing(self) -> npt.NDArray[np.bool_]:
+        """Rows showing at least one of the columns (all rows when there are none)."""
+        if not self.columns:
+            return np.full(self.rows, True)
+        return np.asarray(np.logical_or.reduce([self.codes[c] >= 0 for c in self.columns]), bool)
+
+    def risk(self, k: int) -> dict[str, Any]:
+        sizes, revealing = self.sizes(), self.revealing()
+        below = (sizes < k) & revealing
+        smallest = np.unique(sizes[revealing])[:5].tolist()
+        return {
+            "rows": self.rows,
+            "smallest_group_sizes": [int(s) for s in smallest],
+            "rows_below_k": int(below.sum()),
+            "share_below_k": round(float(below.mean()) if self.rows else 0.0, 6),
+        }
 
 
 def birth_year_band(years: pd.Series) -> pd.Series:
@@ -210,15 +238,19 @@ def _per_distinct(values: pd.Series, label: Callable[[Any], str | None]) -> pd.S
     return pd.Series(labels.take(codes), index=values.index)  # code -1 takes the last: <NA>
 
 
-def _fine_forms_together(frame: pd.DataFrame, families: Sequence[QuasiIdentifier]) -> None:
+def _fine_forms_together(
+    frame: pd.DataFrame, families: Sequence[QuasiIdentifier], codes: _QuasiCodes
+) -> None:
     """Withhold every fine form of a row's quasi-identifier where one of them is missing
-    (an age without its birth year gives the year back); in place, on the caller's copy."""
+    (an age without its birth year gives the year back); in place, on the caller's copy
+    and its ``codes``."""
     for family in families:
         fine = [c for c in family.fine if c in frame.columns]
         if len(fine) > 1:
-            missing = frame[fine].isna().any(axis=1)
+            missing = frame[fine].isna().any(axis=1).to_numpy(dtype=bool)
             for column in fine:
                 frame[column] = frame[column].mask(missing)
+                codes.withhold(column, missing)
 
 
 def protect(
@@ -234,33 +266,36 @@ def protect(
     """
     families = quasi_identifiers(settings.quasi_identifiers)
     columns = released_columns(list(frame.columns), settings.quasi_identifiers)
-    before = risk(frame, columns, settings.k)
+    codes = _QuasiCodes(frame, columns)  # follows every value withheld from ``released``
+    before = codes.risk(settings.k)
     released = frame.copy()
-    _fine_forms_together(released, families)
+    _fine_forms_together(released, families, codes)
     steps: list[str] = []
     if settings.action == "generalise":
         for family in families:
             targets = [c for c in family.fine if c in released.columns]
             if family.step is None or not targets:
                 continue
-            small = group_sizes(released, columns) < settings.k
+            small = codes.sizes() < settings.k
             if not small.any():
                 break
             for column in targets:
                 released[column] = released[column].mask(small)
+                codes.withhold(column, small)
             steps.append(f"{family.step}: {int(small.sum())} rows")
     suppressed = 0
     if settings.action in ("generalise", "suppress"):
-        small = group_sizes(released, columns) < settings.k
-        suppressed = int((small & released[columns].notna().any(axis=1)).sum())
+        small = codes.sizes() < settings.k
+        suppressed = int((small & codes.revealing()).sum())
         for column in columns:
             released[column] = released[column].mask(small)
+            codes.withhold(column, small)
     report = DisclosureReport(
         k=settings.k,
         quasi_identifiers=columns,
         action=settings.action,
         before=before,
-        after=risk(released, columns, settings.k),
+        after=codes.risk(settings.k),
         steps=steps,
         suppressed_records=suppressed,
     )

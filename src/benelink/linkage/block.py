@@ -30,6 +30,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from benelink.errors import CandidateBudgetError
+from benelink.row_keys import combined_key
 from benelink.threads import threaded, worker_count
 
 if TYPE_CHECKING:
@@ -124,6 +125,40 @@ def group_codes(records: pd.DataFrame, columns: Sequence[str]) -> CodeArray:
     return np.asarray(codes.to_numpy(dtype=np.int64, na_value=-1), dtype=np.int64)
 
 
+class ColumnCodes:
+    """Block ids of ``records`` over any set of columns, each column grouped once.
+
+    The rules and their refinements share columns (``key_first`` is in five of them),
+    and identical copies group on every blocking column too: each column is grouped
+    once here, and a set of columns is numbered from its columns' codes (a multiply-add
+    per column, ``row_keys``) in the same first-seen order as :func:`group_codes`.
+    """
+
+    def __init__(self, records: pd.DataFrame) -> None:
+        self.records = records
+        self._one: dict[str, npt.NDArray[np.int32]] = {}
+
+    def __call__(self, columns: Sequence[str]) -> CodeArray:
+        """A fresh array of block ids (-1 when any column is missing), as ``group_codes``."""
+        n = len(self.records)
+        if any(c not in self.records.columns for c in columns):
+            return np.full(n, -1, dtype=np.int64)
+        singles = [self._single(c) for c in columns]
+        if len(singles) == 1:
+            return singles[0].astype(np.int64)
+        present = np.logical_and.reduce([codes >= 0 for codes in singles])
+        out = np.full(n, -1, dtype=np.int64)
+        out[present] = pd.factorize(
+            combined_key([c[present] for c in singles], int(present.sum()))
+        )[0]
+        return out
+
+    def _single(self, column: str) -> npt.NDArray[np.int32]:
+        if column not in self._one:
+            self._one[column] = group_codes(self.records, (column,)).astype(np.int32)
+        return self._one[column]
+
+
 class _RuleGroups:
     """One rule's block ids, and its refined ids when a block needs splitting.
 
@@ -132,12 +167,12 @@ class _RuleGroups:
     """
 
     def __init__(
-        self, records: pd.DataFrame, rule: BlockingRule, left_out: PositionArray | None = None
+        self, codes: ColumnCodes, rule: BlockingRule, left_out: PositionArray | None = None
     ) -> None:
-        self.records = records
+        self.column_codes = codes
         self.rule = rule
         self.left_out = left_out  # positions blocked by no rule (identical copies)
-        self.codes = self._without(group_codes(records, rule.columns))
+        self.codes = self._without(codes(rule.columns))
         present = self.codes[self.codes >= 0]
         self.sizes = np.bincount(present) if present.size else np.zeros(0, np.int64)
         self._refined: CodeArray | None = None
@@ -150,7 +185,7 @@ class _RuleGroups:
     def refined(self) -> CodeArray:
         if self._refined is None:
             columns = (*self.rule.columns, *self.rule.refine)
-            self._refined = self._without(group_codes(self.records, columns))
+            self._refined = self._without(self.column_codes(columns))
         return self._refined
 
     def capped(self, max_block_size: int) -> tuple[CodeArray, RuleCount]:
@@ -226,7 +261,8 @@ def count_candidate_pairs(
     max_block_size: int = DEFAULT_MAX_BLOCK_SIZE,
 ) -> tuple[RuleCount, ...]:
     """Pairs per rule (sum of n·(n−1)/2 over its blocks), without building any pair."""
-    return tuple(_RuleGroups(records, rule).capped(max_block_size)[1] for rule in rules)
+    codes = ColumnCodes(records)
+    return tuple(_RuleGroups(codes, rule).capped(max_block_size)[1] for rule in rules)
 
 
 def check_budget(
@@ -265,6 +301,7 @@ def candidate_pairs(
     max_block_size: int = DEFAULT_MAX_BLOCK_SIZE,
     threads: int = 0,
     identical: IdenticalCopies | None = None,
+    column_codes: ColumnCodes | None = None,
 ) -> CandidatePairs:
     """The union of the rules' pairs, counted against the budget before any is built.
 
@@ -275,10 +312,13 @@ def candidate_pairs(
     harder duplicates. The cap used is returned with the pairs. ``threads``
     sort the pairs (0: one per CPU). ``identical``: the positions of identical copies and
     of their representatives; copies are blocked by no rule, each is paired with its
-    representative.
+    representative. ``column_codes``: the records' column codes when already grouped
+    (``identical_copies`` groups the same columns).
     """
     copy = None if identical is None else identical.copy
-    groups = [_RuleGroups(records, rule, copy) for rule in rules]
+    shared = ColumnCodes(records) if column_codes is None else column_codes
+    groups = [_RuleGroups(shared, rule, copy) for rule in rules]
+    del shared
     extra = 0 if identical is None else len(identical)
     cap = max_block_size
     while True:

@@ -30,8 +30,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from benelink.linkage.block import BlockingRule, group_codes
+from benelink.linkage.block import BlockingRule, ColumnCodes, group_codes
 from benelink.linkage.compare import RecordArrays
+from benelink.row_keys import combined_key
 from benelink.schemas.columns import SOURCE
 
 Positions = npt.NDArray[np.int32]
@@ -57,22 +58,23 @@ def identical_copies(
     records: pd.DataFrame,
     rules: Sequence[BlockingRule],
     keep: Collection[int] = (),
+    column_codes: ColumnCodes | None = None,
 ) -> IdenticalCopies:
     """The records identical to an earlier one on every compared and blocking field.
 
     ``keep``: positions never treated as copies (records with a reviewer's decision).
+    ``column_codes``: the records' column codes, shared with blocking (each column is
+    grouped once for both).
     """
     n = len(arr)
     if n < 2:
         return IdenticalCopies.none()
+    codes_of = ColumnCodes(records) if column_codes is None else column_codes
     columns = sorted({c for rule in rules for c in (*rule.columns, *rule.refine)})
-    blocking = [group_codes(records, (c,)) for c in columns]
+    blocking = [codes_of((c,)) for c in columns]
     source = group_codes(records, (SOURCE,))  # copies come from one partner's file
-    key = np.zeros(n, dtype=np.int64)
-    for codes in (source, *_compared_codes(arr), *blocking):
-        # combine column by column, re-numbered each time so the product never overflows
-        combined = key * (int(codes.max(initial=-1)) + 2) + (codes.astype(np.int64) + 1)
-        key = pd.factorize(combined)[0].astype(np.int64)
+    # one key over the source, every compared code and every blocking column
+    key = combined_key((source, *_compared_codes(arr), *blocking), n)
     alone = np.zeros(n, dtype=bool)
     if blocking:
         alone |= np.all(np.stack(blocking) < 0, axis=0)  # no rule would propose it

@@ -33,6 +33,7 @@ from benelink.linkage.block import (
     DEFAULT_MAX_BLOCK_SIZE,
     DEFAULT_RULES,
     BlockingRule,
+    ColumnCodes,
 )
 from benelink.linkage.block import candidate_pairs as block_candidates
 from benelink.linkage.carry import CarriedPairs
@@ -106,12 +107,24 @@ def link_records(
     comps = tuple(comparisons)
     arr = encode_records(records, form)
     # a link-only task keeps the copies within a source apart, so none is set aside
+    column_codes = ColumnCodes(records)  # each blocking column grouped once, for both
     copies = (
-        None if link_only else identical_copies(arr, records, rules, decided_positions(decisions))
+        None
+        if link_only
+        else identical_copies(
+            arr, records, rules, decided_positions(decisions), column_codes=column_codes
+        )
     )
     candidates = block_candidates(
-        records, settings.max_candidate_pairs, rules, max_block_size, threads, copies
+        records,
+        settings.max_candidate_pairs,
+        rules,
+        max_block_size,
+        threads,
+        copies,
+        column_codes=column_codes,
     )
+    del column_codes
     source = _source_codes(records) if link_only else None
     left, right = across(source, candidates.left, candidates.right)
     blocking = Blocking.of(candidates, len(left))

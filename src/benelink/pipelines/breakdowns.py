@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Final
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from benelink.anonymize.small_cells import suppress_cells
@@ -22,23 +24,27 @@ DIMENSIONS: Final = ("sex", "age_band", "governorate", "nationality")
 MEASURES: Final = ("beneficiaries", "naf", "unhcr", "job_seekers", "in_work")
 
 
-def age_band(ages: pd.Series) -> pd.Series:
-    """Ages as the bands donors report on ("18-24", ..., "65+"; "not known")."""
-    labels = [f"{low}-{high}" for low, high in AGE_BANDS] + ["65+"]
-    edges = [AGE_BANDS[0][0] - 0.5, *(high + 0.5 for _, high in AGE_BANDS), float("inf")]
-    years = pd.to_numeric(ages, errors="coerce").astype("float64")
-    bands = pd.cut(years, bins=edges, labels=labels)  # a negative age or a gap: no band
-    return bands.astype(object).where(bands.notna(), NOT_KNOWN).astype(str)
+def category_codes(people: pd.DataFrame, dimension: str) -> tuple[npt.NDArray[np.intp], list[str]]:
+    """Each person's category for ``dimension`` as a position in the names returned
+    (a missing or withheld value is "not known"; two positions may share a name).
 
-
-def categories(people: pd.DataFrame, dimension: str) -> pd.Series:
-    """Each person's category for ``dimension``; a missing or withheld value is "not known"."""
+    Codes, not a Python string per person: a million people's breakdowns are then a
+    few ``bincount`` passes.
+    """
     if dimension == "age_band":
-        return age_band(people["age"])
-    values = people[dimension].astype(object)
-    if dimension == "sex":
-        values = values.map(lambda v: SEX_NAMES.get(str(v), v), na_action="ignore")
-    return values.where(values.notna(), NOT_KNOWN).astype(str)
+        labels = [f"{low}-{high}" for low, high in AGE_BANDS] + ["65+"]
+        edges = [AGE_BANDS[0][0] - 0.5, *(high + 0.5 for _, high in AGE_BANDS), float("inf")]
+        years = pd.to_numeric(people["age"], errors="coerce").astype("float64")
+        bands = pd.cut(years, bins=edges, labels=labels)  # a negative age or a gap: no band
+        codes = np.asarray(bands.cat.codes, dtype=np.intp)
+        names = [*labels, NOT_KNOWN]
+    else:
+        found, uniques = pd.factorize(people[dimension], use_na_sentinel=True)
+        codes = np.asarray(found, dtype=np.intp)
+        values = [str(SEX_NAMES.get(str(v), v)) if dimension == "sex" else str(v) for v in uniques]
+        names = [*values, NOT_KNOWN]
+    codes[codes < 0] = len(names) - 1
+    return codes, names
 
 
 def _order(names: list[str], dimension: str) -> list[str]:
@@ -52,22 +58,28 @@ def _order(names: list[str], dimension: str) -> list[str]:
 
 def breakdown(people: pd.DataFrame, dimension: str, k: int) -> Breakdown:
     """Counts per category of ``dimension`` for each measure, small cells withheld."""
-    category = categories(people, dimension)
-    seekers = people["in_jobseekers"].astype(bool)
+    codes, labels = category_codes(people, dimension)
+    seekers = people["in_jobseekers"].astype(bool).to_numpy()
     flags = {
-        "beneficiaries": pd.Series(True, index=people.index),
-        "naf": people["in_naf"].astype(bool),
-        "unhcr": people["in_unhcr"].astype(bool),
+        "beneficiaries": np.ones(len(people), dtype=bool),
+        "naf": people["in_naf"].astype(bool).to_numpy(),
+        "unhcr": people["in_unhcr"].astype(bool).to_numpy(),
         "job_seekers": seekers,
-        "in_work": seekers & people["employment_status"].isin(WORK),
+        "in_work": seekers & people["employment_status"].isin(WORK).to_numpy(dtype=bool),
     }
-    names = _order(sorted(set(category)), dimension)
-    # one group-by over the people, then the small cells withheld per measure
-    sums = pd.DataFrame(flags).astype("int64").groupby(category.to_numpy()).sum()
-    columns = {}
-    for measure in flags:
-        found = {str(name): int(n) for name, n in sums[measure].items()}
-        columns[measure] = suppress_cells({name: found.get(name, 0) for name in names}, k)
+    # one counting pass per measure over the codes, then the small cells withheld
+    sums: dict[str, dict[str, int]] = {}
+    for measure, flag in flags.items():
+        counts = np.bincount(codes[flag], minlength=len(labels))
+        found: dict[str, int] = {}
+        for label, n in zip(labels, counts.tolist(), strict=True):
+            found[label] = found.get(label, 0) + n
+        sums[measure] = found
+    names = _order([n for n, count in sums["beneficiaries"].items() if count], dimension)
+    columns = {
+        measure: suppress_cells({name: sums[measure].get(name, 0) for name in names}, k)
+        for measure in flags
+    }
     return {
         "categories": names,
         "counts": {measure: [columns[measure][n] for n in names] for measure in MEASURES},

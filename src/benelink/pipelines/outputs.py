@@ -90,8 +90,17 @@ def latest(frame: pd.DataFrame, group: str, column: str, order: str) -> pd.Serie
     present = frame[[group, column, order]].dropna(subset=[column])
     if present.empty:
         return pd.Series(dtype=frame[column].dtype, name=column)
-    present = present.sort_values([group, order, column], na_position="first")
-    return present.drop_duplicates(group, keep="last").set_index(group)[column]
+    # ordered on integer codes (code order = value order; a missing date first), not by a
+    # sort of the frame over its text columns
+    when = pd.factorize(present[order], sort=True)[0]
+    value = pd.factorize(present[column], sort=True)[0]
+    groups = present[group].to_numpy(dtype=np.int64)
+    ranked = np.lexsort((value, when, groups))
+    in_order = groups[ranked]
+    last = ranked[np.r_[in_order[1:] != in_order[:-1], True]]
+    return pd.Series(
+        present[column].array.take(last), index=pd.Index(groups[last], name=group), name=column
+    )
 
 
 def build_records(
@@ -139,11 +148,8 @@ def build_beneficiaries(
     """
     person = ids.person
     n_people = len(ids.distinct)
-    work = records[[c for c in _SUMMARISED if c in records.columns]].assign(
-        beneficiary_id=person,
-        kind=records["source"].map(dict(kinds)),
-    )
-    kind = work["kind"].to_numpy()
+    work = records[[c for c in _SUMMARISED if c in records.columns]].assign(beneficiary_id=person)
+    kind = source_kinds(records["source"], kinds)
     out = pd.DataFrame(
         {"beneficiary_id": arrow_series(ids.distinct, pd.RangeIndex(n_people))},
         index=pd.RangeIndex(n_people),
@@ -170,6 +176,14 @@ def build_beneficiaries(
     out["region"] = region(out["governorate"])
     # a million people: Arrow buffers, not a Python object per cell, while the run goes on
     return out[BENEFICIARY_COLUMNS].astype(dict.fromkeys(_TEXT_COLUMNS, ARROW_TEXT))
+
+
+def source_kinds(sources: pd.Series, kinds: Mapping[str, SourceKind]) -> npt.NDArray[np.object_]:
+    """Each record's source kind (None for a source ``kinds`` does not name), looked up
+    once per source rather than once per record."""
+    codes, names = pd.factorize(sources)  # a missing source: code -1, the last entry
+    looked_up = np.asarray([kinds.get(str(n)) for n in names] + [None], dtype=object)
+    return looked_up[codes]
 
 
 def age_in_year(birth_year: pd.Series, month: str) -> pd.Series:

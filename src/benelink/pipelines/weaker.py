@@ -69,26 +69,32 @@ def weaker_records(
     """
     out: dict[str, WeakerRecords] = {}
     names = records[SOURCE].astype(str) if SOURCE in records.columns else pd.Series(dtype=str)
+    # each column's missing cells once, over all records: a source's rows are then a mask
+    # on a few boolean arrays, not a copy of the whole record frame per source
+    held = {c for _, holds in FIELDS.values() for c in holds if c in records.columns}
+    missing_in = {c: records[c].isna().to_numpy(dtype=bool) for c in held}
     for name, settings in sources.items():
         if settings.file_format == "encoded":
             continue
-        mine = records.loc[(names == name).to_numpy()] if len(records) else records
+        mine = (names == name).to_numpy(dtype=bool) if len(records) else np.ones(0, dtype=bool)
+        count = int(mine.sum())
         without: dict[str, int] = {}
         for field, (feeds, holds) in FIELDS.items():
-            present = [c for c in holds if c in mine.columns]
-            missing = _all_missing(mine, present)
+            present = [missing_in[c][mine] for c in holds if c in missing_in]
+            missing = _all_missing(present, count)
             sent = any(c in settings.columns for c in feeds) or not bool(missing.all())
             if sent:
                 without[field] = int(missing.sum())
-        out[name] = {"records": len(mine), "without": without}
+        out[name] = {"records": count, "without": without}
     return out
 
 
-def _all_missing(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
-    """True for each row where every one of ``columns`` is missing (or none is present)."""
-    if not columns:
-        return np.ones(len(frame), dtype=bool)
-    return frame[columns].isna().all(axis=1).to_numpy(dtype=bool)
+def _all_missing(missing: list[np.ndarray], rows: int) -> np.ndarray:
+    """True for each of ``rows`` rows where every column's ``missing`` holds (or none is
+    present)."""
+    if not missing:
+        return np.ones(rows, dtype=bool)
+    return np.asarray(np.logical_and.reduce(missing), dtype=bool)
 
 
 def weaker_lines(counts: Mapping[str, WeakerRecords]) -> list[str]:

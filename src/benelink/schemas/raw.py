@@ -54,6 +54,7 @@ ACCEPTED_SEX: Final[frozenset[str]] = frozenset(
 )
 _ARABIC_DIGITS: Final = "٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹"
 # RE2 patterns (Arrow's regex engine)
+_FOUR_DIGITS: Final = r"^(?:[^0-9]*[0-9]){4}"
 # C0/C1 controls, and U+FFFD, which ingest puts where a NUL byte was
 _CONTROL: Final = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\x{fffd}]"
 _SCIENTIFIC: Final = r"^\d+(\.\d+)?[eE][+-]?\d+$"
@@ -75,6 +76,10 @@ def _verdict(result: Any, values: pd.Series) -> pd.Series:
 
 
 def _ascii_digits(text: Any) -> Any:
+    # one search first: most columns hold no Arabic-Indic digit, and then the twenty
+    # replacement passes over a million values are skipped
+    if not pc.any(pc.match_substring_regex(text, f"[{_ARABIC_DIGITS}]")).as_py():
+        return text
     for arabic, ascii_digit in zip(_ARABIC_DIGITS, "0123456789" * 2, strict=True):
         text = pc.replace_substring(text, arabic, ascii_digit)
     return text
@@ -112,7 +117,8 @@ def unhcr_id_shaped(values: pd.Series) -> pd.Series:
     ok = pc.and_(
         pc.and_(pc.greater_equal(length, 5), pc.less_equal(length, 30)),
         pc.and_(
-            pc.greater_equal(pc.count_substring_regex(text, r"[0-9]"), 4),
+            # at least four digits: one match (Arrow's count of a regex runs ~17x slower)
+            pc.match_substring_regex(text, _FOUR_DIGITS),
             pc.match_substring_regex(text, r"^[A-Za-z0-9]+([-/][A-Za-z0-9]+)*$"),
         ),
     )
@@ -226,8 +232,9 @@ def identifiable(df: pd.DataFrame) -> pd.Series:
         if column in df.columns:
             present |= usable(df[column])
     for column in INDIVIDUAL_ID_COLUMNS:
-        if column in df.columns:
-            present |= _KEPT_IDENTIFIER[column](df[column])
+        unnamed = ~present.to_numpy(dtype=bool)  # the identifier is read where it matters
+        if column in df.columns and unnamed.any():
+            present[unnamed] = _KEPT_IDENTIFIER[column](df[column][unnamed]).to_numpy(dtype=bool)
     return present
 
 
