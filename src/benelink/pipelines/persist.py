@@ -9,9 +9,14 @@ Partners re-register people under a new record id. A new record — one whose
 record token the registry does not know — that carries the keyed token of an
 identifier that names one person (national number, UNHCR individual id) which
 the registry knows under exactly one id also votes for that id: the person is
-*re-registered*, not new. The rules:
+*re-registered*, not new. A new record no such token carries (a UNHCR
+re-registration brings a new individual id; most job seekers have no national
+number) votes through its *person keys* (``anonymize.person_keys``: keyed codes
+of its name and birth date) the same way. The rules:
 
-* a token the registry knows under several ids says nothing (it is not used);
+* a token or key the registry knows under several ids says nothing (it is not used);
+* a person key held this month by records of two clusters says nothing (two people
+  of the month share that name and birth date);
 * a record whose identifier tokens point to two different ids says nothing;
 * a known record is carried by its record token only: when its record token and
   its identifier token point to different ids, the record id wins (a partner's
@@ -304,35 +309,35 @@ def _named(
     columns: Sequence[str],
     number: npt.NDArray[np.int64],
 ) -> pd.Series:
-    """The one earlier id that ``columns`` name for each of ``rows`` (else null)."""
+    """The one earlier id that ``columns`` name for each of ``rows`` (else null).
+
+    Only the values the new records hold are looked at, in the registry and in the
+    month: a million-record registry is filtered once per column, not grouped.
+    """
     carried = pd.Series(pd.NA, index=rows, dtype=object)
     clash = np.zeros(rows.size, dtype=bool)
     for column in columns:
         if column not in identifiers.columns or column not in previous.columns:
             continue
-        known = previous[[column, "beneficiary_id"]].dropna().drop_duplicates()
-        if column in PERSON_KEYS:
-            known = known[known[column] != 0]  # 0: no key
+        values = identifiers[column]
+        mine = values.iloc[rows]
+        asked = mine[mine != 0] if column in PERSON_KEYS else mine  # 0: no key
+        wanted: Any = pd.unique(asked.dropna())
+        if column in PERSON_KEYS:  # a key two people of this month hold names nobody
+            held = values.isin(wanted).to_numpy()
+            present = pd.DataFrame({"value": values[held].to_numpy(), "cluster": number[held]})
+            clusters = present.drop_duplicates().groupby("value")["cluster"].size()
+            wanted = clusters.index[clusters.to_numpy() == 1]
+        known = previous.loc[previous[column].isin(wanted), [column, "beneficiary_id"]]
+        known = known.drop_duplicates()
         ids_per_token = known.groupby(column)["beneficiary_id"].transform("size")
         named = known[ids_per_token == 1].set_index(column)["beneficiary_id"]
-        values = identifiers[column]
-        if column in PERSON_KEYS:
-            values = values.where(_in_one_cluster(values, number), 0)  # 0: no key, never known
-        found = values.iloc[rows].map(named).astype(object)
+        found = mine.map(named).astype(object)  # no .where: an int64 key must not go float
         found.index = rows
         clash |= (carried.notna() & found.notna() & (carried != found)).to_numpy()
         carried = carried.where(carried.notna(), found)
     carried[clash] = pd.NA
     return carried
-
-
-def _in_one_cluster(values: pd.Series, number: npt.NDArray[np.int64]) -> pd.Series:
-    """Per record: its value is held, this month, by records of one cluster only."""
-    present = pd.DataFrame({"value": values.to_numpy(), "cluster": number})
-    present = present[present["value"] != 0]
-    clusters = present.drop_duplicates().groupby("value")["cluster"].size()
-    alone = clusters.index[clusters.to_numpy() == 1]
-    return pd.Series(values.isin(alone).to_numpy(), index=values.index)
 
 
 def _without_clashes(
