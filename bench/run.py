@@ -97,8 +97,8 @@ NOTES = [
     "memory columns; recordlinkage's pandas comparisons take the most of both.",
     "- Splink's EM once failed on a 2,000-person Jordan sample during development "
     "(`m_probability ... below the minimum allowed value of 1e-300`) and succeeded on the "
-    "next identical run; on the committed sample the plain setup failed so in two runs out "
-    "of two. A failure is reported in the table, not retried.",
+    "next identical run; on the committed sample the plain setup failed so in every recorded "
+    "run. A failure is reported in the table, not retried.",
     "- FEBRL4 is a link task: all three tools were run link-only (benelink with "
     "`link_records(..., link_only=True)`: candidate, random and component pairs within one "
     "file are dropped); all are scored on A~B pairs.",
