@@ -81,6 +81,35 @@ def _rewrite_registry(ws: Workspace, change) -> None:  # type: ignore[no-untyped
     pq.write_table(out, path)
 
 
+def _unhcr_tokens(ids: pd.Series) -> list[str]:
+    return [record_token(KEY, "unhcr", str(v)) for v in ids]
+
+
+def test_a_unhcr_re_registration_keeps_the_id_by_name_and_birth_date(
+    tmp_path: Path, october: Path
+) -> None:
+    """A new individual id, so no token carries the person: their person keys do."""
+    ws = _workspace(tmp_path, october)
+    refugees = pd.read_csv(ws.folder / "unhcr.csv", dtype=str, keep_default_na=False)
+    october_ids = _ids(ws, "2026-10")
+    alone = october_ids[~october_ids.duplicated(keep=False)]  # people of one record
+    chosen = [
+        (i, token)
+        for i, token in zip(refugees.index, _unhcr_tokens(refugees["Individual ID"]), strict=True)
+        if token in alone.index and refugees.at[i, "Date of Birth"]
+    ]
+    assert chosen, "no single-record refugee with a birth date in the sample"
+    row, token = chosen[0]
+    refugees.at[row, "Individual ID"] = "945-99999999"
+    refugees.at[row, "Phone Number"] = ""  # nothing but the name and birth date is left
+    refugees.to_csv(ws.folder / "unhcr.csv", index=False)
+    result = ws.run()
+    assert result.exit_code == 0, result.output
+    assert _ids(ws, MONTH)[record_token(KEY, "unhcr", "945-99999999")] == alone[token]
+    assert _report(ws)["beneficiaries"]["re_registered"] >= 1
+    assert_no_leak(result, ws.out)
+
+
 def test_a_re_registered_job_seeker_keeps_the_id(tmp_path: Path, october: Path) -> None:
     ws = _workspace(tmp_path, october)
     row, known = _a_seeker_in_both_months(ws)
