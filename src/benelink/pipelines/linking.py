@@ -151,8 +151,10 @@ def carried_pairs(tokens: pd.Series, digests: np.ndarray, last: LastMonth) -> Ca
     if seen.empty:
         return CarriedPairs.none(len(text))
     at = pd.Index(seen["record_token"].astype(str)).get_indexer(pd.Index(text))  # -1: not then
-    digest_then = seen[RECORD_DIGEST].to_numpy(dtype=np.int64)  # int64 throughout: a
-    same = (at >= 0) & (digest_then[np.maximum(at, 0)] == digests)  # float loses bits
+    # compared as int64 throughout: through a float (pandas' map with a gap) a digest
+    # would lose its last bits
+    digest_then = seen[RECORD_DIGEST].to_numpy(dtype=np.int64)
+    same = (at >= 0) & (digest_then[np.maximum(at, 0)] == digests)
     once = ~pd.Series(text).duplicated(keep=False).to_numpy()
     unchanged = same & once & (digests != 0)
     position = pd.Series(np.arange(len(text)), index=text)[unchanged]
