@@ -56,7 +56,7 @@ def test_a_year_alone_meets_the_full_date_of_the_same_name() -> None:
     assert _shared(keys, 0, 1) == 1
 
 
-def test_brothers_share_no_key() -> None:
+def test_twins_share_only_the_key_without_the_first_name() -> None:
     keys = person_keys(
         _records(
             ("ALA", "MHMD", "ALY", "ZBN"),

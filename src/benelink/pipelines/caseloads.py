@@ -8,52 +8,14 @@ officers still count in the centre's row, which covers every job seeker.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from benelink.pipelines.flows import WORK
 from benelink.schemas.documents import OfficerRow
 
 CENTRE = "Centre total"
-
-
-def _row(
-    name: str,
-    pairs: pd.DataFrame,
-    now: pd.Series,
-    last: pd.Series,
-    *,
-    compared: bool,
-) -> OfficerRow:
-    status = pairs["employment_status_now"].where(now)
-    seekers_before = pairs["in_jobseekers_last"]
-    row: OfficerRow = {
-        "officer": name,
-        "job_seekers": int(now.sum()),
-        "naf": int((now & pairs["in_naf_now"]).sum()),
-        "unhcr": int((now & pairs["in_unhcr_now"]).sum()),
-        "new_this_month": int((now & ~seekers_before).sum()),
-        "in_training": int((status == "in_training").sum()),
-        "employed": int((status == "employed").sum()),
-        "self_employed": int((status == "self_employed").sum()),
-        "in_work": int(status.isin(WORK).sum()),
-        "job_seekers_last_month": int(last.sum()) if compared else None,
-        "moved_into_work": None,
-        "moved_out_of_work": None,
-        "moved_into_training": None,
-        "left_caseload": None,
-        "into_work_rate": None,
-    }
-    if compared:
-        # an officer's flows are their caseload's this month: who moved into work while
-        # in their care; who left it is counted apart
-        into_work = int((now & _moved_into_work(pairs)).sum())
-        row["moved_into_work"] = into_work
-        row["moved_out_of_work"] = int((now & _moved_out_of_work(pairs)).sum())
-        row["moved_into_training"] = int((now & _moved_into_training(pairs)).sum())
-        row["left_caseload"] = int((last & ~now).sum())
-        looking = int((now & _known(pairs) & ~pairs["employment_status_last"].isin(WORK)).sum())
-        row["into_work_rate"] = round(into_work / looking, 4) if looking else None
-    return row
 
 
 def _known(pairs: pd.DataFrame) -> pd.Series:
@@ -75,15 +37,10 @@ def _moved_into_training(pairs: pd.DataFrame) -> pd.Series:
     return _known(pairs) & (now == "in_training") & (last != "in_training")
 
 
-def officer_rows(pairs: pd.DataFrame, *, compared: bool) -> list[OfficerRow]:
-    """One row per published officer of this month, by name.
-
-    ``pairs`` is ``flows.paired(now, last)``; ``compared`` says whether there is
-    a last month at all (in a first month every flow is null). Counted by one
-    group-by per month, not a pass per officer: a national registry has hundreds.
-    """
+def _flags(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Per person, the figures a caseload row counts (True: counted)."""
     status = pairs["employment_status_now"]
-    flags = pd.DataFrame(
+    return pd.DataFrame(
         {
             "job_seekers": True,
             "naf": pairs["in_naf_now"],
@@ -99,50 +56,77 @@ def officer_rows(pairs: pd.DataFrame, *, compared: bool) -> list[OfficerRow]:
             "looking": _known(pairs) & ~pairs["employment_status_last"].isin(WORK),
         },
         index=pairs.index,
-    )
+    ).astype("int64")
+
+
+def _as_row(
+    name: str, counts: Mapping[str, int], last: int, left: int, *, compared: bool
+) -> OfficerRow:
+    """One caseload row from its counts (``_flags`` summed), the job seekers it had last
+    month and those of them who left it; every flow is null without a last month."""
+    looking = counts["looking"]
+
+    def flow(figure: int) -> int | None:
+        return figure if compared else None
+
+    return {
+        "officer": name,
+        "job_seekers": counts["job_seekers"],
+        "naf": counts["naf"],
+        "unhcr": counts["unhcr"],
+        "new_this_month": counts["new_this_month"],
+        "in_training": counts["in_training"],
+        "employed": counts["employed"],
+        "self_employed": counts["self_employed"],
+        "in_work": counts["in_work"],
+        "job_seekers_last_month": flow(last),
+        "moved_into_work": flow(counts["moved_into_work"]),
+        "moved_out_of_work": flow(counts["moved_out_of_work"]),
+        "moved_into_training": flow(counts["moved_into_training"]),
+        "left_caseload": flow(left),
+        "into_work_rate": (
+            round(counts["moved_into_work"] / looking, 4) if compared and looking else None
+        ),
+    }
+
+
+def officer_rows(pairs: pd.DataFrame, *, compared: bool) -> list[OfficerRow]:
+    """One row per published officer of this month, by name.
+
+    ``pairs`` is ``flows.paired(now, last)``; ``compared`` says whether there is
+    a last month at all (in a first month every flow is null). Counted by one
+    group-by per month, not a pass per officer: a national registry has hundreds.
+    An officer's flows are their caseload's this month (who moved into work while in
+    their care); who left it is counted apart.
+    """
+    flags = _flags(pairs)
     member = pairs["in_jobseekers_now"] & pairs["officer_now"].notna()
-    now = flags[member].astype("int64").groupby(pairs["officer_now"][member].astype(str)).sum()
+    now = flags[member].groupby(pairs["officer_now"][member].astype(str)).sum()
     before = pairs["in_jobseekers_last"] & pairs["officer_last"].notna()
     officer_last = pairs["officer_last"][before].astype(str)
     stayed = (pairs["in_jobseekers_now"] & (pairs["officer_now"] == pairs["officer_last"]))[before]
     last = officer_last.value_counts()
     left = officer_last[~stayed].value_counts()
-    rows: list[OfficerRow] = []
-    for name, n in now.sort_index().iterrows():
-        counts = {str(k): int(v) for k, v in n.items()}
-        row: OfficerRow = {
-            "officer": str(name),
-            "job_seekers": counts["job_seekers"],
-            "naf": counts["naf"],
-            "unhcr": counts["unhcr"],
-            "new_this_month": counts["new_this_month"],
-            "in_training": counts["in_training"],
-            "employed": counts["employed"],
-            "self_employed": counts["self_employed"],
-            "in_work": counts["in_work"],
-            "job_seekers_last_month": None,
-            "moved_into_work": None,
-            "moved_out_of_work": None,
-            "moved_into_training": None,
-            "left_caseload": None,
-            "into_work_rate": None,
-        }
-        if compared:
-            row["job_seekers_last_month"] = int(last.get(name, 0))
-            row["moved_into_work"] = counts["moved_into_work"]
-            row["moved_out_of_work"] = counts["moved_out_of_work"]
-            row["moved_into_training"] = counts["moved_into_training"]
-            row["left_caseload"] = int(left.get(name, 0))
-            looking = counts["looking"]
-            row["into_work_rate"] = (
-                round(counts["moved_into_work"] / looking, 4) if looking else None
-            )
-        rows.append(row)
-    return rows
+    return [
+        _as_row(
+            str(name),
+            {str(k): int(v) for k, v in n.items()},
+            int(last.get(name, 0)),
+            int(left.get(name, 0)),
+            compared=compared,
+        )
+        for name, n in now.sort_index().iterrows()
+    ]
 
 
 def centre_row(pairs: pd.DataFrame, *, compared: bool) -> OfficerRow:
     """Every job seeker of the month, whatever their officer: the figure officers compare with."""
-    return _row(
-        CENTRE, pairs, pairs["in_jobseekers_now"], pairs["in_jobseekers_last"], compared=compared
+    now, last = pairs["in_jobseekers_now"], pairs["in_jobseekers_last"]
+    counts = _flags(pairs)[now].sum()
+    return _as_row(
+        CENTRE,
+        {str(k): int(v) for k, v in counts.items()},
+        int(last.sum()),
+        int((last & ~now).sum()),
+        compared=compared,
     )
