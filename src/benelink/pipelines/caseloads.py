@@ -12,29 +12,16 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from benelink.pipelines.flows import WORK
+from benelink.pipelines.flows import (
+    WORK,
+    both_known,
+    moved_into_training,
+    moved_into_work,
+    moved_out_of_work,
+)
 from benelink.schemas.documents import OfficerRow
 
 CENTRE = "Centre total"
-
-
-def _known(pairs: pd.DataFrame) -> pd.Series:
-    return pairs["employment_status_now"].notna() & pairs["employment_status_last"].notna()
-
-
-def _moved_into_work(pairs: pd.DataFrame) -> pd.Series:
-    now, last = pairs["employment_status_now"], pairs["employment_status_last"]
-    return _known(pairs) & now.isin(WORK) & ~last.isin(WORK)
-
-
-def _moved_out_of_work(pairs: pd.DataFrame) -> pd.Series:
-    now, last = pairs["employment_status_now"], pairs["employment_status_last"]
-    return _known(pairs) & last.isin(WORK) & ~now.isin(WORK)
-
-
-def _moved_into_training(pairs: pd.DataFrame) -> pd.Series:
-    now, last = pairs["employment_status_now"], pairs["employment_status_last"]
-    return _known(pairs) & (now == "in_training") & (last != "in_training")
 
 
 def _flags(pairs: pd.DataFrame) -> pd.DataFrame:
@@ -50,10 +37,10 @@ def _flags(pairs: pd.DataFrame) -> pd.DataFrame:
             "employed": status == "employed",
             "self_employed": status == "self_employed",
             "in_work": status.isin(WORK),
-            "moved_into_work": _moved_into_work(pairs),
-            "moved_out_of_work": _moved_out_of_work(pairs),
-            "moved_into_training": _moved_into_training(pairs),
-            "looking": _known(pairs) & ~pairs["employment_status_last"].isin(WORK),
+            "moved_into_work": moved_into_work(pairs),
+            "moved_out_of_work": moved_out_of_work(pairs),
+            "moved_into_training": moved_into_training(pairs),
+            "looking": both_known(pairs) & ~pairs["employment_status_last"].isin(WORK),
         },
         index=pairs.index,
     ).astype("int64")

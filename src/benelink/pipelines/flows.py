@@ -120,6 +120,26 @@ def paired(now: pd.DataFrame, last: pd.DataFrame) -> pd.DataFrame:
     return both
 
 
+def both_known(pairs: pd.DataFrame) -> pd.Series:
+    """Who has an employment status in both months (a move needs both ends)."""
+    return pairs["employment_status_now"].notna() & pairs["employment_status_last"].notna()
+
+
+def moved_into_work(pairs: pd.DataFrame) -> pd.Series:
+    now, last = pairs["employment_status_now"], pairs["employment_status_last"]
+    return both_known(pairs) & now.isin(WORK) & ~last.isin(WORK)
+
+
+def moved_out_of_work(pairs: pd.DataFrame) -> pd.Series:
+    now, last = pairs["employment_status_now"], pairs["employment_status_last"]
+    return both_known(pairs) & last.isin(WORK) & ~now.isin(WORK)
+
+
+def moved_into_training(pairs: pd.DataFrame) -> pd.Series:
+    now, last = pairs["employment_status_now"], pairs["employment_status_last"]
+    return both_known(pairs) & (now == "in_training") & (last != "in_training")
+
+
 def _rate(numerator: int, denominator: int) -> float | None:
     return round(numerator / denominator, 4) if denominator else None
 
@@ -129,11 +149,11 @@ def flow_figures(pairs: pd.DataFrame, on_now: pd.Series, on_last: pd.Series) -> 
     this month and last month is ``on_now`` and ``on_last`` (a programme, a caseload)."""
     now, last = pairs["employment_status_now"], pairs["employment_status_last"]
     cohort = on_now | on_last
-    known = now.notna() & last.notna()
-    work_now, work_last = now.isin(WORK), last.isin(WORK)
-    into_work = cohort & known & work_now & ~work_last
-    out_of_work = cohort & known & work_last & ~work_now
-    into_training = cohort & known & (now == "in_training") & (last != "in_training")
+    known = both_known(pairs)
+    work_last = last.isin(WORK)
+    into_work = cohort & moved_into_work(pairs)
+    out_of_work = cohort & moved_out_of_work(pairs)
+    into_training = cohort & moved_into_training(pairs)
     left = on_last & ~on_now
     latest_status = now.where(now.notna(), last)
     left_in_work = left & latest_status.isin(WORK)
@@ -178,8 +198,3 @@ def on_aid(pairs: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     now = pairs[[f"in_{k}_now" for k in PROGRAMMES]].any(axis=1)
     last = pairs[[f"in_{k}_last" for k in PROGRAMMES]].any(axis=1)
     return now, last
-
-
-def caseload(pairs: pd.DataFrame, officer: str, side: str) -> pd.Series:
-    """Who is in ``officer``'s caseload in the month of ``side`` (``now``/``last``)."""
-    return pairs[f"in_jobseekers_{side}"] & (pairs[f"officer_{side}"] == officer)
