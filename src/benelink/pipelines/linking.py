@@ -68,18 +68,16 @@ class LinkedMonth:
     # position), and the form the records were compared in (it words the levels)
     review_readings: pd.DataFrame
     form: RecordForm
-    # each record's keyed codes of its name and birth date (anonymize.person_keys), by
-    # which the identity registry knows a re-registered person again, and the digest of
-    # its compared columns (``record_digest``), by which next month knows it unchanged
-    person_keys: pd.DataFrame | None = None
+    # per record, the registry's ``CODE_COLUMNS``: the keyed codes of its name and birth
+    # date (anonymize.person_keys), by which a re-registered person is known again, and
+    # the digest of its compared columns, by which next month knows it unchanged
+    codes: pd.DataFrame
 
-    def carriers(self) -> pd.DataFrame:
+    def registry_columns(self) -> pd.DataFrame:
         """Per record, what the registry keeps beside its id: its identifier tokens, its
         person keys and its record digest."""
         tokens = self.records.reindex(columns=list(IDENTIFIER_TOKENS)).reset_index(drop=True)
-        if self.person_keys is None:
-            return tokens
-        return pd.concat([tokens, self.person_keys.reset_index(drop=True)], axis=1)
+        return pd.concat([tokens, self.codes.reset_index(drop=True)], axis=1)
 
     def counts(self) -> dict[str, int]:
         """The run log's figures of the link stage."""
@@ -134,8 +132,8 @@ def link_month(
         carried,
     )
     readings = review_readings(clear, result.pairs)  # the queued records' only
-    keys = person_keys(link_frame, key).reset_index(drop=True).assign(**{RECORD_DIGEST: digests})
-    return LinkedMonth(output_fields(records), review_fields, result, readings, form, keys)
+    codes = person_keys(link_frame, key).reset_index(drop=True).assign(**{RECORD_DIGEST: digests})
+    return LinkedMonth(output_fields(records), review_fields, result, readings, form, codes)
 
 
 def carried_pairs(tokens: pd.Series, digests: np.ndarray, last: LastMonth) -> CarriedPairs:

@@ -179,7 +179,7 @@ def _run(
             past.last_ids,
             key,
             month,
-            identifiers=linked.carriers(),
+            identifiers=linked.registry_columns(),
         )
         changes = identities.changes
         st.counts.update(
