@@ -1,4 +1,5 @@
-"""Unchanged pairs keep last month's decisions (linkage.carry, pipelines.linking)."""
+"""Unchanged pairs keep last month's decisions, and records their remembered identifiers
+(linkage.carry, pipelines.linking)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import numpy as np
 import pandas as pd
 
 from benelink.linkage.carry import CarriedPairs, carry_decisions
-from benelink.pipelines.linking import LastMonth, carried_pairs
+from benelink.linkage.cluster import cluster_records
+from benelink.pipelines.linking import LastMonth, carried_pairs, remembered_identifiers
+from benelink.pipelines.registry import updated_registry
 
 REVIEW = 0.5
 
@@ -82,3 +85,51 @@ def test_digests_are_compared_on_all_64_bits() -> None:
         LastMonth(registry, links, "2026-10"),
     )
     assert carried.unchanged.tolist() == [False, True, False]
+
+
+def test_a_record_that_lost_its_number_keeps_it_for_the_cannot_link() -> None:
+    """Two sisters of one father and phone, kept apart last month by their two national
+    numbers: the month one number is unreadable, the registry's copy still keeps them apart."""
+    registry = pd.DataFrame(
+        {
+            "record_token": ["rawan", "razan"],
+            "national_number_token": ["t-rawan", "t-razan"],
+            "unhcr_individual_token": [None, None],
+        }
+    )
+    tokens = pd.Series(["rawan", "razan", "newcomer"])
+    month = pd.DataFrame(
+        {
+            "national_number_token": [None, "t-razan", None],  # rawan's number lost
+            "unhcr_individual_token": [None, None, None],
+        }
+    )
+    numbers, unhcr_ids = remembered_identifiers(tokens, month, registry)
+    assert numbers[0] >= 0 and numbers[1] >= 0 and numbers[0] != numbers[1]
+    assert numbers[2] == -1 and (unhcr_ids == -1).all()
+
+    def clusters(exclusive: tuple[np.ndarray, ...]) -> list[int]:
+        one_pair = (np.array([0], np.int32), np.array([1], np.int32), np.array([0.9998]))
+        out = cluster_records(
+            3, *one_pair, match_threshold=0.9, cohesion_threshold=0.5, exclusive=exclusive
+        )
+        return out.cluster.tolist()
+
+    this_month_only = tuple(
+        np.asarray(pd.factorize(month[c])[0], dtype=np.int32) for c in month.columns
+    )
+    assert clusters(this_month_only) == [0, 0, 1]  # what happened before: merged
+    assert clusters((numbers, unhcr_ids)) == [0, 1, 2]
+
+
+def test_the_registry_keeps_a_number_its_record_no_longer_carries() -> None:
+    identifiers = pd.DataFrame(
+        {"national_number_token": ["t-rawan", "t-razan"], "unhcr_individual_token": [None, None]}
+    )
+    before = updated_registry(None, pd.Series(["rawan", "razan"]), pd.Series(["B-1", "B-2"]),
+                              "2026-02", identifiers=identifiers)  # fmt: skip
+    lost = identifiers.assign(national_number_token=[None, "t-razan"])
+    after = updated_registry(before, pd.Series(["rawan", "razan"]), pd.Series(["B-1", "B-2"]),
+                             "2026-03", identifiers=lost)  # fmt: skip
+    kept = after.set_index("record_token")["national_number_token"]
+    assert kept.to_dict() == {"rawan": "t-rawan", "razan": "t-razan"}

@@ -11,6 +11,13 @@ that last month was below the review threshold (not in last month's links)
 stays below it. Only pairs with a changed or new record are judged by this
 month's model. Reviewers' decisions are laid over these afterwards, as over any
 other pair.
+
+Last month also remembers each record's identifiers (national number, UNHCR
+individual id): a record whose number is missing or unreadable this month — a
+clerk truncated it — keeps, for clustering's cannot-link only, the one it carried
+before. Without it two sisters, Razan and Rawan, of one father, one phone and two
+national numbers, kept apart last month by their two numbers, merge the month
+one number is lost, and one of them takes the other's id.
 """
 
 from __future__ import annotations
@@ -32,6 +39,10 @@ class CarriedPairs:
     left: npt.NDArray[np.int64]  # last month's links (match or review) between such records
     right: npt.NDArray[np.int64]
     probability: Floats
+    # per exclusive identifier (``linkage.finish``), a code per record: its keyed token
+    # this month, else the one the registry remembers for its record (-1: none known);
+    # empty: clustering reads this month's identifiers alone
+    identifiers: tuple[Codes, ...] = ()
 
     @classmethod
     def none(cls, n: int) -> CarriedPairs:

@@ -184,7 +184,8 @@ def finish_link(
     candidate pairs blocking gave, the block cap it used, what it skipped; ``source``:
     with a link-only task, each record's source (filled pairs join two sources);
     ``carried``: last month's pairs among unchanged records, which keep their
-    probability (``linkage.carry``)."""
+    probability, and the identifiers clustering keeps apart, remembered where a record
+    lost its own (``linkage.carry``)."""
     n = len(arr)
     left, right, levels, weight, probability = scored
     extra_left, extra_right = across(
@@ -222,7 +223,9 @@ def finish_link(
         probability,
         match_threshold=settings.match_threshold,
         cohesion_threshold=settings.review_threshold,
-        exclusive=(arr.national_number, arr.exact["unhcr_individual_id"]),
+        exclusive=carried.identifiers
+        if carried is not None and carried.identifiers
+        else (arr.national_number, arr.exact["unhcr_individual_id"]),
         tolerated=ids_overridable(levels, comparisons),
         reviewed=reviewed,
     )

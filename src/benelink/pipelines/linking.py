@@ -11,6 +11,7 @@ memory here.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -21,12 +22,13 @@ from benelink.anonymize.person_keys import RECORD_DIGEST, person_keys, record_di
 from benelink.config.model import LinkageSettings
 from benelink.io.state import IDENTIFIER_TOKENS
 from benelink.linkage.carry import CarriedPairs
-from benelink.linkage.compare import COMPARED_COLUMNS
+from benelink.linkage.compare import COMPARED_COLUMNS, Codes
 from benelink.linkage.kept import KeptModel
 from benelink.linkage.link import LinkResult, PairProgress
 from benelink.linkage.similarity import RecordForm
 from benelink.pipelines.encoded import EncodedSource, link_inputs
 from benelink.pipelines.outputs import output_fields
+from benelink.pipelines.registry import remembered_tokens
 from benelink.pipelines.review import decisions_by_position, review_readings
 
 # the engine's link function: records, settings, decisions (as positions), form, progress,
@@ -121,7 +123,12 @@ def link_month(
         review_fields = pd.concat([review_fields, extra], ignore_index=True)
     tokens = records["record_token"]
     digests = record_digests(link_frame, key, COMPARED_COLUMNS)
-    carried = carried_pairs(tokens, digests, last_month) if last_month is not None else None
+    carried = None
+    if last_month is not None:
+        carried = dataclasses.replace(
+            carried_pairs(tokens, digests, last_month),
+            identifiers=remembered_identifiers(tokens, records, last_month.registry),
+        )
     result = linker(
         link_frame,
         settings,
@@ -166,3 +173,27 @@ def carried_pairs(tokens: pd.Series, digests: np.ndarray, last: LastMonth) -> Ca
         right[both].to_numpy(dtype=np.int64),
         links["probability"].to_numpy(dtype=np.float64)[both],
     )
+
+
+def remembered_identifiers(
+    tokens: pd.Series, records: pd.DataFrame, registry: pd.DataFrame
+) -> tuple[Codes, ...]:
+    """Per identifier of ``IDENTIFIER_TOKENS``, a code per record for clustering's
+    cannot-link: its own keyed token, else the one the registry remembers for its
+    record token (``linkage.carry``); -1 where neither is known.
+
+    Equal tokens get equal codes, so two records keep apart exactly when their
+    numbers, this month's or remembered, differ. A number is remembered, never
+    compared: the pair's score reads this month's fields alone.
+    """
+    out = []
+    for column in IDENTIFIER_TOKENS:
+        own = (
+            records[column].reset_index(drop=True)
+            if column in records.columns
+            else pd.Series(None, index=pd.RangeIndex(len(tokens)), dtype=object, name=column)
+        )
+        known = remembered_tokens(registry, tokens, own)
+        codes, _ = pd.factorize(pd.Series(known, dtype=object), use_na_sentinel=True)
+        out.append(np.asarray(codes, dtype=np.int32))
+    return tuple(out)

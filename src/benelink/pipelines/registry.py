@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 
@@ -59,6 +60,7 @@ def updated_registry(
     previous = previous.assign(**{c: as_text(previous[c]) for c in IDENTIFIER_TOKENS})
     first = previous.set_index("record_token")["first_seen_month"]
     current["first_seen_month"] = current["record_token"].map(first).fillna(month)
+    current = _remembering_identifiers(current, previous)
     absorbed = previous[~previous["record_token"].isin(current["record_token"])]
     if absorbed.empty:
         return _by_token(current[REGISTRY_COLUMNS])
@@ -71,6 +73,39 @@ def updated_registry(
     )
     merged = pd.concat([current, absorbed[REGISTRY_COLUMNS]], ignore_index=True)
     return _by_token(merged[REGISTRY_COLUMNS])
+
+
+def remembered_tokens(
+    registry: pd.DataFrame, record_tokens: pd.Series, own: pd.Series
+) -> npt.NDArray[np.object_]:
+    """``own`` (one identifier's tokens, per record), each missing one taken from the
+    registry's row of the record's token where it has one (else None)."""
+    mine = pd.Series(own.astype(object).to_numpy(), dtype=object)
+    if not registry.empty and own.name in registry.columns:
+        at = pd.Index(registry["record_token"].astype(str)).get_indexer(
+            pd.Index(record_tokens.astype(str).to_numpy())
+        )  # -1: never seen
+        before = pd.Series(registry[own.name].astype(object).to_numpy()[np.maximum(at, 0)])
+        mine = mine.where(mine.notna(), before.where(pd.Series(at >= 0)))
+    out: npt.NDArray[np.object_] = mine.astype(object).to_numpy(dtype=object)
+    out[pd.isna(out)] = None
+    return out
+
+
+def _remembering_identifiers(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
+    """This month's records, each keeping the identifier tokens it carried before where it
+    carries none now: a number lost for a month (unreadable, left blank) still keeps two
+    people apart next month (``linkage.carry``) and still names its person."""
+    filled = {
+        column: arrow_series(
+            arrow_array(
+                pd.Series(remembered_tokens(previous, current["record_token"], current[column]))
+            ),
+            current.index,
+        )
+        for column in IDENTIFIER_TOKENS
+    }
+    return current.assign(**filled)
 
 
 def _identifier_columns(
