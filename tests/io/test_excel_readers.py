@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from benelink.errors import UnreadableFileError
 from benelink.io import excel
 from benelink.io.read import read_file
+from benelink.io.workbook_limits import check_workbook
 
 HEADERS = ["رقم السجل", "الرقم الوطني", "تاريخ الميلاد", "الاسم الأول", "ملاحظة"]
 
@@ -44,12 +45,13 @@ def test_calamine_reads_the_data_sheet_when_installed(tmp_path: Path) -> None:
     pytest.importorskip("python_calamine")
     path = _book(tmp_path / "naf.xlsx", [HEADERS, [1, 9871234567, date(1990, 5, 17), "محمد"]])
     wanted = {excel.normal_header(h) for h in HEADERS[:3]}
-    read = excel._read_with_calamine(path.read_bytes(), "naf.xlsx", None, wanted)
+    data = path.read_bytes()
+    read = excel._read_with_calamine(data, "naf.xlsx", None, wanted, check_workbook(data, "x"))
     assert read is not None
     (part,) = read
     assert part.name == "المستفيدون"
     assert part.frame["الرقم الوطني"].tolist() == ["9871234567"]  # the sheet behind the notes
-    assert part.unsaved == {}  # its XML was searched for formulas without a saved result
+    assert part.unsaved == {}  # the check's pass searched it for formulas never saved
 
 
 def test_title_rows_blank_rows_numbers_and_dates_read_alike(

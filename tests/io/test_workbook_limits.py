@@ -8,6 +8,8 @@ import zipfile
 import zlib
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from benelink.errors import UnreadableFileError
 from benelink.io import workbook_limits
@@ -16,6 +18,7 @@ from benelink.io.workbook_limits import (
     TOTAL_CEILING,
     TOTAL_FLOOR,
     SheetExtent,
+    UnsavedFormulas,
     check_directory,
     check_workbook,
     column_letters,
@@ -146,8 +149,10 @@ def test_extent_is_found_across_chunks_and_out_of_order(monkeypatch: pytest.Monk
     sheet = sheet.replace(b'<row r="20">', hidden + b'<row r="20">')
     with zipfile.ZipFile(io.BytesIO(_book(sheet))) as archive:
         info = archive.getinfo("xl/worksheets/sheet1.xml")
-        extent = workbook_limits._unpacked(archive, info, "x", scan=True)
-    assert extent is not None
+        scanned = workbook_limits._unpacked(archive, info, "x", scan=True)
+    assert scanned is not None
+    extent, formulas = scanned
+    assert formulas.found == {}
     assert (extent.rows, extent.columns) == (5_000_000, 28)
     assert extent.cells == 40 * 11 + 1
 
@@ -167,3 +172,28 @@ def test_column_letters_round_trip() -> None:
 def test_a_file_that_is_no_zip_is_unreadable() -> None:
     with pytest.raises(UnreadableFileError, match=r"is not a valid \.xlsx"):
         check_workbook(b"PK\x03\x04" + bytes(40), "naf.xlsx")
+
+
+_FORMULA_SHEET = (
+    b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>name</t></is></c>'
+    b'<c r="B1"><f>SUM(C1:C9)</f></c></row><row r="2"><c r="A2"><v>7</v></c>'
+    b'<c r="B2"><f>A2*2</f><v>14</v></c><c r="C2"><f t="shared" si="0"/><v></v></c></row>'
+    b'<row r="3"><c r="B3"><f>A3*2</f><v/></c><c r="AB3"><f>1+1</f></c></row></sheetData>'
+)
+
+
+@given(st.lists(st.integers(min_value=0, max_value=len(_FORMULA_SHEET)), max_size=12))
+def test_unsaved_formulas_found_alike_however_the_sheet_is_cut(cuts: list[int]) -> None:
+    """The safety pass sees a sheet in chunks: a cell cut anywhere is still found once."""
+    bounds = [0, *sorted(cuts), len(_FORMULA_SHEET)]
+    scan = UnsavedFormulas()
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        scan.scan(_FORMULA_SHEET[start:end])
+    scan.finish()
+    # B1, C2, B3 and AB3 hold formulas with no saved result; B2 saved 14
+    assert scan.found == {"B": [1, 3], "C": [2], "AB": [3]}
+
+
+def test_the_check_returns_each_sheets_unsaved_formulas() -> None:
+    data = _book(_sheet(3, extra=b'<row r="9"><c r="D9"><f>1/0</f></c></row>'))
+    assert check_workbook(data, "naf.xlsx") == {"xl/worksheets/sheet1.xml": {"D": [9]}}

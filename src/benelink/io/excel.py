@@ -19,11 +19,9 @@ first) are never chosen by themselves. Before either library opens the file,
 from __future__ import annotations
 
 import io
-import re
 import unicodedata
 import zipfile
-from collections.abc import Collection, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, Final, Protocol, cast
@@ -37,11 +35,6 @@ from benelink.schemas.columns import ROW_NUMBER, SHEET
 
 HEADER_SEARCH_ROWS: Final = 30
 _FIX: Final = "save it as UTF-8 CSV or .xlsx and try again"
-# A formula cell whose <v> is absent or empty: the result was never computed and saved.
-_UNSAVED_FORMULA: Final = re.compile(
-    rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*'
-    rb"(?:<v\s*/>|<v>\s*</v>)?\s*</c>"
-)
 
 
 def cell_text(value: Any) -> str:
@@ -103,11 +96,11 @@ def read_xlsx(
 ) -> pd.DataFrame:
     """The data sheets as strings; index = the sheet's row number of each data row, or
     (sheet, row number) when the data was split over several sheets (``SHEET``)."""
-    check_workbook(data, label)  # before any parser unpacks a byte
+    unsaved = check_workbook(data, label)  # before any parser unpacks a byte
     wanted = {normal_header(h) for h in expected}
-    parts = _read_with_calamine(data, label, sheet, wanted)
+    parts = _read_with_calamine(data, label, sheet, wanted, unsaved)
     if parts is None:
-        parts = _read_with_openpyxl(data, label, sheet, wanted)
+        parts = _read_with_openpyxl(data, label, sheet, wanted, unsaved)
     for part in parts:
         where = label if len(parts) == 1 else f"{label}, sheet {shown_name(part.name)}"
         _refuse_unsaved_formulas(part.unsaved, part.letters, wanted, where)
@@ -131,7 +124,11 @@ def joined_sheets(parts: Sequence[SheetPart], wanted: set[str]) -> pd.DataFrame:
 
 
 def _read_with_openpyxl(
-    data: bytes, label: str, sheet: str | int | None, wanted: set[str]
+    data: bytes,
+    label: str,
+    sheet: str | int | None,
+    wanted: set[str],
+    unsaved: Mapping[str, dict[str, list[int]]],
 ) -> list[SheetPart]:
     import openpyxl
 
@@ -151,8 +148,8 @@ def _read_with_openpyxl(
             frame, letters = _sheet_frame(
                 iter(worksheet.iter_rows(values_only=True)), wanted, label
             )
-            path = str(getattr(worksheet, "_worksheet_path", ""))
-            parts.append(SheetPart(name, frame, letters, _unsaved_formulas(data, path)))
+            path = str(getattr(worksheet, "_worksheet_path", "")).lstrip("/")
+            parts.append(SheetPart(name, frame, letters, unsaved.get(path, {})))
     finally:
         book.close()
     return parts
@@ -174,10 +171,14 @@ class _OpenpyxlBook:
 
 
 def _read_with_calamine(
-    data: bytes, label: str, sheet: str | int | None, wanted: set[str]
+    data: bytes,
+    label: str,
+    sheet: str | int | None,
+    wanted: set[str],
+    unsaved: Mapping[str, dict[str, list[int]]],
 ) -> list[SheetPart] | None:
-    """The data sheets read by calamine (Rust), with their column letters and unsaved
-    formulas, or None to fall back on openpyxl.
+    """The data sheets read by calamine (Rust), with their column letters and the unsaved
+    formulas ``check_workbook`` found in each sheet's part, or None to fall back on openpyxl.
 
     openpyxl parses every cell in Python, and in read-only mode scans the whole
     sheet once more just to size it (about 25 s per 100,000 rows of NAF's eleven
@@ -197,15 +198,10 @@ def _read_with_calamine(
             paths = sheet_paths(archive)
         parts = []
         for name in pick_sheets(opened, sheet, wanted, label):
-            # the sheet's XML is searched for unsaved formulas while calamine parses it:
-            # both let go of the GIL (zlib, Rust), so on a large workbook it costs no time
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                unsaved = pool.submit(_unsaved_formulas, data, paths.get(name, ""))
-                rows = opened.sheet(name).to_python(skip_empty_area=False)
-                found = unsaved.result()
+            rows = opened.sheet(name).to_python(skip_empty_area=False)
             frame, letters = _sheet_frame(iter(rows), wanted, label)
             del rows
-            parts.append(SheetPart(name, frame, letters, found))
+            parts.append(SheetPart(name, frame, letters, unsaved.get(paths.get(name, ""), {})))
     except (ConfigError, UnreadableFileError):
         raise
     except Exception:  # any calamine failure: openpyxl reads (or refuses) the file instead
@@ -382,22 +378,6 @@ def _column_letter(index: int) -> str:
         n, rest = divmod(n - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
-
-
-def _unsaved_formulas(data: bytes, sheet_path: str) -> dict[str, list[int]]:
-    """Column letter -> sheet rows of the formula cells whose result was never saved."""
-    if not sheet_path:
-        return {}
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            xml = archive.read(sheet_path.lstrip("/"))
-    except (KeyError, zipfile.BadZipFile):
-        return {}
-    found: dict[str, list[int]] = {}
-    if b"<f" in xml:
-        for match in _UNSAVED_FORMULA.finditer(xml):
-            found.setdefault(match[1].decode("ascii"), []).append(int(match[2]))
-    return found
 
 
 def _refuse_unsaved_formulas(
