@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import struct
 import zipfile
 import zlib
@@ -187,7 +188,7 @@ def test_unsaved_formulas_found_alike_however_the_sheet_is_cut(cuts: list[int]) 
     """The safety pass sees a sheet in chunks: a cell cut anywhere is still found once."""
     bounds = [0, *sorted(cuts), len(_FORMULA_SHEET)]
     scan = UnsavedFormulas()
-    for start, end in zip(bounds, bounds[1:], strict=False):
+    for start, end in itertools.pairwise(bounds):
         scan.scan(_FORMULA_SHEET[start:end])
     scan.finish()
     # B1, C2, B3 and AB3 hold formulas with no saved result; B2 saved 14

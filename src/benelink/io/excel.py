@@ -92,11 +92,20 @@ class _Book(Protocol):
 
 
 def read_xlsx(
-    data: bytes, label: str, sheet: str | int | None, expected: Collection[str]
+    data: bytes,
+    label: str,
+    sheet: str | int | None,
+    expected: Collection[str],
+    unsaved: Mapping[str, dict[str, list[int]]] | None = None,
 ) -> pd.DataFrame:
     """The data sheets as strings; index = the sheet's row number of each data row, or
-    (sheet, row number) when the data was split over several sheets (``SHEET``)."""
-    unsaved = check_workbook(data, label)  # before any parser unpacks a byte
+    (sheet, row number) when the data was split over several sheets (``SHEET``).
+
+    ``unsaved``: what ``check_workbook`` returned for ``data``, when it was checked
+    already (``io.read.open_file``); else it is checked here.
+    """
+    if unsaved is None:
+        unsaved = check_workbook(data, label)  # before any parser unpacks a byte
     wanted = {normal_header(h) for h in expected}
     parts = _read_with_calamine(data, label, sheet, wanted, unsaved)
     if parts is None:

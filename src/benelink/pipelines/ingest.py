@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 from benelink.arrow_text import ARROW_TEXT, trimmed_text
 from benelink.config.model import BenelinkConfig, SourceSettings
 from benelink.errors import ConfigError, MissingColumnsError
-from benelink.io.read import normal_header, read_file, source_path
+from benelink.io.read import OpenedFile, normal_header, open_file, parse_file, source_path
 from benelink.schemas.columns import (
     CANONICAL_COLUMNS,
     INDIVIDUAL_ID_COLUMNS,
@@ -64,11 +64,32 @@ def load_source(
     config_label: str = "the configuration",
 ) -> SourceFile:
     """Read ``settings.file`` from ``folder`` and map its columns to canonical ones."""
+    opened = open_source(name, settings, folder, config_label=config_label)
+    return parse_source(name, settings, opened, config_label=config_label)
+
+
+def open_source(
+    name: str,
+    settings: SourceSettings,
+    folder: Path,
+    *,
+    config_label: str = "the configuration",
+) -> OpenedFile:
+    """``settings.file`` of ``folder``, opened and checked (``io.read.open_file``)."""
     path = source_path(folder, settings.file, f"sources.{name}", config_label)
-    raw = read_file(
-        path,
-        settings.file_format,
-        label=settings.file,
+    return open_file(path, settings.file_format, label=settings.file)
+
+
+def parse_source(
+    name: str,
+    settings: SourceSettings,
+    opened: OpenedFile,
+    *,
+    config_label: str = "the configuration",
+) -> SourceFile:
+    """An opened source's rows, its columns mapped to canonical ones."""
+    raw = parse_file(
+        opened,
         expected_headers=set(settings.columns.values()),
         encoding=settings.encoding,
         delimiter=settings.delimiter,
@@ -78,7 +99,7 @@ def load_source(
     return SourceFile(
         name=name,
         kind=settings.kind,
-        path=path,
+        path=opened.path,
         sha256=raw.sha256,
         n_rows=len(frame) + len(raw.bad_rows),
         frame=frame,

@@ -24,8 +24,9 @@ from benelink.anonymize.keys import key_fingerprint
 from benelink.anonymize.tokens import TOKEN_INPUTS, pseudonymize_piece
 from benelink.config.model import BenelinkConfig, SourceSettings
 from benelink.errors import UnreadableFileError
+from benelink.io.read import OpenedFile
 from benelink.pipelines.encoded import EncodedSource, load_encoded_source
-from benelink.pipelines.ingest import SourceFile, check_month_files, load_source
+from benelink.pipelines.ingest import SourceFile, check_month_files, open_source, parse_source
 from benelink.pipelines.review import no_review_sources, review_sources
 from benelink.pipelines.standardize import plan_standardise, standardize_piece
 from benelink.pipelines.validate import (
@@ -160,17 +161,28 @@ def read_month_files(
             f"or fix the file names in {cfg.path.name}"
         )
 
-    def load(item: tuple[str, SourceSettings]) -> SourceFile | EncodedSource:
+    def open_(item: tuple[str, SourceSettings]) -> OpenedFile | None:
         name, settings = item
-        if settings.file_format == "encoded":  # tokens only, from `benelink encode`
+        if settings.file_format == "encoded":  # read whole in the second pass
+            return None
+        return open_source(name, settings, folder, config_label=cfg.path.name)
+
+    def load(
+        item: tuple[tuple[str, SourceSettings], OpenedFile | None],
+    ) -> SourceFile | EncodedSource:
+        (name, settings), opened = item
+        if opened is None:  # tokens only, from `benelink encode`
             return load_encoded_source(name, settings, folder, fingerprint, month)
-        source = load_source(name, settings, folder, config_label=cfg.path.name)
+        source = parse_source(name, settings, opened, config_label=cfg.path.name)
         handoff.check_canonical(source.frame)
         return source
 
+    # every file opened and checked before any is parsed (io.read.OpenedFile says why)
+    items = list(cfg.sources.items())
+    opened = list(threaded(open_, items, threads))
     clear: list[SourceFile] = []
     encoded: list[EncodedSource] = []
-    for source in threaded(load, list(cfg.sources.items()), threads):
+    for source in threaded(load, list(zip(items, opened, strict=True)), threads):
         if isinstance(source, EncodedSource):
             encoded.append(source)
         else:
