@@ -24,6 +24,12 @@ from benelink.schemas.documents import OfficerRow
 CENTRE = "Centre total"
 
 
+def _seekers(pairs: pd.DataFrame) -> pd.DataFrame:
+    """The people who are job seekers this month or were last month: the only ones a
+    caseload row counts (a million people hold a third as many)."""
+    return pairs[pairs["in_jobseekers_now"] | pairs["in_jobseekers_last"]]
+
+
 def _flags(pairs: pd.DataFrame) -> pd.DataFrame:
     """Per person, the figures a caseload row counts (True: counted)."""
     status = pairs["employment_status_now"]
@@ -86,6 +92,7 @@ def officer_rows(pairs: pd.DataFrame, *, compared: bool) -> list[OfficerRow]:
     An officer's flows are their caseload's this month (who moved into work while in
     their care); who left it is counted apart.
     """
+    pairs = _seekers(pairs)
     flags = _flags(pairs)
     member = pairs["in_jobseekers_now"] & pairs["officer_now"].notna()
     now = flags[member].groupby(pairs["officer_now"][member].astype(str)).sum()
@@ -108,6 +115,7 @@ def officer_rows(pairs: pd.DataFrame, *, compared: bool) -> list[OfficerRow]:
 
 def centre_row(pairs: pd.DataFrame, *, compared: bool) -> OfficerRow:
     """Every job seeker of the month, whatever their officer: the figure officers compare with."""
+    pairs = _seekers(pairs)
     now, last = pairs["in_jobseekers_now"], pairs["in_jobseekers_last"]
     counts = _flags(pairs)[now].sum()
     return _as_row(
