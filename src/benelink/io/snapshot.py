@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from benelink.errors import DamagedStateError
-from benelink.io.cells import defuse
+from benelink.io.cells import defused
 from benelink.io.dictionary import dictionary_csv, duckdb_views
 from benelink.io.layout import OutputLayout, month_of
 from benelink.io.staging import (
@@ -319,7 +319,7 @@ def stage_rejects(staged: StagedWrites, out_dir: Path, month: str, rejects: pd.D
     staging = staged.file(target, order=REJECTS_ORDER, mode=SHARED_FILE)
     ordered = rejects.sort_values(["source", "row_number", "column"])
     text = ordered.select_dtypes(exclude="number").columns
-    safe = ordered.assign(**{str(c): ordered[c].map(defuse, na_action="ignore") for c in text})
+    safe = ordered.assign(**{str(c): defused(ordered[c]) for c in text})
     safe.to_csv(staging, index=False, lineterminator="\n")
     staged.seal(staging, SHARED_FILE)
     return target
