@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from benelink.anonymize.person_keys import RECORD_DIGEST, person_keys, record_digests
+from benelink.arrow_text import arrow_series
 from benelink.config.model import LinkageSettings
 from benelink.io.state import IDENTIFIER_TOKENS
 from benelink.linkage.carry import CarriedPairs
@@ -28,7 +29,7 @@ from benelink.linkage.link import LinkResult, PairProgress
 from benelink.linkage.similarity import RecordForm
 from benelink.pipelines.encoded import EncodedSource, link_inputs
 from benelink.pipelines.outputs import output_fields
-from benelink.pipelines.registry import remembered_tokens
+from benelink.pipelines.registry import registry_rows, remembered_tokens
 from benelink.pipelines.review import decisions_by_position, review_readings
 
 # the engine's link function: records, settings, decisions (as positions), form, progress,
@@ -187,13 +188,15 @@ def remembered_identifiers(
     compared: the pair's score reads this month's fields alone.
     """
     out = []
+    rows = registry_rows(registry, tokens)
+    index = pd.RangeIndex(len(tokens))
     for column in IDENTIFIER_TOKENS:
         own = (
             records[column].reset_index(drop=True)
             if column in records.columns
-            else pd.Series(None, index=pd.RangeIndex(len(tokens)), dtype=object, name=column)
+            else pd.Series(None, index=index, dtype=object, name=column)
         )
-        known = remembered_tokens(registry, tokens, own)
-        codes, _ = pd.factorize(pd.Series(known, dtype=object), use_na_sentinel=True)
+        known = arrow_series(remembered_tokens(registry, rows, own), index)
+        codes, _ = pd.factorize(known, use_na_sentinel=True)
         out.append(np.asarray(codes, dtype=np.int32))
     return tuple(out)

@@ -206,16 +206,19 @@ def _choose(
     An id's home is the cluster holding most of its records (then: most new
     records carrying its identifier tokens; ties: the smaller cluster number); of
     the ids a cluster is home to, the oldest survives (ties: the one with more
-    records there, then more identifier votes, then the smaller id).
+    records there, then more identifier votes, then the smaller id). Sorted by the
+    ids' ranks (``id_rank``), not their text: at a million ids each sort over text
+    took seconds.
     """
     if overlap.empty:
         return {}, []
-    rows = overlap.assign(born=overlap["beneficiary_id"].map(births).fillna(""))
+    born = overlap["beneficiary_id"].map(births).fillna("")
+    rows = overlap.assign(born=pd.factorize(born, sort=True)[0])
     home = rows.sort_values(
-        ["beneficiary_id", "n", "n_id", "cluster"], ascending=[True, False, False, True]
-    ).drop_duplicates("beneficiary_id")
+        ["id_rank", "n", "n_id", "cluster"], ascending=[True, False, False, True]
+    ).drop_duplicates("id_rank")
     ranked = home.sort_values(
-        ["cluster", "born", "n", "n_id", "beneficiary_id"],
+        ["cluster", "born", "n", "n_id", "id_rank"],
         ascending=[True, True, False, False, True],
     )
     winners = ranked.drop_duplicates("cluster")
@@ -253,30 +256,40 @@ def _overlaps(
     previous: pd.DataFrame,
     identifiers: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """(cluster, earlier id, n, n_id): how many of each cluster's records each earlier id
-    held (``n``), and how many of its new records carry that id's identifier tokens."""
-    columns = ["cluster", "beneficiary_id", "n", "n_id"]
+    """(cluster, earlier id, n, n_id, id_rank): how many of each cluster's records each
+    earlier id held (``n``), and how many of its new records carry that id's identifier
+    tokens; ``id_rank`` orders the ids as their text does.
+
+    Counted on the ids' ranks, not their text: a group-by over a million ids as text
+    took seconds.
+    """
+    columns = ["cluster", "beneficiary_id", "n", "n_id", "id_rank"]
     if previous.empty:
         return pd.DataFrame({c: [] for c in columns})
+    known = arrow_array(previous["beneficiary_id"])
+    rank = np.asarray(pc.rank(known, sort_keys="ascending", tiebreaker="dense"), dtype=np.int64)
+    names = np.empty(int(rank.max()) + 1 if len(rank) else 0, dtype=object)
+    names[rank] = np.asarray(known.to_pylist(), dtype=object)
     current = pd.DataFrame({"record_token": record_tokens.to_numpy(), "cluster": number})
-    joined = current.merge(
-        previous[["record_token", "beneficiary_id"]], on="record_token", how="inner"
-    )
-    held = joined.groupby(["cluster", "beneficiary_id"]).size().rename("n")
+    earlier = pd.DataFrame({"record_token": previous["record_token"].to_numpy(), "id_rank": rank})
+    joined = current.merge(earlier, on="record_token", how="inner")
+    held = joined.groupby(["cluster", "id_rank"]).size().rename("n")
     fresh = ~np.asarray(
         pc.is_in(arrow_array(record_tokens), value_set=arrow_array(previous["record_token"])),
         dtype=bool,
     )
     carried = _carried_by_identifiers(previous, identifiers, fresh, number)
+    named = carried.notna().to_numpy()
+    carried_rank = pd.Index(names).get_indexer(pd.Index(carried[named].astype(str)))
     votes = (
-        pd.DataFrame({"cluster": number[fresh], "beneficiary_id": carried.to_numpy()})
-        .dropna()
-        .groupby(["cluster", "beneficiary_id"])
+        pd.DataFrame({"cluster": number[fresh][named], "id_rank": carried_rank})
+        .groupby(["cluster", "id_rank"])
         .size()
         .rename("n_id")
     )
     both = pd.concat([held, votes], axis=1).fillna(0).astype(np.int64).reset_index()
-    return both.rename(columns={"level_0": "cluster", "level_1": "beneficiary_id"})[columns]
+    both = both.rename(columns={"level_0": "cluster", "level_1": "id_rank"})
+    return both.assign(beneficiary_id=names[both["id_rank"].to_numpy()])[columns]
 
 
 def _carried_by_identifiers(
