@@ -81,39 +81,6 @@ def test_household_fields_are_null_when_first_names_differ() -> None:
     assert levels.loc[0, ["father_name", "family_name", "phone"]].tolist() == [-1, -1, -1]
 
 
-def test_household_fields_are_null_when_birth_dates_are_years_apart() -> None:
-    """Two sisters both named Fatima, twenty years apart: the household fields say "same
-    household", not "same person"; a year ±1 still lets them count, and a shared
-    national number (the date is what is wrong) too."""
-    sister = {"key_first": "ftm", "key_father": "mz", "key_family": "tmm", "phone": "+1"}
-    rows = [
-        {**sister, "birth_year": 2003, "birth_month": 4, "birth_day": 18},
-        {**sister, "birth_year": 2023, "birth_month": 9, "birth_day": 26},
-        {**sister, "birth_year": 2003, "birth_month": 4, "birth_day": 18},
-        {**sister, "birth_year": 2004, "birth_month": 9, "birth_day": 26},
-        {**sister, "birth_year": 2003, "national_number": "2000457731"},
-        {**sister, "birth_year": 2023, "national_number": "2000457731"},
-    ]
-    levels = _levels(rows)
-    assert levels["birth_date"].tolist() == [0, 1, 0]
-    for column in ("father_name", "family_name", "phone"):
-        assert levels[column][0] == -1
-        assert levels[column][1] > 0 and levels[column][2] > 0
-
-
-def test_encoded_birth_years_apart_keep_the_household_fields() -> None:
-    """Encoded dates keep equality only: "another year" may be one mistyped by one."""
-    sister = {"key_first": "ftm", "key_father": "mz", "key_family": "tmm", "phone": "+1"}
-    frame = pd.DataFrame(
-        [{**sister, "birth_year": 7101, "birth_month": 704, "birth_day": 718},
-         {**sister, "birth_year": 7102, "birth_month": 709, "birth_day": 726}]
-    )  # fmt: skip  # keyed codes of each part
-    arr = encode_records(frame, "encoded")
-    levels = pd.DataFrame(compare_pairs(arr, np.array([0]), np.array([1])), columns=COLUMNS)
-    assert levels.loc[0, "birth_date"] == 0
-    assert levels.loc[0, ["father_name", "family_name", "phone"]].min() > 0
-
-
 def test_birth_date_levels() -> None:
     assert _dob((1990, 3, 4), (1990, 3, 4)) == 6
     assert _dob((1990, 3, 4), (1990, 4, 3)) == 5
