@@ -309,10 +309,7 @@ class Level:
     threshold, ``similarity.CLOSENESS``), whose label the form writes.
     ``same``: the two values are the same (exactly, or as good as); ``typo``:
     two identifiers that are one mistyped from the other; ``swapped``: first
-    and family names exchanged. ``apart``: the forms in which an anchor at this
-    level says "two different people" — the household fields are then turned off
-    (``compare_pairs``); encoded birth dates keep equality only, so their "else"
-    also holds a year mistyped by one, and says nothing of the kind.
+    and family names exchanged.
     """
 
     value: int
@@ -322,7 +319,6 @@ class Level:
     same: bool = False
     typo: bool = False
     swapped: bool = False
-    apart: tuple[RecordForm, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -347,17 +343,15 @@ LadderName = Literal[
 _ELSE: Final = Level(0, "else")
 
 
-def _name_ladder(
-    compute: LevelFunction, level_two: Level | None = None, bottom: Level = _ELSE
-) -> Ladder:
-    """The name levels (exact, near high, near low, ``bottom``), with ``level_two`` inserted."""
+def _name_ladder(compute: LevelFunction, level_two: Level | None = None) -> Ladder:
+    """The name levels (exact, near high, near low, else), with ``level_two`` inserted."""
     top = 4 if level_two is not None else 3
     levels = [
         Level(top, "exact", same=True),
         Level(top - 1, near="high", same=True),
         *([level_two] if level_two is not None else []),
         Level(1, near="low", also="same consonant skeleton"),
-        bottom,
+        _ELSE,
     ]
     return Ladder(tuple(levels), compute)
 
@@ -365,9 +359,7 @@ def _name_ladder(
 LADDERS: Final[Mapping[LadderName, Ladder]] = {
     "name": _name_ladder(name_levels),
     "first_name": _name_ladder(
-        first_name_levels,
-        Level(2, "first/family swapped", same=True, swapped=True),
-        Level(0, "else", apart=("clear", "encoded")),
+        first_name_levels, Level(2, "first/family swapped", same=True, swapped=True)
     ),
     "father_name": _name_ladder(father_levels, Level(2, "father~grandfather")),
     "family_name": _name_ladder(family_levels, Level(2, "other name part")),
@@ -379,8 +371,7 @@ LADDERS: Final[Mapping[LadderName, Ladder]] = {
             Level(3, "year (year-only record)"),
             Level(2, "month+day, year ±1"),
             Level(1, "year ±1"),
-            # sisters named alike (or after one grandmother) differ here, years apart
-            Level(0, "else", apart=("clear",)),
+            _ELSE,
         ),
         birth_date_levels,
     ),
@@ -412,17 +403,14 @@ class Comparison:
 
     ``term_frequency`` adjusts its exact level by the value's frequency.
     ``anchor``: a field that tells one member of a household from another (first
-    name, birth date); EM learns its m on matches only, and at a level marked
-    ``apart`` it turns the household fields off. ``person``: the first name (a
-    missing one cannot tell two people apart). ``household``: a field every
-    member of a household shares (father, grandfather and family names, phone,
-    UNHCR case, place): its level is set to null when an anchor says two people
-    (the first names disagree, or the birth dates are years apart), because then
-    its agreement says "same household", not "same person", and would otherwise
-    outvote the anchors that tell siblings apart (Fellegi–Sunter assumes the
-    fields independent; in a household they are not: two sisters both named
-    Fatima, years apart, agree on every household field, and so scored as one
-    person). ``identifier``: a personal id (national number,
+    name, birth date); EM learns its m on matches only. ``person``: the first
+    name, whose disagreement turns the household fields off. ``household``: a
+    field every member of a household shares (father, grandfather and family
+    names, phone, UNHCR case, place): its level is set to null when the first
+    names disagree, because then its agreement says "same household", not
+    "same person", and would otherwise outvote the first name and birth date
+    that tell siblings apart (Fellegi–Sunter assumes the fields independent; in
+    a household they are not). ``identifier``: a personal id (national number,
     UNHCR individual id): when the pair agrees on one, siblings are ruled out
     and the household fields count again, so a record whose first name was
     replaced or mistyped beyond recognition is still found.
@@ -463,13 +451,6 @@ class Comparison:
         out = np.zeros(self.top_level + 2, dtype=bool)
         for level in self.ladder.levels:
             out[level.value + 1] = getattr(level, flag)
-        return out
-
-    def apart(self, form: RecordForm) -> Bools:
-        """Per level + 1 (slot 0 = null): whether, in ``form``, the level says two people."""
-        out = np.zeros(self.top_level + 2, dtype=bool)
-        for level in self.ladder.levels:
-            out[level.value + 1] = form in level.apart
         return out
 
 
@@ -548,13 +529,10 @@ def compare_pairs(
     person = next((i for i, c in enumerate(comparisons) if c.person), None)
     if person is not None:
         same_id = np.zeros(len(left), dtype=bool)
-        apart = np.zeros(len(left), dtype=bool)
         for i, comparison in enumerate(comparisons):
             if comparison.identifier:
                 same_id |= _has(out[:, i], comparison, "same")
-            if comparison.anchor:
-                apart |= comparison.apart(arr.form)[out[:, i].astype(np.intp) + 1]
-        differ = apart & ~same_id
+        differ = (out[:, person] == 0) & ~same_id
         swapped = _has(out[:, person], comparisons[person], "swapped")
         for i, comparison in enumerate(comparisons):
             if comparison.household:
