@@ -19,9 +19,10 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# the Spark engine's tests need PySpark: the spark extra, installed for `make test`
+# the Spark engine's tests need PySpark (the spark extra), and the bench's smoke tests run
+# Splink beside benelink (the bench extra): both installed for `make test`
 $(SPARK_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[dev,analysis,spark]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,analysis,spark,bench]'
 	touch $(SPARK_STAMP)
 
 $(DEMO_KEY): | $(STAMP)
