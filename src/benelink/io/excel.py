@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from benelink.errors import ConfigError, UnreadableFileError
-from benelink.io.workbook_limits import check_workbook, sheet_paths, shown_name
+from benelink.io.workbook_limits import sheet_paths, shown_name
 from benelink.schemas.columns import ROW_NUMBER, SHEET
 
 HEADER_SEARCH_ROWS: Final = 30
@@ -96,16 +96,14 @@ def read_xlsx(
     label: str,
     sheet: str | int | None,
     expected: Collection[str],
-    unsaved: Mapping[str, dict[str, list[int]]] | None = None,
+    unsaved: Mapping[str, dict[str, list[int]]],
 ) -> pd.DataFrame:
     """The data sheets as strings; index = the sheet's row number of each data row, or
     (sheet, row number) when the data was split over several sheets (``SHEET``).
 
-    ``unsaved``: what ``check_workbook`` returned for ``data``, when it was checked
-    already (``io.read.open_file``); else it is checked here.
+    ``data`` has passed ``check_workbook`` (``io.read.open_file``), before any parser
+    unpacks a byte; ``unsaved`` is what it returned.
     """
-    if unsaved is None:
-        unsaved = check_workbook(data, label)  # before any parser unpacks a byte
     wanted = {normal_header(h) for h in expected}
     parts = _read_with_calamine(data, label, sheet, wanted, unsaved)
     if parts is None:

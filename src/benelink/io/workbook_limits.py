@@ -263,8 +263,7 @@ def _unpacked(
 ) -> tuple[SheetExtent, UnsavedFormulas] | None:
     """Unpack ``part`` in chunks, at most one byte past its declared size; its extent and
     unsaved formulas if it is a sheet."""
-    extent = SheetExtent() if scan else None
-    formulas = UnsavedFormulas()
+    extent, formulas = (SheetExtent(), UnsavedFormulas()) if scan else (None, None)
     claimed = copy.copy(part)
     claimed.file_size = part.file_size + 1  # the reader stops there, so a lie shows
     claimed.CRC = None  # type: ignore[assignment]  # checked below: Python would check first
@@ -280,7 +279,7 @@ def _unpacked(
                         f"directory declares ({_size(part.file_size)}); {_RESEND}"
                     )
                 crc = zlib.crc32(chunk, crc)
-                if extent is not None:
+                if extent is not None and formulas is not None:
                     extent.scan(chunk, tail)
                     formulas.scan(chunk)
                     tail = chunk[-_OVERLAP:]
@@ -294,7 +293,7 @@ def _unpacked(
         raise UnreadableFileError(
             f"{label}: one of its parts is damaged (its checksum fails); {_RESEND}"
         )
-    if extent is None:
+    if extent is None or formulas is None:
         return None
     formulas.finish()
     return extent, formulas

@@ -54,7 +54,7 @@ from benelink.anonymize.person_keys import PERSON_KEYS
 from benelink.anonymize.tokens import digests
 from benelink.arrow_text import arrow_array, arrow_series
 from benelink.io.state import IDENTIFIER_TOKENS
-from benelink.pipelines.registry import id_births, updated_registry
+from benelink.pipelines.registry import id_births, registry_rows, updated_registry
 
 ID_PREFIX: Final = "B-"
 _ID_LABEL: Final = "benelink/v1/beneficiary\x1f"
@@ -270,13 +270,14 @@ def _overlaps(
     rank = np.asarray(pc.rank(known, sort_keys="ascending", tiebreaker="dense"), dtype=np.int64)
     names = np.empty(int(rank.max()) + 1 if len(rank) else 0, dtype=object)
     names[rank] = np.asarray(known.to_pylist(), dtype=object)
-    current = pd.DataFrame({"record_token": record_tokens.to_numpy(), "cluster": number})
-    earlier = pd.DataFrame({"record_token": previous["record_token"].to_numpy(), "id_rank": rank})
-    joined = current.merge(earlier, on="record_token", how="inner")
-    held = joined.groupby(["cluster", "id_rank"]).size().rename("n")
-    fresh = ~np.asarray(
-        pc.is_in(arrow_array(record_tokens), value_set=arrow_array(previous["record_token"])),
-        dtype=bool,
+    at = registry_rows(previous, record_tokens)  # one lookup: held ids, and who is fresh
+    fresh = ~np.asarray(pc.is_valid(at), dtype=bool)
+    where = np.asarray(pc.fill_null(at, 0), dtype=np.int64)[~fresh]
+    held = (
+        pd.DataFrame({"cluster": number[~fresh], "id_rank": rank[where]})
+        .groupby(["cluster", "id_rank"])
+        .size()
+        .rename("n")
     )
     carried = _carried_by_identifiers(previous, identifiers, fresh, number)
     named = carried.notna().to_numpy()
