@@ -3,15 +3,32 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import numpy as np
 import pandas as pd
+import pytest
 
+from benelink.config.model import LinkageSettings
 from benelink.linkage.carry import CarriedPairs, carry_decisions
 from benelink.linkage.cluster import cluster_records
-from benelink.pipelines.linking import LastMonth, carried_pairs, remembered_identifiers
+from benelink.pipelines.linking import (
+    LastMonth,
+    carried_pairs,
+    link_month,
+    remembered_identifiers,
+)
 from benelink.pipelines.registry import updated_registry
 
 REVIEW = 0.5
+
+
+class _NoProgress:
+    def size(self, total: int, unit: str) -> None:
+        pass
+
+    def advance(self, amount: int = 1) -> None:
+        pass
 
 
 def _score(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -133,3 +150,43 @@ def test_the_registry_keeps_a_number_its_record_no_longer_carries() -> None:
                              "2026-03", identifiers=lost)  # fmt: skip
     kept = after.set_index("record_token")["national_number_token"]
     assert kept.to_dict() == {"rawan": "t-rawan", "razan": "t-razan"}
+
+
+def test_a_refit_still_keeps_apart_the_numbers_the_registry_remembers() -> None:
+    """``--refit-model`` judges every pair again (no last month's links), but clustering
+    still reads the numbers the registry remembers: a refit month is no first month."""
+    registry = pd.DataFrame(
+        {
+            "record_token": ["rawan", "razan"],
+            "national_number_token": ["t-rawan", "t-razan"],
+            "unhcr_individual_token": [None, None],
+        }
+    )
+    records = pd.DataFrame(
+        {
+            "source": ["naf", "naf"],
+            "record_token": ["rawan", "razan"],
+            "national_number_token": [None, "t-razan"],  # rawan's number lost this month
+            "unhcr_individual_token": [None, None],
+        }
+    )
+    seen: list[CarriedPairs | None] = []
+
+    class Captured(Exception):
+        pass
+
+    def linker(*args: object) -> NoReturn:
+        carried = args[-1]
+        assert carried is None or isinstance(carried, CarriedPairs)
+        seen.append(carried)
+        raise Captured
+
+    for registry_known in (registry, None):
+        with pytest.raises(Captured):
+            link_month(records, records[["source"]], [], b"k" * 32, None, LinkageSettings(),
+                       linker, _NoProgress(), registry=registry_known)  # fmt: skip
+    refit, first = seen
+    assert refit is not None and not refit.unchanged.any() and refit.left.size == 0
+    numbers = refit.identifiers[0]
+    assert numbers[0] >= 0 and numbers[1] >= 0 and numbers[0] != numbers[1]
+    assert first is not None and first.identifiers == ()  # a first month: its own numbers

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 
-from benelink.linkage.compare import COMPARISONS, compare_pairs, encode_records
+from benelink.linkage.compare import COMPARISONS, birth_dates_apart, compare_pairs, encode_records
 
 COLUMNS = [c.name for c in COMPARISONS]
 
@@ -162,3 +164,38 @@ def test_one_latin_spelling_read_as_another_arabic_name_meets_on_the_skeleton() 
     assert levels["first_name"].tolist() == [1, 0]
     assert levels.loc[0, ["father_name", "family_name", "phone"]].tolist() == [4, 4, 1]
     assert levels.loc[1, ["father_name", "family_name", "phone"]].tolist() == [-1, -1, -1]
+
+
+def _apart(
+    a: tuple[int, int | None, int | None],
+    b: tuple[int, int | None, int | None],
+    form: str = "clear",
+) -> bool:
+    frame = pd.DataFrame(
+        [{"birth_year": y, "birth_month": m, "birth_day": d} for y, m, d in (a, b)]
+    )
+    frame = frame.astype("Int64")
+    arr = encode_records(frame)
+    if form != "clear":
+        arr = dataclasses.replace(arr, form=form)
+    one, other = np.array([0], dtype=np.int32), np.array([1], dtype=np.int32)
+    forward = bool(birth_dates_apart(arr, one, other)[0])
+    assert forward == bool(birth_dates_apart(arr, other, one)[0])  # a pair has no order
+    return forward
+
+
+def test_birth_dates_apart_only_beyond_what_slips_and_estimates_explain() -> None:
+    # two people: every part differs, or a year given alone is far off
+    assert _apart((1960, 3, 4), (1985, 7, 19))
+    assert _apart((1990, 3, 4), (1992, 5, 6))  # sisters two years apart
+    assert _apart((2016, None, None), (2003, 4, 18))
+    # slips: one or two parts, a day/month swap, a year off by one, an estimated year
+    assert not _apart((1960, 3, 4), (1985, 3, 4))  # a year mistyped
+    assert not _apart((1960, 3, 4), (1985, 3, 19))  # the month agrees
+    assert not _apart((1960, 3, 4), (1985, 8, 4))  # the day agrees
+    assert not _apart((1960, 3, 4), (1985, 4, 3))  # day and month swapped
+    assert not _apart((1990, 3, 4), (1991, 7, 9))
+    assert not _apart((1990, None, None), (1998, 7, 9))
+    assert not _apart((1990, 3, 4), (None, None, None))
+    # encoded dates keep only equality: a year's slip looks like twenty, so never apart
+    assert not _apart((1960, 3, 4), (1985, 7, 19), form="encoded")

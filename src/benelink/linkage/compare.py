@@ -265,6 +265,36 @@ def birth_date_levels(arr: RecordArrays, part: str, left: Codes, right: Codes) -
     ).astype(np.int8)
 
 
+# how far a birth year given alone (often estimated) may be from the true one
+ESTIMATED_YEAR_SPREAD: Final = 10
+
+
+def birth_dates_apart(arr: RecordArrays, left: Codes, right: Codes) -> Bools:
+    """Pairs whose birth dates say two people: two full dates more than a year apart
+    that differ in the month and the day too, and not by a day/month swap; or, where a
+    side gives the year alone, years more than ``ESTIMATED_YEAR_SPREAD`` apart.
+
+    A slip changes one part of a date, two at most, and a year given alone is often
+    estimated; two records that differ beyond that are two people — a mother and a
+    daughter, sisters given the same name — however well their names and household
+    agree (``linkage.finish`` keeps them apart). Encoded dates cannot say it: their
+    month and day are keyed with the year, so two different years tell nothing more
+    (a slip of one year looks like twenty), and no encoded pair is apart.
+    """
+    if arr.form != "clear":
+        return np.zeros(len(left), dtype=bool)
+    y, m, d = arr.birth["year"], arr.birth["month"], arr.birth["day"]
+    ya, yb, ma, mb, da, db = y[left], y[right], m[left], m[right], d[left], d[right]
+    years = (ya >= 0) & (yb >= 0)
+    full = years & (ma >= 0) & (mb >= 0) & (da >= 0) & (db >= 0)
+    gap = np.abs(ya - yb)
+    each_differs = (ma != mb) & (da != db) & ~((ma == db) & (da == mb))
+    apart: Bools = (full & (gap > 1) & each_differs) | (
+        years & ~full & (gap > ESTIMATED_YEAR_SPREAD)
+    )
+    return apart
+
+
 def national_number_levels(arr: RecordArrays, part: str, left: Codes, right: Codes) -> Levels:
     """3 exact, 2 one digit differing or two adjacent digits swapped, 1 two such edits, 0 else
     (encoded, a token is equal or not: 3 or 0)."""
@@ -510,6 +540,16 @@ def ids_overridable(levels: Levels, comparisons: Sequence[Comparison]) -> Bools:
                 same |= levels[:, i] == NULL_LEVEL
             agree &= same
         out |= agree
+    return out
+
+
+def identifiers_agree(levels: Levels, comparisons: Sequence[Comparison]) -> Bools:
+    """Pairs that agree on a personal id (the same national number or UNHCR individual
+    id, or one a typo of the other): the id says one person, whatever else differs."""
+    out = np.zeros(len(levels), dtype=bool)
+    for i, c in enumerate(comparisons):
+        if c.identifier:
+            out |= _has(levels[:, i], c, "same")
     return out
 
 

@@ -27,7 +27,9 @@ from benelink.linkage.compare import (
     Floats,
     Levels,
     RecordArrays,
+    birth_dates_apart,
     compare_pairs,
+    identifiers_agree,
     ids_overridable,
 )
 from benelink.linkage.kept import ModelChoice
@@ -216,11 +218,19 @@ def finish_link(
         decisions, arr, model, tf, left, right, levels, weight, probability
     )
     last_month = np.concatenate([last_month, np.zeros(len(left) - len(last_month), dtype=bool)])
+    # a pair whose birth dates say two people (a mother and a daughter of one name) is,
+    # for clustering, a vote against, not a link, unless a reviewer says otherwise; a
+    # match it keeps apart is published as such (``publish.label_kept_apart``)
+    apart = (
+        birth_dates_apart(arr, left, right)
+        & ~identifiers_agree(levels, comparisons)
+        & (reviewed == 0)
+    )
     clustering = cluster_records(
         n,
         left,
         right,
-        probability,
+        np.where(apart, 0.0, probability),
         match_threshold=settings.match_threshold,
         cohesion_threshold=settings.review_threshold,
         exclusive=carried.identifiers

@@ -109,11 +109,14 @@ def link_month(
     progress: PairProgress,
     kept: KeptModel | None = None,
     last_month: LastMonth | None = None,
+    registry: pd.DataFrame | None = None,
 ) -> LinkedMonth:
     """Link the month's pseudonymised clear records with the encoded sources' records,
     with the model earlier months ``kept`` unless it is to be fitted again; pairs of
     records unchanged since ``last_month`` keep its probabilities (None: a first month,
-    or a refit asked for, which judges every pair again)."""
+    or a refit asked for, which judges every pair again). The identity ``registry``
+    (None in a first month) gives the identifiers clustering keeps apart, refit or not:
+    a refit judges pairs again, it does not forget whose number a record carried."""
     link_frame, clear = records, records
     form: RecordForm = "clear"
     if encoded:
@@ -124,12 +127,14 @@ def link_month(
         review_fields = pd.concat([review_fields, extra], ignore_index=True)
     tokens = records["record_token"]
     digests = record_digests(link_frame, key, COMPARED_COLUMNS)
-    carried = None
-    if last_month is not None:
-        carried = dataclasses.replace(
-            carried_pairs(tokens, digests, last_month),
-            identifiers=remembered_identifiers(tokens, records, last_month.registry),
-        )
+    carried = (
+        carried_pairs(tokens, digests, last_month)
+        if last_month is not None
+        else CarriedPairs.none(len(tokens))
+    )
+    if registry is not None:
+        identifiers = remembered_identifiers(tokens, records, registry)
+        carried = dataclasses.replace(carried, identifiers=identifiers)
     result = linker(
         link_frame,
         settings,

@@ -166,6 +166,7 @@ def _run(
             st,
             past.model,
             _last_month(past, cfg.linkage),
+            past.registry,
         )
         by_source = standard.by_source
         del records, standard  # names, id numbers and phones leave memory here
