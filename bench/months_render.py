@@ -10,36 +10,45 @@ NOTES: list[str] = [
     "through record ids, identifier tokens and person keys; the link model kept; unchanged "
     "pairs keeping last month's probability); re-check them against the tables after a re-run.",
     "- **Re-registrations keep their ids**: 98.7–100 % of the 60–92 records a month "
-    "re-registered under a new record id keep their person's id (47–63 % with identifier "
-    "tokens alone, 22–42 % with record ids alone). What carries the UNHCR re-registrations "
+    "re-registered under a new record id keep their person's id (on the run before this "
+    "one, whose carrying is unchanged: 47–63 % with identifier tokens alone, 22–42 % with "
+    "record ids alone). What carries the UNHCR re-registrations "
     "(a new individual id) and the job seekers without a national number are the person "
     "keys (docs/keys.md): keyed codes of the name with one part left out, and of three names "
     "with the birth year, matched against the people absent this month. Month to month "
-    "99.95–100 % of people keep their ids (target 99.8 %); January to August 99.89 % "
-    "(target 99 %).",
-    "- **Flows**: *new* is within 1.4 % of the truth every month (July: 145 against 143), "
-    "*exited* within 1 %, *continuing* within 1 person; *returning* is 1–2 people short in "
-    "June and July. Checked by hand: a UNHCR refugee back after two months as a job seeker "
-    "whose first name was re-typed *and* whose grandfather's name only the job seekers' "
-    "file gives (two differences: no person key survives both), and a woman merged in "
-    "January with a sister of the same name twenty years younger, whose id went to the "
-    "sister on her return. Turning the household fields off for birth dates years apart "
-    "fixed the second but cost an automatic link the hostile tests ask for (first and "
-    "family name and phone, no birth date), so it is not in.",
+    "99.97–100 % of people keep their ids (target 99.8 %); January to August 99.91 % "
+    "(target 99 %), the same under any key: a split into two parts of one earlier record "
+    "each (a refugee's two records, May) used to leave the id to the part whose tokens "
+    "sorted first, so the figure moved between 99.91 % and 99.94 % with the key; the id now "
+    "stays with the record seen first (here the job seekers' record, which leaves in June, "
+    "so the person loses the January id).",
+    "- **Flows**: *new* is within 0.8 % of the truth every month (July: 144 against 143, "
+    "June 165 against 164), *exited* within 1 %, *continuing* within 1 person; *returning* "
+    "is 1 person short in June and July. Checked by hand on the run before: a UNHCR "
+    "refugee back after two months as a job seeker whose first name was re-typed *and* "
+    "whose grandfather's name only the job seekers' file gives (two differences: no person "
+    "key survives both). The other July case of that run, a woman merged in January with a "
+    "sister of the same name (a year of birth given alone, 2016, against a full date in "
+    "2003), is fixed by the birth-date rule below.",
     "- **Decisions on unchanged records**: none flipped, cluster or link, in any month; "
     "the model was fitted again on drift in March, May and July (the phone's m falls as "
     "people change phones); before unchanged pairs kept last month's probability "
     "(docs/linkage.md) the May and July refits moved 14 and 8 of them. A match "
     "that clustering kept apart counts as a match in the link flips; the people are in the "
     "cluster flips.",
-    "- **False continuity**: 1 earlier id in seven months was also given to someone who "
-    "never held it, by a false merge within the month, not by carrying ids: a UNHCR "
-    "newcomer merged in June with a job seeker of the same names eleven years older. The "
-    "other case of the run before (two NAF sisters of one father and phone, kept apart by "
-    "their two national numbers until one number came truncated) is fixed: a record keeps, "
-    "for clustering, the number the registry remembers. Fragmentation is 0–1 person a month.",
-    "- F1 over every record is 0.9988–0.9994 each month. A month runs in 4–6 s at 5,000 "
-    "people on this 2-core machine.",
+    "- **False continuity**: no earlier id was given to someone who never held it. The run "
+    "before had 1: a UNHCR newcomer merged in June with a job seeker of the same names "
+    "eleven years older, by a false merge within the month. Clustering now takes a pair "
+    "whose birth dates say two people (full dates more than a year apart that differ in "
+    "month and day too, or a year given alone more than 10 years off) as a vote against, "
+    "unless a personal id agrees (docs/linkage.md); the model's own fit is untouched, so the "
+    "hostile case that stopped the household-field attempt (a job seeker without a birth "
+    "date) still links. The case before that (two NAF sisters of one father and phone, "
+    "kept apart by their two national numbers until one number came truncated) stays "
+    "fixed: a record keeps, for clustering, the number the registry remembers. "
+    "Fragmentation is 0–1 person a month.",
+    "- F1 over every record is 0.9994–1.0000 each month (0.9988–0.9994 on the run "
+    "before). A month runs in 3–4 s at 5,000 people on this 2-core machine.",
 ]
 
 TARGETS = (
@@ -91,7 +100,7 @@ def targets(rows: list[dict[str, Any]]) -> list[tuple[str, str, str, bool]]:
         (f"{_pct(worst)} (worst month)", worst >= 0.998),
         (_pct(first_last), first_last >= 0.99),
         (f"{flips:,} (cluster + link, all months)", flips == 0),
-        (f"{flow:.0%} off (worst month)", flow <= 0.01),
+        (f"{flow:.1%} off (worst month)", flow <= 0.01),
         (f"{stolen:,} (all months)", stolen == 0),
     )
     return [(t, want, got, ok) for (t, want), (got, ok) in zip(TARGETS, reached, strict=True)]

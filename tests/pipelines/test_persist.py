@@ -158,3 +158,22 @@ def test_an_id_born_of_a_split_is_as_new_as_its_first_snapshot() -> None:
     ids = coded.per_record().tolist()
     assert since[ids[0]] == "2026-03"  # the id stays on the part with most earlier records
     assert since[ids[2]] == "2026-11" and changes.splits == [("B-X", ids[2])]
+
+
+def test_a_split_into_equal_parts_leaves_the_id_with_the_record_seen_first() -> None:
+    """Two parts of one earlier record each: the tie goes to the part whose record has
+    been seen longest, whichever part's tokens sort first (the key decides that)."""
+    for older, newer in (("a", "b"), ("b", "a")):
+        previous = pd.DataFrame(
+            {
+                "record_token": [older, newer],
+                "beneficiary_id": ["B-X", "B-X"],
+                "first_seen_month": ["2026-01", "2026-04"],
+                "last_seen_month": ["2026-04", "2026-04"],
+                "id_since": ["2026-01", "2026-01"],
+            }
+        )
+        ids, changes = _assigned(_tokens("a", "b"), np.array([0, 1]), previous, KEY)
+        kept = dict(zip(["a", "b"], ids.tolist(), strict=True))
+        assert kept[older] == "B-X" and kept[newer] != "B-X"
+        assert changes.splits == [("B-X", kept[newer])]

@@ -204,7 +204,9 @@ def _choose(
     """Each cluster's carried id, and every (cluster, earlier id) of which it is the home.
 
     An id's home is the cluster holding most of its records (then: most new
-    records carrying its identifier tokens; ties: the smaller cluster number); of
+    records carrying its identifier tokens, then the record that has carried it
+    longest, so a tie does not fall to whatever the key made of the tokens; last:
+    the smaller cluster number); of
     the ids a cluster is home to, the oldest survives (ties: the one with more
     records there, then more identifier votes, then the smaller id). Sorted by the
     ids' ranks (``id_rank``), not their text: at a million ids each sort over text
@@ -215,7 +217,8 @@ def _choose(
     born = overlap["beneficiary_id"].map(births).fillna("")
     rows = overlap.assign(born=pd.factorize(born, sort=True)[0])
     home = rows.sort_values(
-        ["id_rank", "n", "n_id", "cluster"], ascending=[True, False, False, True]
+        ["id_rank", "n", "n_id", "held_since", "cluster"],
+        ascending=[True, False, False, True, True],
     ).drop_duplicates("id_rank")
     ranked = home.sort_values(
         ["cluster", "born", "n", "n_id", "id_rank"],
@@ -256,14 +259,16 @@ def _overlaps(
     previous: pd.DataFrame,
     identifiers: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """(cluster, earlier id, n, n_id, id_rank): how many of each cluster's records each
-    earlier id held (``n``), and how many of its new records carry that id's identifier
-    tokens; ``id_rank`` orders the ids as their text does.
+    """(cluster, earlier id, n, n_id, held_since, id_rank): how many of each cluster's
+    records each earlier id held (``n``), how many of its new records carry that id's
+    identifier tokens, and the first month its oldest such record was seen
+    (``held_since``, as a code in month order; past every month for votes alone);
+    ``id_rank`` orders the ids as their text does.
 
     Counted on the ids' ranks, not their text: a group-by over a million ids as text
     took seconds.
     """
-    columns = ["cluster", "beneficiary_id", "n", "n_id", "id_rank"]
+    columns = ["cluster", "beneficiary_id", "n", "n_id", "held_since", "id_rank"]
     if previous.empty:
         return pd.DataFrame({c: [] for c in columns})
     known = arrow_array(previous["beneficiary_id"])
@@ -273,11 +278,12 @@ def _overlaps(
     at = registry_rows(previous, record_tokens)  # one lookup: held ids, and who is fresh
     fresh = ~np.asarray(pc.is_valid(at), dtype=bool)
     where = np.asarray(pc.fill_null(at, 0), dtype=np.int64)[~fresh]
+    first_seen = previous.get("first_seen_month", pd.Series("", index=previous.index))
+    seen, _ = pd.factorize(first_seen.astype(str), sort=True)  # codes in time order
     held = (
-        pd.DataFrame({"cluster": number[~fresh], "id_rank": rank[where]})
+        pd.DataFrame({"cluster": number[~fresh], "id_rank": rank[where], "held_since": seen[where]})
         .groupby(["cluster", "id_rank"])
-        .size()
-        .rename("n")
+        .agg(n=("held_since", "size"), held_since=("held_since", "min"))
     )
     carried = _carried_by_identifiers(previous, identifiers, fresh, number)
     named = carried.notna().to_numpy()
@@ -288,7 +294,9 @@ def _overlaps(
         .size()
         .rename("n_id")
     )
-    both = pd.concat([held, votes], axis=1).fillna(0).astype(np.int64).reset_index()
+    both = pd.concat([held, votes], axis=1)
+    both = both.fillna({"n": 0, "n_id": 0, "held_since": len(seen)})
+    both = both.astype(np.int64).reset_index()
     both = both.rename(columns={"level_0": "cluster", "level_1": "id_rank"})
     return both.assign(beneficiary_id=names[both["id_rank"].to_numpy()])[columns]
 
