@@ -80,7 +80,7 @@ def test_a_record_is_unchanged_only_with_last_months_digest() -> None:
     )
     tokens = pd.Series(["c", "a", "b", "d", "e"])
     digests = np.array([39, 11, 22, 44, 55], dtype=np.int64)  # c changed; d not seen last month
-    carried = carried_pairs(tokens, digests, LastMonth(registry, links, "2026-10"))
+    carried = carried_pairs(tokens, digests, LastMonth(links, "2026-10"), registry)
     assert carried.unchanged.tolist() == [False, True, True, False, False]
     assert (carried.left.tolist(), carried.right.tolist()) == ([1], [2])
     assert carried.probability.tolist() == [0.97]
@@ -99,7 +99,8 @@ def test_digests_are_compared_on_all_64_bits() -> None:
     carried = carried_pairs(
         pd.Series(["a", "b", "x"]),
         np.array([big + 1, 7, 1], dtype=np.int64),
-        LastMonth(registry, links, "2026-10"),
+        LastMonth(links, "2026-10"),
+        registry,
     )
     assert carried.unchanged.tolist() == [False, True, False]
 

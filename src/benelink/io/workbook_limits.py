@@ -263,7 +263,7 @@ def _unpacked(
 ) -> tuple[SheetExtent, UnsavedFormulas] | None:
     """Unpack ``part`` in chunks, at most one byte past its declared size; its extent and
     unsaved formulas if it is a sheet."""
-    extent, formulas = (SheetExtent(), UnsavedFormulas()) if scan else (None, None)
+    found = (SheetExtent(), UnsavedFormulas()) if scan else None
     claimed = copy.copy(part)
     claimed.file_size = part.file_size + 1  # the reader stops there, so a lie shows
     claimed.CRC = None  # type: ignore[assignment]  # checked below: Python would check first
@@ -279,9 +279,9 @@ def _unpacked(
                         f"directory declares ({_size(part.file_size)}); {_RESEND}"
                     )
                 crc = zlib.crc32(chunk, crc)
-                if extent is not None and formulas is not None:
-                    extent.scan(chunk, tail)
-                    formulas.scan(chunk)
+                if found is not None:
+                    found[0].scan(chunk, tail)
+                    found[1].scan(chunk)
                     tail = chunk[-_OVERLAP:]
     except UnreadableFileError:
         raise
@@ -293,10 +293,9 @@ def _unpacked(
         raise UnreadableFileError(
             f"{label}: one of its parts is damaged (its checksum fails); {_RESEND}"
         )
-    if extent is None or formulas is None:
-        return None
-    formulas.finish()
-    return extent, formulas
+    if found is not None:
+        found[1].finish()
+    return found
 
 
 def _worksheet_parts(archive: zipfile.ZipFile, parts: Iterable[zipfile.ZipInfo]) -> dict[str, str]:

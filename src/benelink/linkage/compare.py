@@ -527,10 +527,7 @@ def ids_overridable(levels: Levels, comparisons: Sequence[Comparison]) -> Bools:
     swapped) — so the number itself is what is wrong (FEBRL replaces whole id
     numbers in its duplicates; clerks type a relative's number).
     """
-    out = np.zeros(len(levels), dtype=bool)
-    for i, c in enumerate(comparisons):
-        if c.identifier:
-            out |= _has(levels[:, i], c, "typo")
+    out = _on_an_identifier(levels, comparisons, "typo")
     anchors = [(i, c) for i, c in enumerate(comparisons) if c.anchor]
     if any(c.person for _, c in anchors) and len(anchors) > 1:
         agree = np.ones(len(levels), dtype=bool)
@@ -546,10 +543,17 @@ def ids_overridable(levels: Levels, comparisons: Sequence[Comparison]) -> Bools:
 def identifiers_agree(levels: Levels, comparisons: Sequence[Comparison]) -> Bools:
     """Pairs that agree on a personal id (the same national number or UNHCR individual
     id, or one a typo of the other): the id says one person, whatever else differs."""
+    return _on_an_identifier(levels, comparisons, "same")
+
+
+def _on_an_identifier(
+    levels: Levels, comparisons: Sequence[Comparison], flag: Literal["same", "typo"]
+) -> Bools:
+    """Pairs whose level of some identifier comparison carries ``flag``."""
     out = np.zeros(len(levels), dtype=bool)
     for i, c in enumerate(comparisons):
         if c.identifier:
-            out |= _has(levels[:, i], c, "same")
+            out |= _has(levels[:, i], c, flag)
     return out
 
 

@@ -50,11 +50,10 @@ Linker = Callable[
 
 @dataclass(frozen=True)
 class LastMonth:
-    """What the link stage needs of last month to keep unchanged pairs' decisions: the
-    registry (each record's digest and last month seen), last month's links
-    (``left_token``, ``right_token``, ``probability``) and that month."""
+    """What the link stage needs of last month, beside the registry (each record's
+    digest and last month seen), to keep unchanged pairs' decisions: its links
+    (``left_token``, ``right_token``, ``probability``) and the month."""
 
-    registry: pd.DataFrame
     links: pd.DataFrame
     month: str
 
@@ -128,8 +127,8 @@ def link_month(
     tokens = records["record_token"]
     digests = record_digests(link_frame, key, COMPARED_COLUMNS)
     carried = (
-        carried_pairs(tokens, digests, last_month)
-        if last_month is not None
+        carried_pairs(tokens, digests, last_month, registry)
+        if last_month is not None and registry is not None
         else CarriedPairs.none(len(tokens))
     )
     if registry is not None:
@@ -149,7 +148,9 @@ def link_month(
     return LinkedMonth(output_fields(records), review_fields, result, readings, form, codes)
 
 
-def carried_pairs(tokens: pd.Series, digests: np.ndarray, last: LastMonth) -> CarriedPairs:
+def carried_pairs(
+    tokens: pd.Series, digests: np.ndarray, last: LastMonth, registry: pd.DataFrame
+) -> CarriedPairs:
     """Last month's links among this month's records that did not change, by position.
 
     A record is unchanged when the registry saw it last month with the same
@@ -157,7 +158,6 @@ def carried_pairs(tokens: pd.Series, digests: np.ndarray, last: LastMonth) -> Ca
     was last month's cannot be told).
     """
     text = tokens.astype(str).to_numpy()
-    registry = last.registry
     seen = registry[registry["last_seen_month"].astype(str) == last.month]
     if seen.empty:
         return CarriedPairs.none(len(text))

@@ -237,7 +237,7 @@ def _last_month(past: Past, settings: LinkageSettings) -> LastMonth | None:
     if settings.refit_model or past.registry is None or past.last_links is None:
         return None
     assert past.previous_month is not None  # a snapshot's links were read
-    return LastMonth(past.registry, past.last_links, past.previous_month)
+    return LastMonth(past.last_links, past.previous_month)
 
 
 def _link(

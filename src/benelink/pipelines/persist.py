@@ -204,9 +204,9 @@ def _choose(
     """Each cluster's carried id, and every (cluster, earlier id) of which it is the home.
 
     An id's home is the cluster holding most of its records (then: most new
-    records carrying its identifier tokens, then the record that has carried it
-    longest, so a tie does not fall to whatever the key made of the tokens; last:
-    the smaller cluster number); of
+    records carrying its identifier tokens, then the one holding the record first
+    seen, so a tie does not fall to whatever the key made of the tokens; last: the
+    smaller cluster number); of
     the ids a cluster is home to, the oldest survives (ties: the one with more
     records there, then more identifier votes, then the smaller id). Sorted by the
     ids' ranks (``id_rank``), not their text: at a million ids each sort over text
