@@ -6,8 +6,17 @@ import dataclasses
 
 import numpy as np
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from benelink.linkage.compare import COMPARISONS, birth_dates_apart, compare_pairs, encode_records
+from benelink.linkage.compare import (
+    COMPARISONS,
+    birth_dates_apart,
+    compare_pairs,
+    encode_records,
+    name_levels,
+)
+from benelink.linkage.similarity import similarity
 
 COLUMNS = [c.name for c in COMPARISONS]
 
@@ -199,3 +208,42 @@ def test_birth_dates_apart_only_beyond_what_slips_and_estimates_explain() -> Non
     assert not _apart((1990, 3, 4), (None, None, None))
     # encoded dates keep only equality: a year's slip looks like twenty, so never apart
     assert not _apart((1960, 3, 4), (1985, 7, 19), form="encoded")
+
+
+_SPELLINGS = st.sampled_from(
+    ["mhmd", "mohammad", "muhammad", "محمد", "khld", "khalid", "smr", None]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(_SPELLINGS, _SPELLINGS, _SPELLINGS), min_size=2, max_size=25),
+    st.data(),
+)
+def test_names_measured_only_where_keys_differ_give_the_levels_of_measuring_every_pair(
+    rows: list[tuple[str | None, str | None, str | None]], data: st.DataObject
+) -> None:
+    """name_levels skips the similarity of pairs whose keys are equal or missing; the
+    levels must be those of measuring every pair and letting the key decide after."""
+    frame = pd.DataFrame(
+        [{"key_first": k, "name_first": n, "skeleton_first": s} for k, n, s in rows]
+    )
+    arr = encode_records(frame)
+    pairs = st.integers(0, len(frame) - 1)
+    chosen = data.draw(st.lists(st.tuples(pairs, pairs), min_size=1, max_size=40))
+    left = np.array([a for a, _ in chosen], dtype=np.int32)
+    right = np.array([b for _, b in chosen], dtype=np.int32)
+
+    key_a, key_b = arr.key["first"][left], arr.key["first"][right]
+    sim = np.fmax(
+        similarity("jaro_winkler", arr.key_vocab, key_a, key_b),
+        similarity(
+            "jaro_winkler", arr.name_vocab, arr.name["first"][left], arr.name["first"][right]
+        ),
+    )
+    skeleton = arr.skeleton["first"]
+    low = (sim >= 0.8) | ((skeleton[left] == skeleton[right]) & (skeleton[left] >= 0))
+    expected = np.select(
+        [(key_a < 0) | (key_b < 0), key_a == key_b, sim >= 0.92, low], [-1, 3, 2, 1], 0
+    )
+    assert name_levels(arr, "first", left, right).tolist() == expected.tolist()

@@ -180,22 +180,27 @@ def name_levels(arr: RecordArrays, part: str, left: Codes, right: Codes) -> Leve
     whose keys are not near but whose skeletons are equal (``namekey.name_skeleton``:
     Latin Alaa read as علاء, the Arabic record's آلاء) may be one name read two
     ways, so it counts as near (low), not as a disagreement that would turn the
-    household fields off. Each side's codes are gathered once: at tens of
-    millions of pairs the gathers cost more than the comparisons.
+    household fields off. Only pairs whose keys differ are measured: an equal
+    key is level 3 whatever the spellings (an Arabic and a Latin record of one
+    name have different names and one key), and each side's codes are gathered
+    once, since at tens of millions of pairs the gathers cost more than the
+    comparisons.
     """
     key_a, key_b = arr.key[part][left], arr.key[part][right]
+    out = np.zeros(len(left), dtype=np.int8)
+    out[key_a == key_b] = 3
+    out[(key_a < 0) | (key_b < 0)] = NULL_LEVEL
+    todo = np.flatnonzero(out == 0)
+    key_a, key_b, left, right = key_a[todo], key_b[todo], left[todo], right[todo]
     sim = np.fmax(
         _near(arr, "name", arr.key_vocab, key_a, key_b),
         _near(arr, "name", arr.name_vocab, arr.name[part][left], arr.name[part][right]),
     )
     high, low = _near_levels(arr, "name", sim)
-    out = np.zeros(len(left), dtype=np.int8)
     if part in arr.skeleton:
         low |= _equal(arr.skeleton[part][left], arr.skeleton[part][right])
-    out[low] = 1
-    out[high] = 2
-    out[key_a == key_b] = 3
-    out[(key_a < 0) | (key_b < 0)] = NULL_LEVEL
+    out[todo[low]] = 1
+    out[todo[high]] = 2
     return out
 
 
