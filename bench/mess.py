@@ -39,15 +39,12 @@ from bench.report import machine_lines
 from bench.scale import write_config
 from benelink.anonymize.tokens import record_tokens
 from benelink.sample import GROUPS, PRESETS, Mess, build_sample, group_mess, write_sample
-from benelink.sample.jobseekers import UNHCR_NO
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_RATES = (0.0, 0.05, 0.2)
 PRESET = "partner-like"
 # a fixed key: tokens are only the join key between the records and the truth here
 KEY = hashlib.sha256(b"benelink bench.mess").digest()
-# columns a mess adds to a partner file, and the canonical column each is mapped to
-ADDED_COLUMNS = {"jobseekers": {"unhcr_individual_id": UNHCR_NO}}
 # What standardisation kept, as shares of the kept records: a mess that linkage shrugs off
 # still shows here when benelink drops the values it touches.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -94,19 +91,6 @@ def sweep(kinds: tuple[str, ...], rates: tuple[float, ...], preset: bool = True)
     return points
 
 
-def _config(template: Path, folder: Path, sample_columns: dict[str, list[str]]) -> Any:
-    """The sample configuration pointed at ``folder``, mapping the columns a mess added."""
-    cfg = benelink.load_config(write_config(template, folder))
-    sources = dict(cfg.sources)
-    for name, added in ADDED_COLUMNS.items():
-        present = {c: n for c, n in added.items() if n in sample_columns.get(name, [])}
-        if present and name in sources:
-            settings = sources[name]
-            columns = {**settings.columns, **present}
-            sources[name] = settings.model_copy(update={"columns": columns})
-    return cfg.model_copy(update={"sources": sources})
-
-
 def score(records: pd.DataFrame, cluster: Any, truth: pd.DataFrame) -> tuple[Any, Any]:
     """(quality over every truth record, quality over the kept records only): a truth
     record with no kept record is its own cluster, so every true pair it is part of is
@@ -148,10 +132,9 @@ def measure(
     started = time.perf_counter()
     sample = build_sample(people, seed, [month], mess)
     write_sample(sample, folder / "incoming")
-    columns = {s: list(f.columns) for s, f in sample.extracts[month].items()}
     row.rows = {s: len(f) for s, f in sample.extracts[month].items()}
     row.seconds["generate"] = time.perf_counter() - started
-    cfg = _config(template, folder, columns)
+    cfg = benelink.load_config(write_config(template, folder, sample=sample))
     try:
         started = time.perf_counter()
         prepared = benelink.prepare_month(cfg, month, KEY)

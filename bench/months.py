@@ -40,7 +40,14 @@ from bench.scale import write_config
 from benelink.anonymize.keys import parse_key
 from benelink.io.layout import OutputLayout
 from benelink.pipelines.evaluate import score_against_truth
-from benelink.sample import CHURN_PRESETS, Sample, build_sample, parse_churn, write_sample
+from benelink.sample import (
+    CHURN_PRESETS,
+    Sample,
+    build_sample,
+    parse_churn,
+    parse_mess,
+    write_sample,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 MONTHS = tuple(f"2026-{m:02d}" for m in range(1, 9))
@@ -122,14 +129,25 @@ class MonthTracker:
 
 
 def run_series(
-    people: int, seed: int, months: tuple[str, ...], churn: str, workdir: Path
+    people: int,
+    seed: int,
+    months: tuple[str, ...],
+    churn: str,
+    workdir: Path,
+    mess: str = "none",
 ) -> list[dict[str, Any]]:
-    """Generate the series, run it month by month into one folder, measure each month."""
+    """Generate the series, run it month by month into one folder, measure each month.
+
+    ``mess`` (a ``benelink sample --mess`` value) writes every month's files the way
+    partners' arrive: ids in the wrong column, dates with month names, missing numbers.
+    """
     started = time.perf_counter()
-    sample = build_sample(people, seed, months, churn=parse_churn(churn))
+    sample = build_sample(people, seed, months, mess=parse_mess(mess), churn=parse_churn(churn))
     write_sample(sample, workdir / "incoming")
     print(f"generated {people:,} people in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-    cfg = benelink.load_config(write_config(ROOT / "config" / "benelink.toml", workdir))
+    cfg = benelink.load_config(
+        write_config(ROOT / "config" / "benelink.toml", workdir, sample=sample)
+    )
     key = parse_key((workdir / "benelink.key").read_text(encoding="ascii"), "the bench's key file")
     tracker = MonthTracker(sample, key)
     rows: list[dict[str, Any]] = []
@@ -162,6 +180,9 @@ def _parser() -> argparse.ArgumentParser:
         default="realistic",
         help=f"one of {', '.join(CHURN_PRESETS)}, or name=rate pairs",
     )
+    parser.add_argument(
+        "--mess", default="none", help="how messy the files are, as `benelink sample --mess`"
+    )
     parser.add_argument("--workdir", type=Path, help="keep the series and snapshots here")
     parser.add_argument(
         "--render-only", action="store_true", help="rewrite --out from its .json, measuring nothing"
@@ -181,7 +202,7 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="benelink-months-") as tmp:
         workdir = args.workdir or Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
-        rows = run_series(args.people, args.seed, months, args.churn, workdir)
+        rows = run_series(args.people, args.seed, months, args.churn, workdir, args.mess)
     figures = {
         "command": ("python -m bench.months " + shlex.join(argv)).strip(),
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
@@ -189,6 +210,7 @@ def main(argv: list[str] | None = None) -> None:
         "seed": args.seed,
         "churn": parse_churn(args.churn).describe(),
         "rates": parse_churn(args.churn).rates(),
+        "mess": parse_mess(args.mess).describe(),
         "minutes": (time.perf_counter() - started) / 60,
         "machine": [line for line in machine_lines() if not line.startswith("- Date")],
         "months": rows,

@@ -123,6 +123,12 @@ def render(figures: dict[str, Any]) -> str:
         f"- {figures['people']:,} people, seed {figures['seed']}, churn `{figures['churn']}` "
         f"({', '.join(f'{k}={v:g}' for k, v in figures['rates'].items()) or 'none'}); "
         f"{figures['minutes']:.1f} minutes in all",
+        f"- Files: mess `{figures.get('mess', 'none')}`"
+        + (
+            " (none: the files as the generator writes them, tidy)"
+            if figures.get("mess", "none") == "none"
+            else " (written the way partners' arrive)"
+        ),
         f"- Run: {figures['date']}",
         *figures["machine"],
         "",

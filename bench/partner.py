@@ -110,18 +110,11 @@ def partner_like(
     prepares the committed sample: every tool starts from the same files."""
     from bench.scale import write_config
     from benelink.sample import PRESETS, build_sample
-    from benelink.sample.jobseekers import UNHCR_NO
 
     folder.mkdir(parents=True, exist_ok=True)
     sample = build_sample(people, seed, [month], PRESETS["partner-like"])
     write_sample(sample, folder / "incoming")
-    config = write_config(template, folder)
-    if UNHCR_NO in sample.extracts[month]["jobseekers"].columns:
-        text = config.read_text(encoding="utf-8").replace(
-            "[sources.jobseekers.columns]\n",
-            f'[sources.jobseekers.columns]\nunhcr_individual_id = "{UNHCR_NO}"\n',
-        )
-        config.write_text(text, encoding="utf-8")
+    config = write_config(template, folder, sample=sample)
     description = (
         f"partner-like files (`benelink sample --people {people} --seed {seed} --months "
         f"{month} --mess partner-like`)"

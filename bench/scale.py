@@ -45,6 +45,8 @@ from bench.quality import cluster_quality, month_truth
 from bench.scale_render import Measured, render
 from benelink.io.layout import OutputLayout
 from benelink.progress import StageEvent
+from benelink.sample import Sample
+from benelink.sample.jobseekers import UNHCR_NO
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
@@ -70,10 +72,18 @@ def parse_sizes(text: str) -> tuple[int, ...]:
     return tuple(sizes)
 
 
-def write_config(template: Path, folder: Path, linkage: dict[str, str] | None = None) -> Path:
+def write_config(
+    template: Path,
+    folder: Path,
+    linkage: dict[str, str] | None = None,
+    sample: Sample | None = None,
+) -> Path:
     """The sample config with its [run] section pointed at ``folder`` and a key file there,
-    and ``linkage`` (default ``LINKAGE_KEYS``) set in its [linkage] section."""
+    and ``linkage`` (default ``LINKAGE_KEYS``) set in its [linkage] section. With the
+    ``sample`` the files come from, the columns its mess added are mapped as a data officer
+    would map them (the job seekers' "UNHCR No")."""
     linkage = LINKAGE_KEYS if linkage is None else linkage
+    added = _added_columns(sample) if sample is not None else {}
     lines = []
     section = ""
     for line in template.read_text(encoding="utf-8").splitlines():
@@ -90,6 +100,9 @@ def write_config(template: Path, folder: Path, linkage: dict[str, str] | None = 
         lines.append(line)
         if stripped == "[linkage]":
             lines += [f"{k} = {v}" for k, v in linkage.items()]
+        source = re.fullmatch(r"\[sources\.(\w+)\.columns\]", stripped)
+        if source:
+            lines += [f'{c} = "{header}"' for c, header in added.get(source[1], {}).items()]
     key = folder / "benelink.key"
     if not key.exists():
         key.write_text(secrets.token_hex(32) + "\n", encoding="ascii")
@@ -97,6 +110,22 @@ def write_config(template: Path, folder: Path, linkage: dict[str, str] | None = 
     path = folder / "benelink.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+# columns a mess adds to a partner file, and the canonical column each is mapped to
+ADDED_COLUMNS: dict[str, dict[str, str]] = {"jobseekers": {"unhcr_individual_id": UNHCR_NO}}
+
+
+def _added_columns(sample: Sample) -> dict[str, dict[str, str]]:
+    """Of ``ADDED_COLUMNS``, those some month of the sample's files has."""
+    present: dict[str, set[str]] = {}
+    for extracts in sample.extracts.values():
+        for name, frame in extracts.items():
+            present.setdefault(name, set()).update(map(str, frame.columns))
+    return {
+        name: {c: h for c, h in added.items() if h in present.get(name, set())}
+        for name, added in ADDED_COLUMNS.items()
+    }
 
 
 def _benelink(*args: str, peak_file: Path) -> list[str]:
