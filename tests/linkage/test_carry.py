@@ -111,6 +111,7 @@ def test_a_record_that_lost_its_number_keeps_it_for_the_cannot_link() -> None:
     registry = pd.DataFrame(
         {
             "record_token": ["rawan", "razan"],
+            "beneficiary_id": ["B-1", "B-2"],
             "national_number_token": ["t-rawan", "t-razan"],
             "unhcr_individual_token": [None, None],
         }
@@ -140,6 +141,38 @@ def test_a_record_that_lost_its_number_keeps_it_for_the_cannot_link() -> None:
     assert clusters((numbers, unhcr_ids)) == [0, 1, 2]
 
 
+def test_numbers_the_registry_holds_under_one_beneficiary_do_not_keep_her_records_apart() -> None:
+    """UNHCR re-registered a refugee under a new individual id; her new job-seeker record
+    carries the old one in "UNHCR No". Both numbers are hers in the registry, so clustering
+    may join the two records; a stranger's number, a number never seen and a number the
+    registry holds under two people still keep apart."""
+    registry = pd.DataFrame(
+        {
+            "record_token": ["unhcr-jan", "unhcr-feb", "stranger", "case-a", "case-b"],
+            "beneficiary_id": ["B-1", "B-1", "B-2", "B-3", "B-4"],
+            "national_number_token": [None] * 5,
+            "unhcr_individual_token": ["u-old", "u-new", "u-x", "u-case", "u-case"],
+        }
+    )
+    tokens = pd.Series(["unhcr-feb", "js-apr", "stranger", "newcomer", "case-a", "js-case"])
+    month = pd.DataFrame(
+        {
+            "national_number_token": [None] * 6,
+            "unhcr_individual_token": ["u-new", "u-old", "u-x", "u-y", "u-case", "u-case"],
+        }
+    )
+    _, unhcr_ids = remembered_identifiers(tokens, month, registry)
+    assert unhcr_ids[0] == unhcr_ids[1]  # both hers
+    assert len(set(unhcr_ids[[0, 2, 3, 4]].tolist())) == 4  # her, a stranger, a newcomer, a case
+    assert unhcr_ids[4] == unhcr_ids[5]  # one shared number is still one number
+    own = np.asarray(pd.factorize(month["unhcr_individual_token"])[0], dtype=np.int32)
+    pair = (np.array([0], np.int32), np.array([1], np.int32), np.array([0.9998]))
+    for exclusive, together in ((own, False), (unhcr_ids, True)):
+        out = cluster_records(6, *pair, match_threshold=0.9, cohesion_threshold=0.5,
+                              exclusive=(exclusive,))  # fmt: skip
+        assert bool(out.cluster[0] == out.cluster[1]) is together
+
+
 def test_the_registry_keeps_a_number_its_record_no_longer_carries() -> None:
     identifiers = pd.DataFrame(
         {"national_number_token": ["t-rawan", "t-razan"], "unhcr_individual_token": [None, None]}
@@ -159,6 +192,7 @@ def test_a_refit_still_keeps_apart_the_numbers_the_registry_remembers() -> None:
     registry = pd.DataFrame(
         {
             "record_token": ["rawan", "razan"],
+            "beneficiary_id": ["B-1", "B-2"],
             "national_number_token": ["t-rawan", "t-razan"],
             "unhcr_individual_token": [None, None],
         }

@@ -188,9 +188,12 @@ def remembered_identifiers(
     cannot-link: its own keyed token, else the one the registry remembers for its
     record token (``linkage.carry``); -1 where neither is known.
 
-    Equal tokens get equal codes, so two records keep apart exactly when their
-    numbers, this month's or remembered, differ. A number is remembered, never
-    compared: the pair's score reads this month's fields alone.
+    Two records keep apart exactly when their numbers, this month's or remembered,
+    name two people. Numbers the registry holds under one beneficiary alone get that
+    beneficiary's code: UNHCR re-registers a refugee under a new individual id while
+    the job-seeker registry keeps the old one in its "UNHCR No", and both are hers. A
+    number is remembered, never compared: the pair's score reads this month's fields
+    alone.
     """
     out = []
     rows = registry_rows(registry, tokens)
@@ -202,6 +205,23 @@ def remembered_identifiers(
             else pd.Series(None, index=index, dtype=object, name=column)
         )
         known = arrow_series(remembered_tokens(registry, rows, own), index)
-        codes, _ = pd.factorize(known, use_na_sentinel=True)
-        out.append(np.asarray(codes, dtype=np.int32))
+        out.append(_person_codes(known, registry, column))
     return tuple(out)
+
+
+def _person_codes(known: pd.Series, registry: pd.DataFrame, column: str) -> Codes:
+    """A code per token of ``column``: its beneficiary's, where the registry holds the
+    token under one beneficiary only, else the token's own (-1: no token)."""
+    codes, distinct = pd.factorize(known, use_na_sentinel=True)
+    if column not in registry.columns or not len(distinct):
+        return np.asarray(codes, dtype=np.int32)
+    held = registry[registry[column].notna()]
+    token = pd.Index(distinct).get_indexer(held[column])  # -1: not a token of this month
+    person, _ = pd.factorize(held["beneficiary_id"])
+    pairs = pd.DataFrame({"token": token, "person": person})
+    pairs = pairs[pairs["token"] >= 0].drop_duplicates()
+    sole = pairs.drop_duplicates("token", keep=False)  # tokens under one beneficiary
+    holder = np.full(len(distinct), -1, dtype=np.int64)
+    holder[sole["token"].to_numpy()] = sole["person"].to_numpy()
+    per_token = np.where(holder >= 0, holder, len(person) + np.arange(len(distinct)))
+    return np.where(codes >= 0, per_token[np.maximum(codes, 0)], -1).astype(np.int32)
