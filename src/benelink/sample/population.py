@@ -36,6 +36,7 @@ _JOIN_LATER = {"naf": 0.03, "unhcr": 0.03, "jobseekers": 0.05}
 _EXIT_PER_MONTH = {"naf": 0.03, "unhcr": 0.02, "jobseekers": 0.04}
 # The mess draws from streams of its own, so the tidy sample's draws never move.
 _MESS_NAMES, _MESS_CHILDREN = 101, 102
+_SIBLING_NAMES = 4  # its own stream: every other draw stays as it was
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,30 @@ def _members(rng: np.random.Generator, hh: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _distinct_sibling_names(rng: np.random.Generator, people: pd.DataFrame) -> pd.DataFrame:
+    """Brothers, and sisters, given different first names, as parents do.
+
+    Drawn independently, two daughters of one household were Fatima and Fatma (one name,
+    two spellings) one time in a few hundred: two people who share every name and, as
+    babies, the birth year. The world has almost none, so a test of telling such pairs
+    apart would be measured on the generator's mistake. Each repeated name is drawn again
+    until the household has none (the first child keeps it).
+    """
+    first = people["first"].to_numpy().copy()
+    child = (people["role"] == "child").to_numpy()
+    sex = people["sex"].to_numpy()
+    weights = {0: [m.weight for m in MALE_NAMES], 1: [f.weight for f in FEMALE_NAMES]}
+    for _ in range(50):  # a household has at most 8 children: a few rounds suffice
+        seen = pd.DataFrame({"h": people["household"], "sex": sex, "first": first})[child]
+        again = np.flatnonzero(child)[seen.duplicated(keep="first").to_numpy()]
+        if not again.size:
+            break
+        for s, w in weights.items():
+            rows = again[sex[again] == s]
+            first[rows] = choose(rng, w, len(rows))
+    return people.assign(first=first)
+
+
 def stay(
     rng: np.random.Generator, member: np.ndarray, source: str, n_months: int
 ) -> tuple[IntArray, IntArray]:
@@ -211,7 +236,7 @@ def _draft(seed: int, households: int, months: tuple[str, ...], mess: Mess) -> p
         hh = compound_households(
             _rng(seed, _MESS_NAMES), hh, mess.compound_names, mess.particle_families
         )
-    people = _members(_rng(seed, 2), hh)
+    people = _distinct_sibling_names(_rng(seed, _SIBLING_NAMES), _members(_rng(seed, 2), hh))
     people = compound_children(_rng(seed, _MESS_CHILDREN), people, mess.compound_names)
     rng = _rng(seed, 3)
     n = len(people)
