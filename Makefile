@@ -107,9 +107,11 @@ bench-scale: $(STAMP)
 bench-mess: $(STAMP)
 	$(BIN)/python -m bench.mess --out bench/MESS.md
 
-## bench-months: id stability over eight months of churn, month by month -> bench/MONTHS.md
+## bench-months: id stability over eight months of churn, month by month -> bench/MONTHS.md,
+## and the same with the files written the way partners' arrive -> bench/MONTHS-partner.md
 bench-months: $(STAMP)
 	$(BIN)/python -m bench.months --out bench/MONTHS.md
+	$(BIN)/python -m bench.months --mess partner-like --seed 11 --out bench/MONTHS-partner.md
 
 clean:
 	rm -rf out .demo
