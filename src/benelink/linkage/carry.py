@@ -18,6 +18,14 @@ clerk truncated it — keeps, for clustering's cannot-link only, the one it carr
 before. Without it two sisters, Razan and Rawan, of one father, one phone and two
 national numbers, kept apart last month by their two numbers, merge the month
 one number is lost, and one of them takes the other's id.
+
+And last month's beneficiaries hold their unchanged records together. A woman's NAF
+and UNHCR records, unchanged all year, may be one beneficiary only through her
+job-seeker record (their own pair in the review band); when that record leaves for a
+few months, the two would part and one would take a new id, though nothing about them
+changed. So unchanged records that shared an id last month stay together in
+clustering unless something parts them: two numbers, birth dates that say two
+people, or a reviewer's reject (``linkage.finish``).
 """
 
 from __future__ import annotations
@@ -43,6 +51,9 @@ class CarriedPairs:
     # this month, else the one the registry remembers for its record (-1: none known);
     # empty: clustering reads this month's identifiers alone
     identifiers: tuple[Codes, ...] = ()
+    # per record, a code of the id it had last month where it is unchanged (-1: none);
+    # None: nothing held
+    held: Codes | None = None
 
     @classmethod
     def none(cls, n: int) -> CarriedPairs:
@@ -53,6 +64,18 @@ class CarriedPairs:
 
 # scores pairs this month's model: (left, right) -> (levels, match weight, probability)
 Scorer = Callable[[Codes, Codes], tuple[Levels, Floats, Floats]]
+
+
+def held_pairs(held: Codes | None) -> tuple[Codes, Codes]:
+    """The pairs that keep last month's beneficiaries together: each unchanged record
+    with the next one (by position) that had the same id, so each group is one chain."""
+    if held is None:
+        empty = np.zeros(0, dtype=np.int32)
+        return empty, empty
+    rows = np.flatnonzero(held >= 0)
+    rows = rows[np.argsort(held[rows], kind="stable")]
+    same = held[rows[1:]] == held[rows[:-1]]
+    return rows[:-1][same].astype(np.int32), rows[1:][same].astype(np.int32)
 
 
 def carry_decisions(

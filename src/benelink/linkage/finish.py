@@ -18,7 +18,7 @@ import pandas as pd
 
 from benelink.config.model import LinkageSettings
 from benelink.linkage.block import CandidatePairs, pairs_within_groups
-from benelink.linkage.carry import CarriedPairs, carry_decisions
+from benelink.linkage.carry import CarriedPairs, carry_decisions, held_pairs
 from benelink.linkage.chunks import Scored
 from benelink.linkage.cluster import cluster_records, connected_components
 from benelink.linkage.compare import (
@@ -151,6 +151,47 @@ def _apply_decisions(
     return left, right, levels, weight, probability, reviewed
 
 
+@dataclass(frozen=True)
+class _Edges:
+    """What clustering reads of the pairs: their probability for clustering (a pair whose
+    birth dates say two people counts 0), typos tolerated, reviewers' verdicts."""
+
+    left: Codes
+    right: Codes
+    probability: Floats
+    tolerated: npt.NDArray[np.bool_]
+    reviewed: npt.NDArray[np.int8]
+
+    def holding(
+        self, n: int, held_left: Codes, held_right: Codes, arr: RecordArrays, threshold: float
+    ) -> _Edges:
+        """These edges with last month's beneficiaries held together (``linkage.carry``):
+        each held pair is a match at ``threshold``, for clustering only, unless a reviewer
+        decided it or its birth dates say two people; a number still parts it."""
+        keep = ~birth_dates_apart(arr, held_left, held_right)
+        lo = np.minimum(held_left, held_right)[keep].astype(np.int64)
+        hi = np.maximum(held_left, held_right)[keep].astype(np.int64)
+        if not lo.size:
+            return self
+        known = self.left.astype(np.int64) * n + self.right
+        wanted = lo * n + hi
+        order = np.argsort(known, kind="stable")
+        at = np.minimum(np.searchsorted(known[order], wanted), max(known.size - 1, 0))
+        scored = known[order][at] == wanted if known.size else np.zeros(lo.size, dtype=bool)
+        probability = self.probability.copy()
+        raise_ = order[at[scored]]
+        raise_ = raise_[self.reviewed[raise_] == 0]
+        probability[raise_] = np.maximum(probability[raise_], threshold)
+        extra = ~scored
+        return _Edges(
+            np.concatenate([self.left, lo[extra].astype(self.left.dtype)]),
+            np.concatenate([self.right, hi[extra].astype(self.right.dtype)]),
+            np.concatenate([probability, np.full(int(extra.sum()), threshold)]),
+            np.concatenate([self.tolerated, np.zeros(int(extra.sum()), dtype=bool)]),
+            np.concatenate([self.reviewed, np.zeros(int(extra.sum()), dtype=np.int8)]),
+        )
+
+
 def across(source: Codes | None, left: Codes, right: Codes) -> tuple[Codes, Codes]:
     """The pairs joining two different sources (all pairs when ``source`` is None)."""
     if source is None:
@@ -226,18 +267,22 @@ def finish_link(
         & ~identifiers_agree(levels, comparisons)
         & (reviewed == 0)
     )
+    edges = _Edges(left, right, np.where(apart, 0.0, probability),
+                   ids_overridable(levels, comparisons), reviewed)  # fmt: skip
+    edges = edges.holding(n, *held_pairs(carried.held if carried else None), arr,
+                          settings.match_threshold)  # fmt: skip
     clustering = cluster_records(
         n,
-        left,
-        right,
-        np.where(apart, 0.0, probability),
+        edges.left,
+        edges.right,
+        edges.probability,
         match_threshold=settings.match_threshold,
         cohesion_threshold=settings.review_threshold,
         exclusive=carried.identifiers
         if carried is not None and carried.identifiers
         else (arr.national_number, arr.exact["unhcr_individual_id"]),
-        tolerated=ids_overridable(levels, comparisons),
-        reviewed=reviewed,
+        tolerated=edges.tolerated,
+        reviewed=edges.reviewed,
     )
 
     kept = (probability >= settings.review_threshold) | (reviewed != 0)

@@ -151,7 +151,8 @@ def link_month(
 def carried_pairs(
     tokens: pd.Series, digests: np.ndarray, last: LastMonth, registry: pd.DataFrame
 ) -> CarriedPairs:
-    """Last month's links among this month's records that did not change, by position.
+    """Last month's links among this month's records that did not change, by position,
+    and the id each such record had (``CarriedPairs.held``).
 
     A record is unchanged when the registry saw it last month with the same
     digest of its compared columns; a token twice in the month is not (which copy
@@ -169,6 +170,8 @@ def carried_pairs(
     once = ~pd.Series(text).duplicated(keep=False).to_numpy()
     unchanged = same & once & (digests != 0)
     position = pd.Series(np.arange(len(text)), index=text)[unchanged]
+    held_then, _ = pd.factorize(seen["beneficiary_id"])
+    held = np.where(unchanged, held_then[np.maximum(at, 0)], -1).astype(np.int32)
     links = last.links
     left = links["left_token"].astype(str).map(position)
     right = links["right_token"].astype(str).map(position)
@@ -178,6 +181,7 @@ def carried_pairs(
         left[both].to_numpy(dtype=np.int64),
         right[both].to_numpy(dtype=np.int64),
         links["probability"].to_numpy(dtype=np.float64)[both],
+        held=held,
     )
 
 
