@@ -117,14 +117,13 @@ PARTNER_NOTES: list[str] = [
     "that column mapped to `unhcr_individual_id` as a data officer would map it. The "
     "sample generator is still benelink's own: these figures test the tidy series' "
     "figures against messier files, not against the world.",
-    "- **Decision flips: 2, one person** (May and August, clusters; no link flipped). A "
-    "woman on the NAF, UNHCR and job-seeker lists: her NAF and UNHCR records, unchanged "
+    "- **Decision flips: none.** Before last month's beneficiaries held their unchanged "
+    "records together (docs/linkage.md) there were 2, one person, in May and August: a "
+    "woman on the NAF, UNHCR and job-seeker lists whose NAF and UNHCR records, unchanged "
     "all year, scored 0.876 against each other (the review band) and were one beneficiary "
     "through her job-seeker record. When that record left for three months the two parted, "
-    "the NAF record under a new id, and joined again when it came back in August. A "
-    "reviewer's accept of the pair keeps them together; keeping unchanged records that "
-    "shared an id last month together unless a number or a birth date parts them is the "
-    "lead, not done.",
+    "the NAF record under a new id, and joined again when it came back. No pair's decision "
+    "had changed: the bridge had left.",
     "- **Fragmented, July and August: one person.** UNHCR re-registered a man under a new "
     'individual id while his job-seeker record still carried the old one in "UNHCR No"; '
     "the registry had never seen the new number, so the two numbers keep his records apart "
