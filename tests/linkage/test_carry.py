@@ -71,6 +71,7 @@ def test_a_record_is_unchanged_only_with_last_months_digest() -> None:
     registry = pd.DataFrame(
         {
             "record_token": ["a", "b", "c", "d"],
+            "beneficiary_id": ["B-1", "B-1", "B-1", "B-2"],
             "last_seen_month": ["2026-10", "2026-10", "2026-10", "2026-09"],
             "record_digest": np.array([11, 22, 33, 44], dtype=np.int64),
         }
@@ -84,6 +85,9 @@ def test_a_record_is_unchanged_only_with_last_months_digest() -> None:
     assert carried.unchanged.tolist() == [False, True, True, False, False]
     assert (carried.left.tolist(), carried.right.tolist()) == ([1], [2])
     assert carried.probability.tolist() == [0.97]
+    held = carried.held
+    assert held is not None  # a and b, unchanged and of one id last month, stay together
+    assert held[1] == held[2] >= 0 and (held[[0, 3, 4]] == -1).all()
 
 
 def test_digests_are_compared_on_all_64_bits() -> None:
@@ -91,6 +95,7 @@ def test_digests_are_compared_on_all_64_bits() -> None:
     registry = pd.DataFrame(
         {
             "record_token": ["a", "b"],
+            "beneficiary_id": ["B-1", "B-2"],
             "last_seen_month": ["2026-10", "2026-10"],
             "record_digest": np.array([big, 7], dtype=np.int64),
         }
