@@ -131,6 +131,9 @@ PARTNER_NOTES: list[str] = [
     "do (docs/linkage.md): a woman re-registered in February whose job-seeker record, new in "
     "April, carries her first number now joins her (April: F1 0.9994 -> 1.0000, "
     "fragmentation 1 -> 0).",
+    "- **Flows**: *new* within 0.8 % of the truth and *exited* exact every month, "
+    "*continuing* within one person; *returning* is one person short in June (41 of 42). "
+    "Month to month 99.98-100 % of people keep their ids, January to August 99.94 %.",
     "- **No earlier id went to someone else.** Before the generator gave sisters different "
     "first names, this series had one: two baby sisters, Fatima and Fatma (one name, two "
     "spellings), born two months apart, so that the person key of three names and the "
