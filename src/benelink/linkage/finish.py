@@ -267,10 +267,13 @@ def finish_link(
         & ~identifiers_agree(levels, comparisons)
         & (reviewed == 0)
     )
-    edges = _Edges(left, right, np.where(apart, 0.0, probability),
-                   ids_overridable(levels, comparisons), reviewed)  # fmt: skip
-    edges = edges.holding(n, *held_pairs(carried.held if carried else None), arr,
-                          settings.match_threshold)  # fmt: skip
+    edges = _Edges(
+        left,
+        right,
+        np.where(apart, 0.0, probability),
+        ids_overridable(levels, comparisons),
+        reviewed,
+    ).holding(n, *held_pairs(carried.held if carried else None), arr, settings.match_threshold)
     clustering = cluster_records(
         n,
         edges.left,

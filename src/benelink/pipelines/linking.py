@@ -221,11 +221,12 @@ def _person_codes(known: pd.Series, registry: pd.DataFrame, column: str) -> Code
         return np.asarray(codes, dtype=np.int32)
     held = registry[registry[column].notna()]
     token = pd.Index(distinct).get_indexer(held[column])  # -1: not a token of this month
-    person, _ = pd.factorize(held["beneficiary_id"])
+    person, people = pd.factorize(held["beneficiary_id"])
     pairs = pd.DataFrame({"token": token, "person": person})
     pairs = pairs[pairs["token"] >= 0].drop_duplicates()
     sole = pairs.drop_duplicates("token", keep=False)  # tokens under one beneficiary
     holder = np.full(len(distinct), -1, dtype=np.int64)
     holder[sole["token"].to_numpy()] = sole["person"].to_numpy()
-    per_token = np.where(holder >= 0, holder, len(person) + np.arange(len(distinct)))
+    # a beneficiary's code, else the token's own, numbered after every beneficiary's
+    per_token = np.where(holder >= 0, holder, len(people) + np.arange(len(distinct)))
     return np.where(codes >= 0, per_token[np.maximum(codes, 0)], -1).astype(np.int32)

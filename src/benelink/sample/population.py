@@ -172,10 +172,10 @@ def _members(rng: np.random.Generator, hh: pd.DataFrame) -> pd.DataFrame:
 def _distinct_sibling_names(rng: np.random.Generator, people: pd.DataFrame) -> pd.DataFrame:
     """Brothers, and sisters, given different first names, as parents do.
 
-    Drawn independently, two daughters of one household were Fatima and Fatma (one name,
-    two spellings) one time in a few hundred: two people who share every name and, as
-    babies, the birth year. The world has almost none, so a test of telling such pairs
-    apart would be measured on the generator's mistake. Each repeated name is drawn again
+    Drawn independently, 2.7 % of the committed sample's UNHCR records were a sibling of
+    the same name (Fatima and Fatma: one name, two spellings), people who share every
+    name and, as babies, the birth year. The world has almost none, so telling such pairs
+    apart was measured on the generator's mistake. Each repeated name is drawn again
     until the household has none (the first child keeps it).
     """
     first = people["first"].to_numpy().copy()
