@@ -69,12 +69,12 @@ NOTES = [
     "quality is read against, not plain Splink. On the tidy generated data benelink is "
     "slightly ahead (jordan10k F1 0.999 vs 0.998, both precision 1.000). On the partner-like "
     "files (partner10k and partner100k: `benelink sample --mess partner-like`) benelink's F1 "
-    "is higher (0.998 vs 0.997 at 10k, 0.998 vs 0.992 at 100k), it finds as many NAF–UNHCR "
+    "is higher (0.999 vs 0.997 at 10k, 0.999 vs 0.992 at 100k), it finds as many NAF–UNHCR "
     "pairs at 10k (0.993 each, of 136) and more at 100k (0.992 vs 0.957), with precision "
-    "0.998 vs 0.999 at 10k and 0.999 each at 100k: a Latin spelling that stands for several "
+    "1.000 each at 10k and 0.999 each at 100k: a Latin spelling that stands for several "
     "Arabic names (Alaa for علاء and آلاء) now meets them on its consonant skeleton. The "
-    "tuned Splink's cost is time and memory (about 7x benelink's seconds and 3x its memory "
-    "at 10k, 3x and 1.3x at 100k). All of it is on benelink's own generator.",
+    "tuned Splink's cost is time and memory (about 8x benelink's seconds and 3x its memory "
+    "at 10k, 4x and 1.4x at 100k). All of it is on benelink's own generator.",
     "- **Jordan, Arabic vs Latin.** benelink, splink and recordlinkage meet across scripts "
     "only through benelink's `key_*` columns; splink-tuned through its own anyascii "
     "transliteration. See the naf~unhcr / jobseekers~naf / jobseekers~unhcr columns.",
