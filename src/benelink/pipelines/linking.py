@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from benelink.anonymize.person_keys import RECORD_DIGEST, person_keys, record_digests
@@ -202,6 +203,7 @@ def remembered_identifiers(
     out = []
     rows = registry_rows(registry, tokens)
     index = pd.RangeIndex(len(tokens))
+    person, people = pd.factorize(registry["beneficiary_id"])  # once, for every identifier
     for column in IDENTIFIER_TOKENS:
         own = (
             records[column].reset_index(drop=True)
@@ -209,24 +211,26 @@ def remembered_identifiers(
             else pd.Series(None, index=index, dtype=object, name=column)
         )
         known = arrow_series(remembered_tokens(registry, rows, own), index)
-        out.append(_person_codes(known, registry, column))
+        held = registry[column] if column in registry.columns else None
+        out.append(_person_codes(known, held, person, len(people)))
     return tuple(out)
 
 
-def _person_codes(known: pd.Series, registry: pd.DataFrame, column: str) -> Codes:
-    """A code per token of ``column``: its beneficiary's, where the registry holds the
-    token under one beneficiary only, else the token's own (-1: no token)."""
+def _person_codes(
+    known: pd.Series, held: pd.Series | None, person: npt.NDArray[np.intp], people: int
+) -> Codes:
+    """A code per token of ``known``: its beneficiary's, where the registry holds the token
+    (``held``, per registry row, beside each row's ``person`` code of ``people``) under
+    one beneficiary only, else the token's own (-1: no token)."""
     codes, distinct = pd.factorize(known, use_na_sentinel=True)
-    if column not in registry.columns or not len(distinct):
+    if held is None or not len(distinct):
         return np.asarray(codes, dtype=np.int32)
-    held = registry[registry[column].notna()]
-    token = pd.Index(distinct).get_indexer(held[column])  # -1: not a token of this month
-    person, people = pd.factorize(held["beneficiary_id"])
+    token = pd.Index(distinct).get_indexer(held)  # -1: not a token of this month, or none
     pairs = pd.DataFrame({"token": token, "person": person})
     pairs = pairs[pairs["token"] >= 0].drop_duplicates()
     sole = pairs.drop_duplicates("token", keep=False)  # tokens under one beneficiary
     holder = np.full(len(distinct), -1, dtype=np.int64)
     holder[sole["token"].to_numpy()] = sole["person"].to_numpy()
     # a beneficiary's code, else the token's own, numbered after every beneficiary's
-    per_token = np.where(holder >= 0, holder, len(people) + np.arange(len(distinct)))
+    per_token = np.where(holder >= 0, holder, people + np.arange(len(distinct)))
     return np.where(codes >= 0, per_token[np.maximum(codes, 0)], -1).astype(np.int32)
