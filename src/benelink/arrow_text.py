@@ -70,5 +70,38 @@ def with_arrow_text(frame: pd.DataFrame) -> pd.DataFrame:
 
 def sort_order(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     """Row positions ordering ``frame`` by text ``columns``, ascending, stable, missing last."""
+    if len(columns) == 1 and (order := _hex_order(frame[columns[0]])) is not None:
+        return order
     table = pa.table({c: arrow_array(frame[c]) for c in columns})
     return np.asarray(pc.sort_indices(table, sort_keys=[(c, "ascending") for c in columns]))
+
+
+_HEX_DIGIT: Final = np.full(256, -1, dtype=np.int8)  # lowercase hex digit -> value; else -1
+_HEX_DIGIT[np.frombuffer(b"0123456789abcdef", dtype=np.uint8)] = np.arange(16, dtype=np.int8)
+
+
+def _hex_order(values: pd.Series) -> np.ndarray | None:
+    """``sort_order`` of text that is all lowercase hex of one length up to 32 (the record
+    tokens), by numpy on its value: Arrow's string sort took a second a million tokens.
+    None for any other text, or a missing value."""
+    text = arrow_array(values)
+    if len(text) == 0 or text.null_count:
+        return None
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[
+        text.offset : text.offset + len(text) + 1
+    ]
+    width = int(offsets[1] - offsets[0])
+    if not 0 < width <= 32 or (np.diff(offsets) != width).any():
+        return None
+    chars = np.frombuffer(text.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+    digits = _HEX_DIGIT[chars].reshape(-1, width)
+    if digits.min(initial=0) < 0:
+        return None
+    padded = np.zeros((len(text), 32), dtype=np.uint8)  # one width: padding keeps the order
+    padded[:, :width] = digits
+    words = ((padded[:, 0::2] << 4) | padded[:, 1::2]).view(">u8").astype(np.uint64)
+    order = np.argsort(words[:, 0], kind="stable")  # stable, as Arrow's sort is
+    first = words[order, 0]
+    if (first[1:] == first[:-1]).any():  # two tokens share their first 16 digits
+        order = np.lexsort((words[:, 1], words[:, 0]))
+    return order

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -32,3 +33,14 @@ def threaded(func: Callable[[T], R], items: Sequence[T], threads: int = 0) -> It
         return
     with ThreadPoolExecutor(max_workers=workers) as pool:
         yield from pool.map(func, items)
+
+
+@contextmanager
+def alongside(func: Callable[[], R]) -> Iterator[Future[R]]:
+    """``func`` on a thread of its own while the block runs; the block ends when it has.
+
+    For work nobody needs until later, run while the main thread waits on worker
+    processes or runs numpy: a second core idle otherwise takes it.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        yield pool.submit(func)

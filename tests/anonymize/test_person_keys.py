@@ -6,7 +6,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benelink.anonymize.person_keys import PERSON_KEYS, person_keys
+from benelink.anonymize.person_keys import PERSON_KEYS, _token_bits, person_keys
 
 KEY = bytes(range(32))
 PARTS = ("first", "father", "grandfather", "family")
@@ -109,3 +109,29 @@ def test_keys_are_a_function_of_the_record_alone(rows: list[tuple[str, str, int,
     keys = person_keys(frame, KEY)
     alone = pd.concat([person_keys(frame.iloc[[i]], KEY) for i in range(len(frame))])
     pd.testing.assert_frame_equal(keys, alone)
+
+
+def _first_bits(token: str | None) -> int:
+    """The reference: the first 16 characters, "0" past the end and for any other one."""
+    if token is None:
+        return 0
+    digits = [c if c in "0123456789abcdef" else "0" for c in token[:16].ljust(16, "0")]
+    return int("".join(digits), 16)
+
+
+@given(
+    st.lists(
+        st.text("0123456789abcdef", min_size=32, max_size=32)
+        | st.text("0123456789abcdefXz-", max_size=40)
+        | st.none(),
+        max_size=20,
+    ),
+    st.integers(0, 3),
+)
+def test_token_bits_are_each_tokens_first_sixteen_hex_digits(
+    tokens: list[str | None], skip: int
+) -> None:
+    """Read from Arrow's buffers at once when every token is as long, a position at a
+    time otherwise; a column cut from a longer one (an offset into its buffers) too."""
+    column = pd.Series(["f" * 32] * skip + tokens, dtype="string[pyarrow]").iloc[skip:]
+    assert _token_bits(column).tolist() == [_first_bits(t) for t in tokens]

@@ -147,15 +147,31 @@ def record_digests(
 
 
 def _token_bits(tokens: pd.Series) -> npt.NDArray[np.uint64]:
-    """The first 64 bits of each hex token; missing: 0."""
-    text = pc.utf8_rpad(pc.utf8_slice_codeunits(arrow_array(as_text(tokens)), 0, 16), 16, "0")
-    text = pc.fill_null(text, "0" * 16)
-    if isinstance(text, pa.ChunkedArray):
-        text = text.combine_chunks()
-    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[text.offset : text.offset + 2]
-    data = np.frombuffer(text.buffers()[2], dtype=np.uint8)[
-        offsets[0] : offsets[0] + 16 * len(text)
+    """The first 64 bits of each hex token: its first 16 bytes as hex digits, "0" past
+    its end and for a byte that is no hex digit (a token is ASCII); missing: 0.
+
+    Read straight from the Arrow buffers: Arrow's slicing and padding kernels took a
+    second over a month's four token columns.
+    """
+    text = arrow_array(as_text(tokens))
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[
+        text.offset : text.offset + len(text) + 1
     ]
-    nibbles = _HEX[data].reshape(-1, 8, 2)
+    data = text.buffers()[2]
+    chars = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+    length = np.diff(offsets)
+    present = length > 0  # a missing token has no bytes either
+    width = int(length.max(initial=0))
+    if width >= 16 and (length[present] == width).all():  # every token as long: one block
+        block = chars[offsets[0] : offsets[-1]].reshape(-1, width)[:, :16]
+    else:  # a position at a time, "0" past each end
+        chars = np.r_[chars, np.uint8(ord("0"))]  # position -1
+        starts = offsets[:-1][present].astype(np.int64)
+        block = np.stack(
+            [chars[np.where(length[present] > i, starts + i, -1)] for i in range(16)], axis=1
+        )
+    nibbles = _HEX[block].reshape(-1, 8, 2)
     packed = (nibbles[:, :, 0] << 4) | nibbles[:, :, 1]  # two hex digits, one byte
-    return np.ascontiguousarray(packed).view(">u8").ravel().astype(np.uint64)
+    bits = np.zeros(len(text), dtype=np.uint64)
+    bits[present] = np.ascontiguousarray(packed).view(">u8").ravel()
+    return bits

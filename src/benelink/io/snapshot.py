@@ -108,25 +108,47 @@ def stage_snapshot(
 ) -> Path:
     """Write each of ``tables`` into its month partition (``snapshots/<name>/month=M/``)
     and ``documents`` into the month's reports folder, staged for ``staged.commit()``;
-    returns the documents' final folder.
+    returns the documents' final folder. ``io.month`` stages the same pieces side by
+    side on threads (``stage_table``, ``stage_documents``)."""
+    for name, table in tables.items():
+        stage_table(staged, out_dir, month, name, table)
+    return stage_documents(staged, out_dir, month, documents, tables)
 
-    Each table's month is staged in a hidden folder beside the tables, never inside
-    the table's own folder, where a reader's glob would meet it. A document that is a
-    string is written as it is (the HTML report); any other document is written as JSON.
-    The data dictionary and the DuckDB views beside the tables are written again.
+
+def stage_table(
+    staged: StagedWrites, out_dir: Path, month: str, name: str, table: pa.Table
+) -> Path:
+    """One table's month partition, staged in a hidden folder beside the tables, never
+    inside the table's own folder, where a reader's glob would meet it; returns its
+    final folder."""
+    layout = OutputLayout(out_dir)
+    final = layout.table_month(name, month)
+    folder = staged.folder(final, order=SNAPSHOT_ORDER, mode=SHARED_DIR, home=layout.snapshots)
+    pq.write_table(
+        table,
+        folder / f"{name}.parquet",
+        compression="zstd",
+        row_group_size=ROW_GROUP_SIZE,
+        write_statistics=True,
+    )
+    staged.seal(folder, SHARED_FILE)
+    return final
+
+
+def stage_documents(
+    staged: StagedWrites,
+    out_dir: Path,
+    month: str,
+    documents: Mapping[str, Any],
+    tables: Mapping[str, pa.Table],
+) -> Path:
+    """The month's documents into its reports folder, and the data dictionary and the
+    DuckDB views of ``tables`` written again; returns the documents' final folder.
+
+    A document that is a string is written as it is (the HTML report); any other
+    document is written as JSON.
     """
     layout = OutputLayout(out_dir)
-    for name, table in tables.items():
-        final = layout.table_month(name, month)
-        folder = staged.folder(final, order=SNAPSHOT_ORDER, mode=SHARED_DIR, home=layout.snapshots)
-        pq.write_table(
-            table,
-            folder / f"{name}.parquet",
-            compression="zstd",
-            row_group_size=ROW_GROUP_SIZE,
-            write_statistics=True,
-        )
-        staged.seal(folder, SHARED_FILE)
     final = layout.documents(month)
     folder = staged.folder(final, order=DOCUMENTS_ORDER, mode=SHARED_DIR)
     for name, document in documents.items():

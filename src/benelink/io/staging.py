@@ -193,7 +193,8 @@ class StagedWrites:
                 os.fsync(handle.fileno())
 
     def commit(self) -> None:
-        """Rename every staged piece into place, lowest ``order`` first.
+        """Rename every staged piece into place, lowest ``order`` first (then by path:
+        pieces staged on threads arrive in any order).
 
         A piece that already exists is first renamed aside and removed only
         when all pieces are in place; if a rename fails, the pieces already
@@ -201,7 +202,7 @@ class StagedWrites:
         """
         done: list[tuple[_Piece, Path | None]] = []
         try:
-            for piece in sorted(self._pieces, key=lambda p: p.order):
+            for piece in sorted(self._pieces, key=lambda p: (p.order, str(p.final))):
                 aside: Path | None = None
                 if piece.final.exists() or piece.final.is_symlink():
                     aside = piece.home / f"{REPLACED_PREFIX}{piece.tag}-{uuid.uuid4().hex[:8]}"

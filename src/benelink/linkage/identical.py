@@ -32,7 +32,7 @@ import pandas as pd
 
 from benelink.linkage.block import BlockingRule, ColumnCodes, group_codes
 from benelink.linkage.compare import RecordArrays
-from benelink.row_keys import combined_key
+from benelink.row_keys import repeated_rows
 from benelink.schemas.columns import SOURCE
 
 Positions = npt.NDArray[np.int32]
@@ -73,20 +73,17 @@ def identical_copies(
     columns = sorted({c for rule in rules for c in (*rule.columns, *rule.refine)})
     blocking = [codes_of((c,)) for c in columns]
     source = group_codes(records, (SOURCE,))  # copies come from one partner's file
-    # one key over the source, every compared code and every blocking column
-    key = combined_key((source, *_compared_codes(arr), *blocking), n)
     alone = np.zeros(n, dtype=bool)
     if blocking:
         alone |= np.all(np.stack(blocking) < 0, axis=0)  # no rule would propose it
     alone[np.asarray(list(keep), dtype=np.int64)] = True
-    key[alone] = key.max(initial=0) + 1 + np.flatnonzero(alone)  # a group of its own
-    # groups numbered in the order of their first record, so the firsts are where the
-    # running maximum rises (hashing: a sort of a million keys took a second)
-    group = pd.factorize(key)[0]
-    first = np.flatnonzero(group > np.maximum.accumulate(np.r_[-1, group[:-1]]))
-    representative = first[group]
-    copy = np.flatnonzero(representative != np.arange(n))
-    return IdenticalCopies(copy.astype(np.int32), representative[copy].astype(np.int32))
+    # one key over the source, every compared code and every blocking column, for the
+    # records that repeat (in order); every other record is a group of its own
+    at, key = repeated_rows((source, *_compared_codes(arr), *blocking), np.flatnonzero(~alone))
+    _, first, group = np.unique(key, return_index=True, return_inverse=True)
+    representative = at[first[group]]  # each group's first record
+    copy = representative != at
+    return IdenticalCopies(at[copy].astype(np.int32), representative[copy].astype(np.int32))
 
 
 def distinct_positions(n: int, copies: IdenticalCopies | None) -> Positions:

@@ -12,6 +12,7 @@ memory here.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -32,6 +33,7 @@ from benelink.pipelines.encoded import EncodedSource, link_inputs
 from benelink.pipelines.outputs import output_fields
 from benelink.pipelines.registry import registry_rows, remembered_tokens
 from benelink.pipelines.review import decisions_by_position, review_readings
+from benelink.threads import alongside
 
 # the engine's link function: records, settings, decisions (as positions), form, progress,
 # the model earlier months kept, and last month's pairs among unchanged records
@@ -126,27 +128,40 @@ def link_month(
         extra = pd.DataFrame({"source": records["source"].iloc[len(review_fields) :].to_numpy()})
         review_fields = pd.concat([review_fields, extra], ignore_index=True)
     tokens = records["record_token"]
-    digests = record_digests(link_frame, key, COMPARED_COLUMNS)
-    carried = (
-        carried_pairs(tokens, digests, last_month, registry)
-        if last_month is not None and registry is not None
-        else CarriedPairs.none(len(tokens))
+    # what the registry keeps of each record is computed beside the link, but for the
+    # digests that last month's unchanged pairs are found by
+    digests: npt.NDArray[np.int64] | None = None
+    carried = CarriedPairs.none(len(tokens))
+    if last_month is not None and registry is not None:
+        digests = record_digests(link_frame, key, COMPARED_COLUMNS)
+        carried = carried_pairs(tokens, digests, last_month, registry)
+    with alongside(functools.partial(_registry_codes, link_frame, key, digests)) as codes:
+        if registry is not None:
+            identifiers = remembered_identifiers(tokens, records, registry)
+            carried = dataclasses.replace(carried, identifiers=identifiers)
+        result = linker(
+            link_frame,
+            settings,
+            decisions_by_position(decisions, tokens),
+            form,
+            progress,
+            kept,
+            carried,
+        )
+        readings = review_readings(clear, result.pairs)  # the queued records' only
+    return LinkedMonth(
+        output_fields(records), review_fields, result, readings, form, codes.result()
     )
-    if registry is not None:
-        identifiers = remembered_identifiers(tokens, records, registry)
-        carried = dataclasses.replace(carried, identifiers=identifiers)
-    result = linker(
-        link_frame,
-        settings,
-        decisions_by_position(decisions, tokens),
-        form,
-        progress,
-        kept,
-        carried,
-    )
-    readings = review_readings(clear, result.pairs)  # the queued records' only
-    codes = person_keys(link_frame, key).reset_index(drop=True).assign(**{RECORD_DIGEST: digests})
-    return LinkedMonth(output_fields(records), review_fields, result, readings, form, codes)
+
+
+def _registry_codes(
+    link_frame: pd.DataFrame, key: bytes, digests: npt.NDArray[np.int64] | None
+) -> pd.DataFrame:
+    """Each record's person keys and record digest, by position (``digests``: computed
+    already, or None)."""
+    if digests is None:
+        digests = record_digests(link_frame, key, COMPARED_COLUMNS)
+    return person_keys(link_frame, key).reset_index(drop=True).assign(**{RECORD_DIGEST: digests})
 
 
 def carried_pairs(

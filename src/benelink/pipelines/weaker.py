@@ -68,7 +68,7 @@ def weaker_records(
     configuration's order, fields in ``FIELDS``' order.
     """
     out: dict[str, WeakerRecords] = {}
-    names = records[SOURCE].astype(str) if SOURCE in records.columns else pd.Series(dtype=str)
+    names = records[SOURCE] if SOURCE in records.columns else pd.Series(dtype=str)
     # each column's missing cells once, over all records: a source's rows are then a mask
     # on a few boolean arrays, not a copy of the whole record frame per source
     held = {c for _, holds in FIELDS.values() for c in holds if c in records.columns}
@@ -76,7 +76,8 @@ def weaker_records(
     for name, settings in sources.items():
         if settings.file_format == "encoded":
             continue
-        mine = (names == name).to_numpy(dtype=bool) if len(records) else np.ones(0, dtype=bool)
+        # compared as it is (Arrow-backed): as Python strings, a million names took 0.5 s
+        mine = names.eq(name).fillna(False).to_numpy(dtype=bool)
         count = int(mine.sum())
         without: dict[str, int] = {}
         for field, (feeds, holds) in FIELDS.items():
