@@ -97,6 +97,10 @@ def write_config(
             line = 'key_file = "benelink.key"'
         elif section == "[linkage]" and name in linkage:
             continue
+        elif (
+            mapped := re.fullmatch(r"\[sources\.(\w+)\.columns\]", section)
+        ) and name in added.get(mapped[1], {}):
+            continue  # the template maps it already: mapped once, as the sample has it
         lines.append(line)
         if stripped == "[linkage]":
             lines += [f"{k} = {v}" for k, v in linkage.items()]

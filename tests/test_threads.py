@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from benelink.threads import threaded
+from benelink.threads import alongside, threaded
 
 
 @given(st.lists(st.integers()), st.integers(0, 4))
@@ -40,3 +40,24 @@ def test_an_error_surfaces_at_its_item() -> None:
     assert next(results) == 1
     with pytest.raises(ValueError, match="item 2"):
         next(results)
+
+
+def test_work_alongside_runs_while_the_block_does() -> None:
+    """The block and the work overlap (the work waits for the block to start), and the
+    block ends only when the work has."""
+    started = threading.Event()
+    with alongside(lambda: started.wait(timeout=5) and threading.get_ident()) as result:
+        started.set()
+        main = threading.get_ident()
+    assert result.done()
+    assert result.result() not in (main, False)
+
+
+def test_an_error_alongside_surfaces_at_its_result() -> None:
+    def broken() -> int:
+        raise ValueError("broken")
+
+    with alongside(broken) as result:
+        pass
+    with pytest.raises(ValueError, match="broken"):
+        result.result()

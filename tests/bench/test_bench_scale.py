@@ -6,12 +6,15 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from bench.scale import ROOT, parse_sizes, run_scale, stage_seconds, write_config
 from bench.scale_render import Measured, growth_summary, render
 from benelink.config.load import load_config
 from benelink.io.keys import load_key
+from benelink.sample.build import Sample
+from benelink.sample.jobseekers import UNHCR_NO
 
 
 def test_sizes_accept_suffixes() -> None:
@@ -37,6 +40,30 @@ def test_config_points_at_the_work_folder_and_keeps_the_sources(tmp_path: Path) 
     write_config(ROOT / "config" / "benelink.toml", tmp_path)
     assert (tmp_path / "benelink.key").read_text(encoding="ascii") == key
     assert load_config(path).linkage == template.linkage  # the shipped settings, unchanged
+
+
+def test_a_column_the_mess_adds_is_mapped_once(tmp_path: Path) -> None:
+    """The job seekers' "UNHCR No" is mapped when the sample has it, and mapped once when
+    the template maps the field already (a duplicate key would break the TOML)."""
+    sample = Sample(
+        months=("2026-11",),
+        extracts={"2026-11": {"jobseekers": pd.DataFrame(columns=["Seeker ID", UNHCR_NO])}},
+        truth=pd.DataFrame(),
+        people=0,
+    )
+    cfg = load_config(write_config(ROOT / "config" / "benelink.toml", tmp_path, sample=sample))
+    assert cfg.sources["jobseekers"].columns["unhcr_individual_id"] == UNHCR_NO
+    template = tmp_path / "mapped.toml"
+    text = (ROOT / "config" / "benelink.toml").read_text(encoding="utf-8")
+    template.write_text(
+        text.replace(
+            "[sources.jobseekers.columns]\n",
+            '[sources.jobseekers.columns]\nunhcr_individual_id = "Old header"\n',
+        ),
+        encoding="utf-8",
+    )
+    again = load_config(write_config(template, tmp_path, sample=sample))
+    assert again.sources["jobseekers"].columns["unhcr_individual_id"] == UNHCR_NO
 
 
 def test_stage_seconds_come_from_the_run_log(tmp_path: Path) -> None:

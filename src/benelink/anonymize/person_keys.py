@@ -34,8 +34,6 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from benelink.anonymize.tokens import TOKEN_VERSION, TOKENISED_FIELDS, digests
 from benelink.arrow_text import arrow_array, as_text
