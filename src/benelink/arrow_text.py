@@ -76,8 +76,19 @@ def sort_order(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     return np.asarray(pc.sort_indices(table, sort_keys=[(c, "ascending") for c in columns]))
 
 
-_HEX_DIGIT: Final = np.full(256, -1, dtype=np.int8)  # lowercase hex digit -> value; else -1
-_HEX_DIGIT[np.frombuffer(b"0123456789abcdef", dtype=np.uint8)] = np.arange(16, dtype=np.int8)
+HEX_DIGIT: Final = np.full(256, -1, dtype=np.int8)  # lowercase hex digit -> value; else -1
+HEX_DIGIT[np.frombuffer(b"0123456789abcdef", dtype=np.uint8)] = np.arange(16, dtype=np.int8)
+
+
+def text_buffers(text: pa.StringArray) -> tuple[np.ndarray, np.ndarray]:
+    """An Arrow string array's offsets (one more than its values, int32) and its bytes
+    (uint8), as numpy views: what the passes over fixed-width tokens read."""
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[
+        text.offset : text.offset + len(text) + 1
+    ]
+    data = text.buffers()[2]
+    chars = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+    return offsets, chars
 
 
 def _hex_order(values: pd.Series) -> np.ndarray | None:
@@ -87,14 +98,11 @@ def _hex_order(values: pd.Series) -> np.ndarray | None:
     text = arrow_array(values)
     if len(text) == 0 or text.null_count:
         return None
-    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[
-        text.offset : text.offset + len(text) + 1
-    ]
+    offsets, chars = text_buffers(text)
     width = int(offsets[1] - offsets[0])
     if not 0 < width <= 32 or (np.diff(offsets) != width).any():
         return None
-    chars = np.frombuffer(text.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
-    digits = _HEX_DIGIT[chars].reshape(-1, width)
+    digits = HEX_DIGIT[chars[offsets[0] : offsets[-1]]].reshape(-1, width)
     if digits.min(initial=0) < 0:
         return None
     padded = np.zeros((len(text), 32), dtype=np.uint8)  # one width: padding keeps the order

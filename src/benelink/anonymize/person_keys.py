@@ -36,7 +36,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from benelink.anonymize.tokens import TOKEN_VERSION, TOKENISED_FIELDS, digests
-from benelink.arrow_text import arrow_array, as_text
+from benelink.arrow_text import HEX_DIGIT, arrow_array, as_text, text_buffers
 from benelink.schemas.columns import NAME_PARTS
 
 PERSON_KEYS: Final[tuple[str, ...]] = tuple(f"person_key_{i}" for i in range(1, 6))
@@ -127,8 +127,7 @@ def _keyed_rows(row: npt.NDArray[np.uint64], siphash_key: str) -> npt.NDArray[np
 
 
 RECORD_DIGEST: Final = "record_digest"
-_HEX: Final = np.zeros(256, dtype=np.uint8)  # hex digit -> its value (other bytes: 0)
-_HEX[np.frombuffer(b"0123456789abcdef", dtype=np.uint8)] = np.arange(16, dtype=np.uint8)
+_HEX: Final = np.maximum(HEX_DIGIT, 0).astype(np.uint8)  # hex digit -> value; other bytes: 0
 
 
 def record_digests(
@@ -177,11 +176,7 @@ def _token_bits(tokens: pd.Series) -> npt.NDArray[np.uint64]:
     second over a month's four token columns.
     """
     text = arrow_array(as_text(tokens))
-    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[
-        text.offset : text.offset + len(text) + 1
-    ]
-    data = text.buffers()[2]
-    chars = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+    offsets, chars = text_buffers(text)
     length = np.diff(offsets)
     present = length > 0  # a missing token has no bytes either
     width = int(length.max(initial=0))

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -224,6 +224,23 @@ def _pair_count(codes: CodeArray) -> int:
         return 0
     sizes = np.bincount(present).astype(np.int64)
     return int((sizes * (sizes - 1) // 2).sum())
+
+
+AnyCodes = npt.NDArray[np.integer[Any]]  # record positions, of any integer width
+
+
+def pair_positions(
+    n: int, left: AnyCodes, right: AnyCodes, lo: AnyCodes, hi: AnyCodes
+) -> npt.NDArray[np.int64]:
+    """Where each pair ``(lo, hi)`` (``lo < hi``, records of ``n``) stands among the pairs
+    ``(left, right)``: the position of its first copy there, or -1 where it is none."""
+    known = left.astype(np.int64) * n + right
+    wanted = lo.astype(np.int64) * n + hi
+    if not known.size:
+        return np.full(wanted.size, -1, dtype=np.int64)
+    order = np.argsort(known, kind="stable")
+    at = np.minimum(np.searchsorted(known[order], wanted), known.size - 1)
+    return np.where(known[order][at] == wanted, order[at], -1).astype(np.int64)
 
 
 def pairs_within_groups(codes: CodeArray) -> tuple[PositionArray, PositionArray]:

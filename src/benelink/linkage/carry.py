@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from benelink.linkage.block import pair_positions
 from benelink.linkage.compare import Codes, Floats, Levels
 
 
@@ -111,14 +112,12 @@ def carry_decisions(
         levels = np.concatenate([levels, extra_levels])
         weight = np.concatenate([weight, extra_weight])
         probability = np.concatenate([probability, extra_probability])
-        known = left.astype(np.int64) * n + right
     before = probability
     probability = probability.copy()
     both = carried.unchanged[left] & carried.unchanged[right]
     below = np.nextafter(review_threshold, 0.0)
     probability[both] = np.minimum(probability[both], below)  # not linked last month
-    order = np.argsort(known, kind="stable")
-    at = order[np.searchsorted(known[order], wanted)]
+    at = pair_positions(n, left, right, lo, hi)  # every carried pair is one of them now
     probability[at] = carried.probability
     changed = probability != before
     return left, right, levels, weight, probability, changed

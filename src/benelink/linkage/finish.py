@@ -17,7 +17,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from benelink.config.model import LinkageSettings
-from benelink.linkage.block import CandidatePairs, pairs_within_groups
+from benelink.linkage.block import CandidatePairs, pair_positions, pairs_within_groups
 from benelink.linkage.carry import CarriedPairs, carry_decisions, held_pairs
 from benelink.linkage.chunks import Scored
 from benelink.linkage.cluster import cluster_records, connected_components
@@ -101,10 +101,7 @@ def _fill_components(
     fl, fr = pairs_within_groups(np.where(small, component, -1))
     if fl.size == 0:
         return fl, fr
-    known = np.sort(left.astype(np.int64) * n + right)
-    wanted = fl.astype(np.int64) * n + fr
-    at = np.minimum(np.searchsorted(known, wanted), max(known.size - 1, 0))
-    new = known[at] != wanted if known.size else np.ones(wanted.size, dtype=bool)
+    new = pair_positions(n, left, right, fl, fr) < 0
     return fl[new], fr[new]
 
 
@@ -142,9 +139,7 @@ def _apply_decisions(
         weight = np.concatenate([weight, extra_weight])
         probability = np.concatenate([probability, extra_probability])
         reviewed = np.zeros(len(left), dtype=np.int8)
-        known = left.astype(np.int64) * n + right
-    order = np.argsort(known, kind="stable")
-    at = order[np.searchsorted(known[order], wanted)]
+    at = pair_positions(n, left, right, lo, hi)  # every decided pair is one of them now
     reviewed[at] = verdict
     probability = probability.copy()
     probability[at] = np.where(verdict > 0, 1.0, 0.0)
@@ -173,13 +168,10 @@ class _Edges:
         hi = np.maximum(held_left, held_right)[keep].astype(np.int64)
         if not lo.size:
             return self
-        known = self.left.astype(np.int64) * n + self.right
-        wanted = lo * n + hi
-        order = np.argsort(known, kind="stable")
-        at = np.minimum(np.searchsorted(known[order], wanted), max(known.size - 1, 0))
-        scored = known[order][at] == wanted if known.size else np.zeros(lo.size, dtype=bool)
+        at = pair_positions(n, self.left, self.right, lo, hi)
+        scored = at >= 0
         probability = self.probability.copy()
-        raise_ = order[at[scored]]
+        raise_ = at[scored]
         raise_ = raise_[self.reviewed[raise_] == 0]
         probability[raise_] = np.maximum(probability[raise_], threshold)
         extra = ~scored
