@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
+import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benelink.anonymize.person_keys import PERSON_KEYS, _token_bits, person_keys
+from benelink.anonymize import person_keys as person_keys_module
+from benelink.anonymize.person_keys import PERSON_KEYS, _token_bits, person_keys, record_digests
 
 KEY = bytes(range(32))
 PARTS = ("first", "father", "grandfather", "family")
@@ -109,6 +113,10 @@ def test_keys_are_a_function_of_the_record_alone(rows: list[tuple[str, str, int,
     keys = person_keys(frame, KEY)
     alone = pd.concat([person_keys(frame.iloc[[i]], KEY) for i in range(len(frame))])
     pd.testing.assert_frame_equal(keys, alone)
+    digests = record_digests(frame, KEY, list(frame.columns))
+    with patch.object(person_keys_module, "_ROWS_AT_ONCE", 3):  # hashed three rows at a time
+        pd.testing.assert_frame_equal(person_keys(frame, KEY), keys)
+        np.testing.assert_array_equal(record_digests(frame, KEY, list(frame.columns)), digests)
 
 
 def _first_bits(token: str | None) -> int:

@@ -8,7 +8,12 @@ import pandas as pd
 import pytest
 
 from benelink.linkage.compare import COMPARISONS
-from benelink.pipelines.review_queue import level_words, review_queue, review_readings
+from benelink.pipelines.review_queue import (
+    level_words,
+    queued_rows,
+    review_queue,
+    review_readings,
+)
 from benelink.schemas.review import (
     SHOWN_FIELDS,
     compared_marks,
@@ -48,6 +53,18 @@ def test_readings_are_kept_for_the_queued_records_only() -> None:
     assert review_readings(STANDARD, only_one).index.tolist() == [0, 1]
     # an encoded record (beyond the clear ones) has no reading
     assert review_readings(STANDARD.iloc[:3], PAIRS).index.tolist() == [0, 1, 2]
+
+
+def test_the_queue_reads_the_same_from_the_queued_rows_alone() -> None:
+    # once linked, a month keeps the partners' raw fields of its queued records only
+    readings = review_readings(STANDARD, PAIRS)
+    later = PAIRS.assign(decision=["match", "review", "non_match", "match"])  # records 2 and 3
+    for pairs, rows in ((PAIRS, [0, 1, 2, 3, 4]), (later, [2, 3])):
+        kept = queued_rows(RAW, pairs)
+        assert kept.index.tolist() == rows
+        pd.testing.assert_frame_equal(
+            review_queue(kept, TOKENS, pairs, readings), review_queue(RAW, TOKENS, pairs, readings)
+        )
 
 
 def test_the_name_is_compared_part_by_part_and_each_field_in_words() -> None:

@@ -53,18 +53,35 @@ def person_keys(records: pd.DataFrame, key: bytes) -> pd.DataFrame:
     there keeps the equality of its clear value, so their keys are equal among
     themselves, though not to the same person's clear keys.
     """
-    n = len(records)
-    parts = np.zeros((n, len(NAME_PARTS)), dtype=np.uint64)
-    for i, part in enumerate(NAME_PARTS):
-        parts[:, i] = _codes(_column(records, f"key_{part}"), key, f"name/{part}")
-    year, month, day = (_codes(_column(records, c), key, c) for c in _BIRTH)
+    coded = [_coded(_column(records, f"key_{part}"), key, f"name/{part}") for part in NAME_PARTS]
+    birth = [_coded(_column(records, c), key, c) for c in _BIRTH]
+    siphash_key = hmac.digest(key, _LABEL.encode(), "sha256")[:16].decode("latin-1")
+    # a chunk of rows at a time: the codes of every part and the rows hashed, for a
+    # million records at once, held 270 MB beside the link stage
+    keys = np.empty((len(records), len(PERSON_KEYS)), dtype=np.int64)
+    for start in range(0, len(records), _ROWS_AT_ONCE):
+        rows = slice(start, start + _ROWS_AT_ONCE)
+        parts = np.stack([table[codes[rows]] for codes, table in coded], axis=1)
+        year, month, day = (table[codes[rows]] for codes, table in birth)
+        keys[rows] = _chunk_keys(parts, year, month, day, siphash_key)
+    return pd.DataFrame(keys, index=records.index, columns=list(PERSON_KEYS))
+
+
+def _chunk_keys(
+    parts: npt.NDArray[np.uint64],
+    year: npt.NDArray[np.uint64],
+    month: npt.NDArray[np.uint64],
+    day: npt.NDArray[np.uint64],
+    siphash_key: str,
+) -> npt.NDArray[np.int64]:
+    """The five person keys of some rows, from the codes of their name parts (one column
+    per part) and of their birth date."""
     full_date = (month != 0) & (day != 0)
     named = parts != 0
-    siphash_key = hmac.digest(key, _LABEL.encode(), "sha256")[:16].decode("latin-1")
-    row = np.zeros((n, len(NAME_PARTS) + 3), dtype="<u8")  # three parts, the date, which
+    row = np.zeros((len(parts), len(NAME_PARTS) + 3), dtype="<u8")  # three parts, the date, which
     row[:, 3], row[:, 4], row[:, 5] = year, month, day
-    out: dict[str, pd.Series] = {}
-    for which, column in enumerate(PERSON_KEYS):
+    keys = np.empty((len(parts), len(PERSON_KEYS)), dtype=np.int64)
+    for which in range(len(PERSON_KEYS)):
         if which < len(NAME_PARTS):  # one name part left out, the date as given
             kept = [i for i in range(len(NAME_PARTS)) if i != which]
             n_named = named[:, kept].sum(axis=1)
@@ -76,10 +93,8 @@ def person_keys(records: pd.DataFrame, key: bytes) -> pd.DataFrame:
             row[:, 4], row[:, 5] = 0, 0
         row[:, :3] = parts[:, kept]
         row[:, 6] = which
-        hashed = _keyed_rows(row, siphash_key)
-        # 0 is "no key" (a nullable column would pass through floats in pandas and lose bits)
-        out[column] = pd.Series(np.where(valid, hashed.view(np.int64), 0), index=records.index)
-    return pd.DataFrame(out, index=records.index)
+        keys[:, which] = np.where(valid, _keyed_rows(row, siphash_key).view(np.int64), 0)
+    return keys
 
 
 def _column(records: pd.DataFrame, name: str) -> pd.Series:
@@ -89,17 +104,17 @@ def _column(records: pd.DataFrame, name: str) -> pd.Series:
     return records[name]
 
 
-def _codes(values: pd.Series, key: bytes, field: str) -> npt.NDArray[np.uint64]:
-    """A keyed 64-bit code per value (HMAC of each distinct value once); missing or blank: 0."""
-    codes, table = _coded(values, key, field)
-    return table[codes]
-
-
 def _coded(
     values: pd.Series, key: bytes, field: str
-) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.uint64]]:
-    """``_codes`` as each value's position in a table of codes (the last one 0: missing)."""
-    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.uint64]]:
+    """A keyed 64-bit code per distinct value (HMAC of each once; missing or blank: 0) in a
+    table, and each value's position in it (-1, missing, reads the last entry: 0).
+
+    Positions are int32, half of pandas' own: a digest holds one array of them per
+    compared column until its rows are hashed, while the link stage runs beside it.
+    """
+    found_at, distinct = pd.factorize(values, use_na_sentinel=True)
+    codes: npt.NDArray[np.int32] = found_at.astype(np.int32)
     text = [str(v).strip() for v in distinct]
     label = f"{_LABEL}/{field}\x1f"
     found = b"".join(d[:8] for d in digests(key, label, text))
@@ -147,7 +162,7 @@ def record_digests(
     """
     # per column its codes by position in a small table (or a token's bits): the rows
     # are put together a chunk at a time, never a million rows of 24 codes at once
-    parts: list[tuple[npt.NDArray[np.intp], npt.NDArray[np.uint64]] | npt.NDArray[np.uint64]]
+    parts: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.uint64]] | npt.NDArray[np.uint64]]
     parts = []
     for column in columns:
         token = TOKENISED_FIELDS.get(column)

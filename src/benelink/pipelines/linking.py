@@ -5,8 +5,9 @@ When a partner sent an encoded file, every record is linked in encoded form
 clear record and an encoded one meet in one comparable form. Reviewers'
 decisions are laid over the model. Once linked, only the fields the output
 tables read are kept, with each record's person keys (keyed codes of its name
-and birth date, for the identity registry): names, id numbers and phones leave
-memory here.
+and birth date, for the identity registry), and of the partners' raw fields
+only the queued records' (and every record's own record id): names, id numbers
+and phones leave memory here.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from benelink.pipelines.encoded import EncodedSource, link_inputs
 from benelink.pipelines.outputs import output_fields
 from benelink.pipelines.registry import registry_rows, remembered_tokens
 from benelink.pipelines.review import decisions_by_position, review_readings
+from benelink.pipelines.review_queue import queued_rows
 from benelink.threads import alongside
 
 # the engine's link function: records, settings, decisions (as positions), form, progress,
@@ -64,10 +66,16 @@ class LastMonth:
 @dataclass(frozen=True)
 class LinkedMonth:
     """The month's records (output fields only) and how they were linked, in one order;
-    the review fields in the same order."""
+    of the partners' raw fields, the queued records' only (by position) and every
+    record's own record id."""
 
     records: pd.DataFrame
+    # the raw fields a reviewer reads, of the records the review queue shows only, indexed
+    # by position (review_queue.queued_rows): the rest of the month's names leave memory
     review_fields: pd.DataFrame
+    # each record's id in its partner's file (<NA> for an encoded record), by position,
+    # for the officers' caseload lists
+    source_record_ids: pd.Series
     result: LinkResult
     # the review queue: benelink's reading of its records' fields (only theirs, by
     # position), and the form the records were compared in (it words the levels)
@@ -150,8 +158,20 @@ def link_month(
         )
         readings = review_readings(clear, result.pairs)  # the queued records' only
     return LinkedMonth(
-        output_fields(records), review_fields, result, readings, form, codes.result()
+        output_fields(records),
+        queued_rows(review_fields, result.pairs),
+        _source_record_ids(review_fields),
+        result,
+        readings,
+        form,
+        codes.result(),
     )
+
+
+def _source_record_ids(review_fields: pd.DataFrame) -> pd.Series:
+    if "source_record_id" in review_fields:
+        return review_fields["source_record_id"].reset_index(drop=True)
+    return pd.Series(pd.NA, index=pd.RangeIndex(len(review_fields)), dtype="string")
 
 
 def _registry_codes(

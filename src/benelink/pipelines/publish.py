@@ -151,9 +151,7 @@ def publish_month(
         files = officer_files(report)
         found = caseload_lists(
             records["source"],
-            linked.review_fields["source_record_id"]
-            if "source_record_id" in linked.review_fields
-            else pd.Series(pd.NA, index=records.index),
+            linked.source_record_ids,
             ids.per_record(),
             kinds,
             pairs_of_people,

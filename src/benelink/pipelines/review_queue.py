@@ -105,19 +105,25 @@ def doubtful_pairs(pairs: pd.DataFrame) -> pd.DataFrame:
     return pairs[pairs["decision"] == "review"]
 
 
+def queued_rows(frame: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``frame`` (records by position) that the review band's pairs name,
+    indexed by those positions; positions past ``frame``'s end (encoded records after
+    the clear ones) are left out. A million-record month queues some hundred thousand
+    records: only their rows are kept once the month is linked."""
+    doubtful = doubtful_pairs(pairs)
+    rows = np.unique(doubtful[["left", "right"]].to_numpy(dtype=np.int64).ravel())
+    rows = rows[rows < len(frame)]
+    return frame.iloc[rows].set_axis(pd.Index(rows), axis=0)
+
+
 def review_readings(records: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
     """benelink's reading of the fields the queue shows, for the queued records only.
 
     ``records`` are the month's standardised records (the clear ones: an encoded
     record has no reading to show), in the positions ``pairs`` use; the result is
-    indexed by those positions. A million-record month queues some hundred
-    thousand records: only their rows and these few columns are kept.
+    indexed by those positions.
     """
-    doubtful = doubtful_pairs(pairs)
-    rows = np.unique(doubtful[["left", "right"]].to_numpy(dtype=np.int64).ravel())
-    rows = rows[rows < len(records)]
-    columns = [c for c in READ_FIELDS if c in records.columns]
-    return records.iloc[rows][columns].set_axis(pd.Index(rows), axis=0)
+    return queued_rows(records, pairs)[[c for c in READ_FIELDS if c in records.columns]]
 
 
 def review_queue(
@@ -130,8 +136,9 @@ def review_queue(
 ) -> pd.DataFrame:
     """One row per pair in the review band, most useful decision first (see the module).
 
-    ``raw`` holds the records as the partners sent them (``REVIEW_FIELDS``) and
-    ``tokens`` their record tokens, in the positions of ``pairs``;
+    ``raw`` holds the records as the partners sent them (``REVIEW_FIELDS``), indexed by
+    their positions in ``pairs`` (the whole month, or its queued rows: ``queued_rows``),
+    and ``tokens`` the record tokens of the whole month;
     ``readings`` (``review_readings``) benelink's reading of the queued ones;
     ``cluster`` the person each record belongs to after linking (without it,
     every record is its own); ``form`` the form the records were compared in,
@@ -147,7 +154,7 @@ def review_queue(
 
     # only the records of doubtful pairs are read: a few thousand rows, not the month
     rows = np.unique(np.concatenate([left, right]))
-    shown = raw.iloc[rows]
+    shown = raw.loc[rows]
     shown = shown.assign(full_name=display_names(shown)).set_axis(pd.Index(rows), axis=0)
     read = (readings if readings is not None else pd.DataFrame()).reindex(pd.Index(rows))
 
