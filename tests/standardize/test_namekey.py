@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from benelink.standardize.arabic import normalize_arabic
 from benelink.standardize.lexicon import lexicon_entries
-from benelink.standardize.namekey import name_key, name_skeleton
+from benelink.standardize.namekey import key_and_skeleton, name_key, name_skeleton
 
 # (spelling, spelling): the same name, so the keys must agree.
 SAME: list[tuple[str, str]] = [
@@ -126,3 +126,19 @@ def test_every_lexicon_spelling_shares_the_skeleton_of_its_arabic(
 @given(st.text(alphabet="ابتثجحخدذرزسشصضطظعغفقكلمنهويءآأإةى ", max_size=12))
 def test_a_key_and_its_skeleton_are_empty_together(text: str) -> None:
     assert (name_key(text) == "") == (name_skeleton(text) == "")
+
+
+NAME_SPELLINGS = st.one_of(
+    st.text(alphabet="ابتثجحخدذرزسشصضطظعغفقكلمنهويءأإآةى ", max_size=14),
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyzAEIOU '-", max_size=16),
+    st.sampled_from(
+        [spelling for _, latin in lexicon_entries() for spelling in latin]
+        + [arabic for arabic, _ in lexicon_entries()]
+        + ["Abd al Rahman", "Al-Masri", "abdalrahman", "Abu Zaid"]
+    ),
+)
+
+
+@given(NAME_SPELLINGS)
+def test_the_key_and_skeleton_read_together_are_each_read_alone(text: str) -> None:
+    assert key_and_skeleton(text) == (name_key(text), name_skeleton(text))

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from benelink.arrow_text import ARROW_TEXT, as_text
+from benelink.arrow_text import ARROW_TEXT, arrow_series, as_text
 from benelink.processes import row_slices
 from benelink.schemas.columns import (
     NAME_PART_COLUMNS,
@@ -33,7 +33,7 @@ from benelink.schemas.columns import (
 from benelink.standardize import codes, dates, identifiers, phones, places
 from benelink.standardize._unique import map_unique, string_column, take_ints, take_strings
 from benelink.standardize.arabic import has_arabic, has_latin
-from benelink.standardize.namekey import name_key, name_skeleton
+from benelink.standardize.namekey import key_and_skeleton
 from benelink.standardize.names import normalize_part, split_full_name
 from benelink.standardize.routing import Reroute, route_identifiers
 
@@ -46,7 +46,6 @@ _FIELDS: dict[str, tuple[str, Callable[[str], str | None]]] = {
     "national_number": ("national_number", identifiers.national_number),
     "unhcr_individual_id": ("unhcr_individual_id", identifiers.unhcr_id),
     "unhcr_case_id": ("unhcr_case_id", identifiers.unhcr_id),
-    "phone": ("phone", phones.e164),
     "governorate": ("governorate", places.governorate),
     "locality": ("locality", places.locality),
     "nationality": ("nationality", places.nationality),
@@ -81,8 +80,11 @@ def name_parts(frame: pd.DataFrame) -> pd.DataFrame:
     return parts
 
 
-def _script_bits(value: str) -> int:
-    return int(has_arabic(value)) | (int(has_latin(value)) << 1)
+def _part_readings(value: str) -> tuple[str, str, str, int]:
+    """One name part as the records keep it, its key, its skeleton and its scripts' bits."""
+    key, skeleton = key_and_skeleton(value)
+    scripts = int(has_arabic(value)) | (int(has_latin(value)) << 1)
+    return normalize_part(value), key, skeleton, scripts
 
 
 def _names(frame: pd.DataFrame) -> dict[str, pd.Series]:
@@ -91,11 +93,11 @@ def _names(frame: pd.DataFrame) -> dict[str, pd.Series]:
     bits = np.zeros(len(frame), dtype=np.int64)
     for part, column in zip(NAME_PARTS, NAME_PART_COLUMNS, strict=True):
         values = parts[column]
-        out[f"name_{part}"] = string_column(values, normalize_part)
-        out[f"key_{part}"] = string_column(values, name_key)
-        out[f"skeleton_{part}"] = string_column(values, name_skeleton)
-        codes_, script = map_unique(values, _script_bits)
-        bits |= np.append(np.array(script, dtype=np.int64), 0)[codes_]
+        codes_, read = map_unique(values, _part_readings)  # each distinct spelling once
+        out[f"name_{part}"] = take_strings(codes_, [r[0] for r in read], values.index)
+        out[f"key_{part}"] = take_strings(codes_, [r[1] for r in read], values.index)
+        out[f"skeleton_{part}"] = take_strings(codes_, [r[2] for r in read], values.index)
+        bits |= np.append(np.array([r[3] for r in read], dtype=np.int64), 0)[codes_]
     out["name_script"] = pd.Series(_SCRIPTS[bits], index=frame.index, dtype=ARROW_TEXT)
     return out
 
@@ -141,6 +143,9 @@ def _standardised(frame: pd.DataFrame) -> pd.DataFrame:
     }
     for column, (source_column, func) in _FIELDS.items():
         out[column] = string_column(_column(frame, source_column), func)
+    # nearly every phone is distinct: read as validation reads it, the plain forms by
+    # Arrow's kernels rather than once per value in Python (the same reading, by test)
+    out["phone"] = arrow_series(phones.read_phone_column(_column(frame, "phone")).e164, frame.index)
     result = pd.DataFrame(out, index=frame.index)[list(STANDARD_COLUMNS)]
     # text Arrow-backed: buffers rather than a Python object per cell, also when a worker
     # process hands the frame back

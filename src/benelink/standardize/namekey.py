@@ -271,23 +271,37 @@ def _compound_key(segments: list[str]) -> str:
     return _finish([c for c in classes if c])
 
 
-def _key(text: str, of_arabic: Callable[[str], str]) -> str:
-    """The key of one part, ``of_arabic`` turning an Arabic word (written, or the lexicon's
-    reading of a Latin spelling) into letters."""
+def _reading(text: str) -> tuple[str | None, str]:
+    """The Arabic word one part reads as (written, or the lexicon's reading of a Latin
+    spelling) and "", or None and the part's Latin key when it reads as none."""
     text = normalize_arabic(text)  # NFKC first: presentation forms are Arabic letters too
     if has_arabic(text):
-        return of_arabic(arabic_word(text))
+        return arabic_word(text), ""
     lexicon = _lexicon()
     word = latin_word(text)
     spellings = (latin_core(text), join_compound(basic_fold(text).split()), word)
     for spelling in (*spellings, join_compound([word])):
         arabic = lexicon.arabic_for_latin(spelling)
         if arabic is not None:
-            return of_arabic(arabic)
+            return arabic, ""
     segments = latin_segments(text)
     if len(segments) > 1:
-        return _compound_key(segments)
-    return latin_skeleton(word)
+        return None, _compound_key(segments)
+    return None, latin_skeleton(word)
+
+
+def _key(text: str, of_arabic: Callable[[str], str]) -> str:
+    """The key of one part, ``of_arabic`` turning an Arabic word into letters."""
+    arabic, latin = _reading(text)
+    return of_arabic(arabic) if arabic is not None else latin
+
+
+def key_and_skeleton(text: str) -> tuple[str, str]:
+    """``name_key`` and ``name_skeleton`` of one part, the part read once for both."""
+    arabic, latin = _reading(text)
+    if arabic is None:
+        return latin, latin
+    return _arabic_key(arabic), arabic_skeleton(arabic)
 
 
 def name_key(text: str) -> str:
