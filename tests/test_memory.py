@@ -22,7 +22,9 @@ def test_a_frame_validation_saw_is_freed_at_the_stage_end() -> None:
         gone = weakref.ref(validated)
         del validated
         assert gone() is not None  # held by its own accessor
-        release_freed_memory()
+        release_freed_memory()  # every stage's end
+        assert gone() is not None
+        release_freed_memory(collect_cycles=True)  # the end of standardisation
         assert gone() is None
     finally:
         gc.enable()

@@ -11,8 +11,10 @@ Arrow buffers and Python strings, and three things keep what a stage let go:
 * Arrow's allocator keeps freed buffers for reuse;
 * glibc's allocator keeps freed heap blocks for reuse.
 
-``release_freed_memory`` collects the cycles and hands both allocators' free pages
-back (glibc's only where the C library is glibc).
+``release_freed_memory`` hands both allocators' free pages back (glibc's only where
+the C library is glibc) and, asked to, collects the cycles first: a full collection
+walks every object of the process, so a run asks for it once, where the partners'
+frames have just been let go.
 """
 
 from __future__ import annotations
@@ -33,9 +35,11 @@ def _malloc_trim() -> ctypes._NamedFuncPointer | None:
         return None
 
 
-def release_freed_memory() -> None:
-    """Free what a stage let go, cycles included, and return the free pages to the system."""
-    gc.collect()
+def release_freed_memory(*, collect_cycles: bool = False) -> None:
+    """Return the free pages to the system, after freeing what a stage let go in
+    reference cycles when ``collect_cycles``."""
+    if collect_cycles:
+        gc.collect()
     pa.default_memory_pool().release_unused()
     trim = _malloc_trim()
     if trim is not None:

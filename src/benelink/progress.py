@@ -93,14 +93,19 @@ class Stages:
 
     @contextmanager
     def stage(
-        self, name: str, total: int | None = None, unit: str = "steps"
+        self,
+        name: str,
+        total: int | None = None,
+        unit: str = "steps",
+        *,
+        collect_cycles: bool = False,
     ) -> Iterator[StageHandle]:
         if self.observer is not None:
             self.observer.stage_started(name, total, unit)
         handle = StageHandle(name, self.observer)
         started = time.perf_counter()
         yield handle
-        release_freed_memory()
+        release_freed_memory(collect_cycles=collect_cycles)
         seconds = time.perf_counter() - started
         self.timings[name] = round(seconds, 3)
         if self.observer is not None:

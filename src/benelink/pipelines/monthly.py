@@ -140,7 +140,11 @@ def _run(
         raise RejectLimitError(" | ".join(refused))
 
     with worker_processes(threads, checked.rows) as workers:
-        with stages.stage("standardize", total=checked.rows, unit="rows") as st:
+        # the partners' frames are let go in this stage: pandera's accessor ties each one
+        # validation saw to itself, so its end collects the cycles (benelink.memory)
+        with stages.stage(
+            "standardize", total=checked.rows, unit="rows", collect_cycles=True
+        ) as st:
             standard = standardise_month(
                 checked, cfg.sources, threads=threads, workers=workers, progress=st
             )
