@@ -93,6 +93,7 @@ def _chunk_keys(
             row[:, 4], row[:, 5] = 0, 0
         row[:, :3] = parts[:, kept]
         row[:, 6] = which
+        # 0 is "no key" (a nullable column would pass through floats in pandas and lose bits)
         keys[:, which] = np.where(valid, _keyed_rows(row, siphash_key).view(np.int64), 0)
     return keys
 
