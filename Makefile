@@ -8,6 +8,9 @@ STAMP  := $(VENV)/.installed-stamp
 SPARK_STAMP := $(VENV)/.spark-stamp
 CONFIG := config/benelink.toml
 DEMO_KEY := .demo/benelink.key
+# one pytest worker per core (pytest-xdist), each test module kept on one worker so its
+# module-wide fixtures (a month already run) are built once
+PYTEST_WORKERS := -n auto --dist loadfile
 
 .PHONY: setup demo test test-fast test-spark lint format typecheck unit browser java spreadsheet sample bench bench-scale bench-mess bench-months golden clean
 
@@ -40,11 +43,11 @@ test: lint typecheck browser java spreadsheet unit
 ## test-fast: the inner loop: lint and every test but the slow ones (CLI runs, subprocesses,
 ## the browser, Spark, the bench) -- well under a minute; `make test` still runs them all
 test-fast: lint
-	$(BIN)/pytest -m "not slow and not cli and not spark"
+	$(BIN)/pytest $(PYTEST_WORKERS) -m "not slow and not cli and not spark"
 
 ## test-spark: the PySpark engine's tests alone
 test-spark: $(SPARK_STAMP) java
-	$(BIN)/pytest -m spark
+	$(BIN)/pytest $(PYTEST_WORKERS) -m spark
 
 # the report is tested in a real headless browser: Debian's chromium, installed when missing
 browser:
@@ -72,7 +75,7 @@ spreadsheet:
 	  echo "LibreOffice is not installed and cannot be installed here: the spreadsheet test will be skipped"
 
 unit: $(SPARK_STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_WORKERS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -9,6 +9,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+# pytest-xdist hands its workers the controller's terminal size as COLUMNS and LINES; the
+# command line's consoles, made when benelink.cli is imported, would keep that size for
+# good and ignore the width a test asks for (as an officer's terminal never changes mid-run)
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ.pop("COLUMNS", None)
+    os.environ.pop("LINES", None)
+
 settings.register_profile("dev", max_examples=30, deadline=None)
 settings.register_profile(
     "ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
