@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 
 from benelink.anonymize.person_keys import PERSON_KEYS, RECORD_DIGEST
 from benelink.anonymize.tokens import TOKENISED_FIELDS
-from benelink.arrow_text import arrow_series, sort_order
+from benelink.arrow_text import arrow_series
 from benelink.io.layout import OutputLayout
 from benelink.io.snapshot import REGISTRY_ORDER, damaged
 from benelink.io.staging import PRIVATE_FILE, StagedWrites
@@ -118,18 +118,13 @@ def stage_registry(
     """Write the registry after ``month`` with its key's fingerprint into a staged file
     that ``staged.commit()`` moves into place (before the snapshot); returns the final path.
 
-    Rows are written in record-token order, whatever order the frame holds them in, so
-    a re-run writes the same file. The fingerprint lives inside the file, so tokens and the key they were made
+    The fingerprint lives inside the file, so tokens and the key they were made
     with can never be out of step, whatever moment a run or a rotation is killed.
     The file holds keyed tokens: it is its owner's alone (0600).
     """
     target = registry_path(out_dir, month)
     staging = staged.file(target, order=REGISTRY_ORDER, mode=PRIVATE_FILE)
-    frame = with_carriers(registry)[REGISTRY_COLUMNS]
-    # in record-token order, sorted here on the writing thread rather than in the persist stage
-    table = pa.Table.from_pandas(frame, preserve_index=False).take(
-        sort_order(frame, ["record_token"])
-    )
+    table = pa.Table.from_pandas(with_carriers(registry)[REGISTRY_COLUMNS], preserve_index=False)
     table = table.replace_schema_metadata({_FINGERPRINT: fingerprint.encode("ascii")})
     pq.write_table(table, staging, compression="zstd")
     staged.seal(staging, PRIVATE_FILE)
