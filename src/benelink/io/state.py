@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 
 from benelink.anonymize.person_keys import PERSON_KEYS, RECORD_DIGEST
 from benelink.anonymize.tokens import TOKENISED_FIELDS
-from benelink.arrow_text import arrow_series
+from benelink.arrow_text import arrow_series, text_frame
 from benelink.io.layout import OutputLayout
 from benelink.io.snapshot import REGISTRY_ORDER, damaged
 from benelink.io.staging import PRIVATE_FILE, StagedWrites
@@ -49,6 +49,11 @@ REGISTRY_COLUMNS = [
 ]
 # the int64 columns, 0 where unknown
 CODE_COLUMNS = (*PERSON_KEYS, RECORD_DIGEST)
+# the file's types, whatever Arrow or Python text the frame held: a month that read last
+# month's registry writes the same file as one that built its registry from scratch
+REGISTRY_SCHEMA = pa.schema(
+    [(c, pa.int64() if c in CODE_COLUMNS else pa.string()) for c in REGISTRY_COLUMNS]
+)
 # registries written before the person keys, the identifier tokens, ``id_since``: still read
 _OLDER_COLUMNS = tuple(REGISTRY_COLUMNS[:k] for k in (11, 7, 5, 4))
 _FINGERPRINT = b"benelink.key_fingerprint"
@@ -78,7 +83,7 @@ def registry_of(out_dir: Path, month: str) -> pd.DataFrame:
     """The registry file written by ``month``'s run."""
     path = registry_path(out_dir, month)
     try:
-        frame: pd.DataFrame = pq.read_table(path).to_pandas()
+        frame = text_frame(pq.read_table(path))
     except (OSError, pa.ArrowException) as exc:
         raise damaged(path, exc, _FIX) from None
     columns = list(frame.columns)
@@ -124,7 +129,9 @@ def stage_registry(
     """
     target = registry_path(out_dir, month)
     staging = staged.file(target, order=REGISTRY_ORDER, mode=PRIVATE_FILE)
-    table = pa.Table.from_pandas(with_carriers(registry)[REGISTRY_COLUMNS], preserve_index=False)
+    table = pa.Table.from_pandas(
+        with_carriers(registry)[REGISTRY_COLUMNS], schema=REGISTRY_SCHEMA, preserve_index=False
+    )
     table = table.replace_schema_metadata({_FINGERPRINT: fingerprint.encode("ascii")})
     pq.write_table(table, staging, compression="zstd")
     staged.seal(staging, PRIVATE_FILE)
