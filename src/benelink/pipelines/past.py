@@ -48,7 +48,6 @@ class Past:
     registry: pd.DataFrame | None  # every record token seen before, with its id
     rebuilt_from: tuple[str, ...]  # snapshot months replayed because the registry was missing
     last_ids: frozenset[str]  # ids of the previous snapshot
-    last_seekers: frozenset[str] | None  # those of them registered as job seekers
     decisions: pd.DataFrame | None  # every reviewer decision so far
     # the month's review files as a reviewer changed them since its last run (not applied yet)
     typed_reviews: tuple[TypedReview, ...]
@@ -74,14 +73,11 @@ def read_past(out_dir: Path, month: str, fingerprint: str) -> Past:
     else:
         registry = state.read_registry(out_dir, month)
     last_ids: frozenset[str] = frozenset()
-    last_seekers: frozenset[str] | None = None
     previous_report: dict[str, Any] | None = None
     people: pd.DataFrame | None = None
     if previous is not None:
         people = snapshot.read_table(previous, "beneficiaries", FLOW_COLUMNS)
-        ids = people["beneficiary_id"].astype(str)
-        last_ids = frozenset(ids)
-        last_seekers = frozenset(ids[people["in_jobseekers"].astype(bool)])
+        last_ids = frozenset(people["beneficiary_id"].astype(str))
         if (previous / "report.json").is_file():
             previous_report = snapshot.read_json(previous / "report.json")
     return Past(
@@ -90,7 +86,6 @@ def read_past(out_dir: Path, month: str, fingerprint: str) -> Past:
         registry=registry,
         rebuilt_from=rebuilt,
         last_ids=last_ids,
-        last_seekers=last_seekers,
         decisions=review_io.read_decisions(out_dir),
         typed_reviews=tuple(review_io.read_typed_reviews(out_dir, month)),
         previous_report=previous_report,
