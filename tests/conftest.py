@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 # pytest-xdist hands its workers the controller's terminal size as COLUMNS and LINES; the
-# command line's consoles, made when benelink.cli is imported, would keep that size for
-# good and ignore the width a test asks for (as an officer's terminal never changes mid-run)
+# command line's consoles, made once when benelink.cli is imported, would then keep that
+# width for good and ignore the COLUMNS a test's run is given
 if os.environ.get("PYTEST_XDIST_WORKER"):
     os.environ.pop("COLUMNS", None)
     os.environ.pop("LINES", None)

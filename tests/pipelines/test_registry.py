@@ -75,8 +75,7 @@ def test_registry_is_read_as_arrow_text_and_written_with_one_schema(tmp_path: Pa
     write_registry(tmp_path, "2026-09", first, "fp")
     known = read_registry(tmp_path, "2026-10")
     assert known is not None
-    # Arrow-backed, not a Python string per cell: a million-record registry took 8 s and
-    # 640 MB to read that way
+    # Arrow-backed, not a Python string per cell (640 MB for a million records)
     assert all(known[c].dtype == ARROW_TEXT for c in REGISTRY_COLUMNS if c not in CODE_COLUMNS)
     # a month that read last month's registry (b absent, so carried from the file) and one
     # written from Python strings give files of the same types
