@@ -41,7 +41,7 @@ demo: $(STAMP) $(DEMO_KEY)
 test: lint typecheck browser java spreadsheet unit
 
 ## test-fast: the inner loop: lint and every test but the slow ones (CLI runs, subprocesses,
-## the browser, Spark, the bench) -- well under a minute; `make test` still runs them all
+## the browser, Spark, the bench) -- about a minute on 2 cores; `make test` still runs them all
 test-fast: lint
 	$(BIN)/pytest $(PYTEST_WORKERS) -m "not slow and not cli and not spark"
 
